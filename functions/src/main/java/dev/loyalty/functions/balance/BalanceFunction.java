@@ -1,0 +1,108 @@
+package dev.loyalty.functions.balance;
+
+import dev.loyalty.contract.ApiRoutes;
+import dev.loyalty.core.EntryKind;
+import dev.loyalty.core.MemberId;
+import dev.loyalty.functions.http.ApiError;
+import dev.loyalty.functions.http.ApiException;
+import dev.loyalty.functions.http.Boundary;
+import dev.loyalty.functions.http.Caller;
+import dev.loyalty.functions.http.HttpApiEvent;
+import dev.loyalty.functions.http.HttpApiResponse;
+import dev.loyalty.functions.http.Responses;
+import dev.loyalty.functions.http.Routes;
+import dev.loyalty.functions.store.LedgerStore;
+import io.quarkus.funqy.Funq;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** Lambda {@code balance}: {@code GET /members/{id}/balance} and {@code GET /members/{id}/transactions}. */
+public class BalanceFunction {
+    public static final int HISTORY_LIMIT_DEFAULT = 50;
+    public static final int HISTORY_LIMIT_MAX = 200;
+
+    private final Boundary boundary;
+    private final Responses responses;
+    private final BalanceQueries queries;
+    private final Clock clock;
+
+    public BalanceFunction(Boundary boundary, Responses responses, BalanceQueries queries, Clock clock) {
+        this.boundary = boundary;
+        this.responses = responses;
+        this.queries = queries;
+        this.clock = clock;
+    }
+
+    @Funq("balance")
+    public HttpApiResponse balance(HttpApiEvent event) {
+        return boundary.handle(event, () -> {
+            Routes.Match route = Routes.match(event, Routes.BALANCE);
+            String raw = route.memberId();
+            Caller.from(event).requireMember(raw);
+            if (!MemberId.isValid(raw)) {
+                throw ApiException.validation("memberId", "must be 1 to 64 characters of [A-Za-z0-9_.:-]");
+            }
+            MemberId member = new MemberId(raw);
+            if (route.route().equals(ApiRoutes.BALANCE)) {
+                return queries.balance(member, clock.instant())
+                        .map(view -> responses.ok(200, view))
+                        .orElseThrow(() -> notFound(raw));
+            }
+            return history(event, member);
+        });
+    }
+
+    private HttpApiResponse history(HttpApiEvent event, MemberId member) {
+        int limit = HISTORY_LIMIT_DEFAULT;
+        String limitRaw = event.query("limit");
+        if (limitRaw != null) {
+            try {
+                limit = Integer.parseInt(limitRaw);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > HISTORY_LIMIT_MAX) {
+                throw ApiException.validation("limit", "must be a whole number from 1 to " + HISTORY_LIMIT_MAX);
+            }
+        }
+        Instant from = instantParam(event, "from");
+        Instant to = instantParam(event, "to");
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ApiException.validation("to", "must be after from");
+        }
+        EntryKind kind = null;
+        String kindRaw = event.query("kind");
+        if (kindRaw != null) {
+            try {
+                kind = EntryKind.valueOf(kindRaw);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.validation("kind", "must be one of EARN, REDEEM, EXPIRE, REVERSAL, TRANSFER_IN, TRANSFER_OUT, ADJUSTMENT");
+            }
+        }
+        String type = event.query("type");
+        String cursor = event.query("cursor");
+        Long before = cursor == null ? null : HistoryCursor.decode(cursor);
+        LedgerStore.HistoryFilter filter = new LedgerStore.HistoryFilter(from, to, type, kind);
+        return queries.history(member, filter, before, limit)
+                .map(page -> responses.ok(200, page))
+                .orElseThrow(() -> notFound(member.value()));
+    }
+
+    private static Instant instantParam(HttpApiEvent event, String name) {
+        String v = event.query(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiException.validation(name, "must be an ISO-8601 instant such as 2026-11-22T10:15:30Z");
+        }
+    }
+
+    private static ApiException notFound(String memberId) {
+        return new ApiException(ApiError.MEMBER_NOT_FOUND, "member " + memberId + " has no account");
+    }
+}

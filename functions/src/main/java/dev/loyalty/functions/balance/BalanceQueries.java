@@ -1,0 +1,77 @@
+package dev.loyalty.functions.balance;
+
+import dev.loyalty.core.AccountState;
+import dev.loyalty.core.LedgerEntry;
+import dev.loyalty.core.Lot;
+import dev.loyalty.core.MemberId;
+import dev.loyalty.core.spend.SpendingOrder;
+import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.LedgerStore;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Read side: balance and history. Expired lots never count as available, swept or not. */
+@ApplicationScoped
+public class BalanceQueries {
+    /** How many upcoming expiry dates the balance lists. */
+    public static final int EXPIRING_DATES_MAX = 5;
+
+    private final Db db;
+    private final LedgerStore store;
+
+    public BalanceQueries(Db db, LedgerStore store) {
+        this.db = db;
+        this.store = store;
+    }
+
+    public Optional<BalanceView> balance(MemberId member, Instant now) {
+        return db.read(tx -> {
+            Optional<AccountState> account = store.findAccount(tx, member);
+            if (account.isEmpty()) {
+                return Optional.<BalanceView>empty();
+            }
+            List<Lot> lots = store.openLots(tx, member);
+            long held = 0; // holds land with the spending issue
+            long spendable = SpendingOrder.available(lots, now);
+            Map<String, Long> byType = new TreeMap<>();
+            TreeMap<Instant, Long> expiring = new TreeMap<>();
+            for (Lot lot : lots) {
+                if (!lot.isSpendableAt(now)) {
+                    continue;
+                }
+                byType.merge(lot.pointType(), lot.remainingPoints(), Math::addExact);
+                if (lot.expiresAt() != null) {
+                    expiring.merge(lot.expiresAt(), lot.remainingPoints(), Math::addExact);
+                }
+            }
+            List<BalanceView.Expiring> next = new ArrayList<>();
+            expiring.entrySet().stream().limit(EXPIRING_DATES_MAX)
+                    .forEach(e -> next.add(new BalanceView.Expiring(e.getValue(), e.getKey())));
+            return Optional.of(new BalanceView(member.value(), account.get().balance(), Math.max(0, spendable - held),
+                    held, byType, next));
+        });
+    }
+
+    /** One page, newest first; fetches one extra row to know whether there is a next page. */
+    public Optional<HistoryPage> history(MemberId member, LedgerStore.HistoryFilter filter, Long beforeSequence, int limit) {
+        return db.read(tx -> {
+            if (store.findAccount(tx, member).isEmpty()) {
+                return Optional.<HistoryPage>empty();
+            }
+            List<LedgerEntry> rows = store.history(tx, member, filter, beforeSequence, limit + 1);
+            boolean more = rows.size() > limit;
+            List<LedgerEntry> page = more ? rows.subList(0, limit) : rows;
+            List<HistoryPage.Item> items = page.stream().map(e -> new HistoryPage.Item(e.entryId(), e.kind().name(),
+                    e.points(), e.balanceAfter(), e.pointType(), e.reference(), e.occurredAt(), e.recordedAt(),
+                    e.description())).toList();
+            String next = more ? HistoryCursor.encode(page.get(page.size() - 1).sequence()) : null;
+            return Optional.of(new HistoryPage(items, next));
+        });
+    }
+}

@@ -1,0 +1,17 @@
+package dev.loyalty.functions.balance;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The 200 body of {@code GET /members/{memberId}/balance}. */
+@RegisterForReflection
+public record BalanceView(String memberId, long balance, long available, long held, Map<String, Long> byType,
+                          List<Expiring> expiring) {
+
+    @RegisterForReflection
+    public record Expiring(long points, Instant expiresAt) {
+    }
+}

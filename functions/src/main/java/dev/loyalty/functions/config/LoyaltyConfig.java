@@ -1,0 +1,47 @@
+package dev.loyalty.functions.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/** The program's rules and the functions' limits: one mapping, read once at start-up. */
+@ConfigMapping(prefix = "loyalty")
+public interface LoyaltyConfig {
+
+    Program program();
+
+    /** Point type code to its expiry policy. */
+    Map<String, PointTypeConfig> pointTypes();
+
+    Http http();
+
+    Db db();
+
+    interface Program {
+        /** Expiry falls at the end of the day in this zone. */
+        @WithDefault("UTC")
+        ZoneId timeZone();
+    }
+
+    interface PointTypeConfig {
+        OptionalInt expiresAfterDays();
+
+        @WithDefault("false")
+        boolean neverExpires();
+    }
+
+    interface Http {
+        /** Larger bodies get 413 before any parsing. */
+        @WithDefault("16384")
+        int maxBodyBytes();
+    }
+
+    interface Db {
+        /** Bounds every SQL statement, so a stuck query cannot eat the Lambda's whole timeout. */
+        @WithDefault("10000")
+        int statementTimeoutMs();
+    }
+}

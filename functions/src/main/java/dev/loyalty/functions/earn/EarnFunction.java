@@ -1,0 +1,77 @@
+package dev.loyalty.functions.earn;
+
+import dev.loyalty.core.earn.EarnCommand;
+import dev.loyalty.core.earn.EarnOutcome;
+import dev.loyalty.functions.http.ApiError;
+import dev.loyalty.functions.http.ApiException;
+import dev.loyalty.functions.http.Boundary;
+import dev.loyalty.functions.http.Caller;
+import dev.loyalty.functions.http.FieldError;
+import dev.loyalty.functions.http.HttpApiEvent;
+import dev.loyalty.functions.http.HttpApiResponse;
+import dev.loyalty.functions.http.JsonBody;
+import dev.loyalty.functions.http.Requests;
+import dev.loyalty.functions.http.Responses;
+import dev.loyalty.functions.http.Routes;
+import io.quarkus.funqy.Funq;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Lambda {@code earn}: {@code POST /members/{memberId}/earn} through API Gateway. */
+public class EarnFunction {
+    /** Imports and late events may be old, but not older than any loyalty program. */
+    static final Instant OCCURRED_AT_MIN = Instant.parse("2000-01-01T00:00:00Z");
+    static final Set<String> FIELDS = Set.of("points", "type", "reference", "occurredAt", "description");
+
+    private final Boundary boundary;
+    private final Requests requests;
+    private final Responses responses;
+    private final EarnService service;
+
+    public EarnFunction(Boundary boundary, Requests requests, Responses responses, EarnService service) {
+        this.boundary = boundary;
+        this.requests = requests;
+        this.responses = responses;
+        this.service = service;
+    }
+
+    @Funq("earn")
+    public HttpApiResponse earn(HttpApiEvent event) {
+        return boundary.handle(event, () -> {
+            Routes.Match route = Routes.match(event, Routes.EARN);
+            String memberId = route.memberId();
+            Caller.from(event).requireEarn();
+            requests.idempotencyKey(event);
+            JsonBody body = requests.jsonObject(event, false).allowOnly(FIELDS);
+            Instant occurredAt = body.optionalInstant("occurredAt");
+            if (occurredAt != null && occurredAt.isBefore(OCCURRED_AT_MIN)) {
+                throw ApiException.validation("occurredAt", "must not be before " + OCCURRED_AT_MIN);
+            }
+            EarnCommand command = new EarnCommand(memberId, body.requiredLong("points"), body.requiredString("type"),
+                    body.requiredString("reference"), occurredAt, body.optionalString("description"));
+            return respond(service.earn(command), event.requestId());
+        });
+    }
+
+    HttpApiResponse respond(EarnResult result, String requestId) {
+        return switch (result) {
+            case EarnResult.Applied a -> responses.ok(201, a.receipt());
+            case EarnResult.AlreadyApplied a -> responses.ok(201, a.receipt());
+            case EarnResult.ReferenceReusedWithDifferentRequest r -> responses.problem(ApiError.REFERENCE_ALREADY_USED,
+                    "this reference was already used for a different earn", Map.of("transactionId", r.originalTransactionId()),
+                    requestId);
+            case EarnResult.Rejected r -> rejection(r.rejection(), requestId);
+        };
+    }
+
+    private HttpApiResponse rejection(EarnOutcome.Rejected r, String requestId) {
+        ApiError error = ApiError.valueOf(r.code());
+        Map<String, Object> extra = error == ApiError.VALIDATION_FAILED
+                ? Map.of("errors", List.of(new FieldError(r.field(), r.message())))
+                : Map.of();
+        return responses.problem(error, r.message(), extra, requestId);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.loyalty.functions.earn;
+
+import dev.loyalty.core.AccountState;
+import dev.loyalty.core.EntryKind;
+import dev.loyalty.core.LedgerEntry;
+import dev.loyalty.core.Lot;
+import dev.loyalty.core.MemberId;
+import dev.loyalty.core.PointTypeCatalog;
+import dev.loyalty.core.earn.EarnCommand;
+import dev.loyalty.core.earn.EarnOutcome;
+import dev.loyalty.core.earn.EarnRule;
+import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.LedgerStore;
+import dev.loyalty.functions.store.Tx;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Applies an earn in one transaction: lock (or create) the account, refuse a second entry for
+ * the same reference, let the core decide, then write entry, lot and balance together.
+ */
+@ApplicationScoped
+public class EarnService {
+    private final Db db;
+    private final LedgerStore store;
+    private final PointTypeCatalog catalog;
+    private final Clock clock;
+
+    public EarnService(Db db, LedgerStore store, PointTypeCatalog catalog, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    public EarnResult earn(EarnCommand command) {
+        Instant now = clock.instant();
+        // Validate before touching the database: a rejected command must change nothing,
+        // not even create the member's account row.
+        if (!MemberId.isValid(command.memberId())) {
+            return new EarnResult.Rejected(new EarnOutcome.InvalidMemberId(command.memberId()));
+        }
+        MemberId member = new MemberId(command.memberId());
+        EarnOutcome precheck = EarnRule.apply(AccountState.empty(member), command, now, catalog, UUID::randomUUID);
+        if (precheck instanceof EarnOutcome.Rejected r) {
+            return new EarnResult.Rejected(r);
+        }
+        try {
+            return db.inTransaction(tx -> apply(tx, member, command, now));
+        } catch (RejectedInTransaction r) {
+            return new EarnResult.Rejected(r.rejection);
+        }
+    }
+
+    /** Runs inside the caller's transaction; also used by the batch (queue) path. */
+    public EarnResult apply(Tx tx, MemberId member, EarnCommand command, Instant now) {
+        Optional<AccountState> existing = store.lockAccount(tx, member);
+        if (existing.isPresent()) {
+            Optional<LedgerEntry> prior = store.findByReference(tx, member, EntryKind.EARN, command.reference());
+            if (prior.isPresent()) {
+                return replay(tx, prior.get(), command);
+            }
+        }
+        AccountState state = existing.orElseGet(() -> store.lockOrCreateAccount(tx, member, now));
+        EarnOutcome outcome = EarnRule.apply(state, command, now, catalog, UUID::randomUUID);
+        return switch (outcome) {
+            case EarnOutcome.Rejected r -> {
+                // Only a state-dependent rule (balance overflow) can get here; the transaction
+                // is rolled back by the caller throwing, so the account row created above goes too.
+                throw new RejectedInTransaction(r);
+            }
+            case EarnOutcome.Earned e -> {
+                store.insertEntry(tx, e.entry());
+                store.insertLot(tx, e.lot(), e.entry().entryId());
+                store.updateAccount(tx, state, e.after(), now);
+                yield new EarnResult.Applied(receipt(e.entry(), e.lot()));
+            }
+        };
+    }
+
+    private EarnResult replay(Tx tx, LedgerEntry prior, EarnCommand command) {
+        boolean same = prior.points() == command.points()
+                && Objects.equals(prior.pointType(), command.type())
+                && (command.occurredAt() == null || command.occurredAt().equals(prior.occurredAt()))
+                && (command.description() == null || command.description().equals(prior.description()));
+        if (!same) {
+            return new EarnResult.ReferenceReusedWithDifferentRequest(prior.entryId());
+        }
+        Lot lot = store.lotOfEntry(tx, prior.memberId(), prior.entryId()).orElseThrow();
+        return new EarnResult.AlreadyApplied(receipt(prior, lot));
+    }
+
+    static EarnReceipt receipt(LedgerEntry entry, Lot lot) {
+        return new EarnReceipt(entry.entryId(), entry.memberId().value(), entry.points(), entry.balanceAfter(),
+                new EarnReceipt.LotView(lot.lotId(), lot.originalPoints(), lot.expiresAt()));
+    }
+
+    /** Carries a rejection out of a transaction so that it rolls back. */
+    public static final class RejectedInTransaction extends RuntimeException {
+        public final EarnOutcome.Rejected rejection;
+
+        RejectedInTransaction(EarnOutcome.Rejected rejection) {
+            super(rejection.message(), null, false, false);
+            this.rejection = rejection;
+        }
+    }
+}

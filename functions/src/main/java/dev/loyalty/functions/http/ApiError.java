@@ -1,0 +1,38 @@
+package dev.loyalty.functions.http;
+
+/** Every error code of the contract with its HTTP status: the one place that owns the codes. */
+public enum ApiError {
+    VALIDATION_FAILED(400, "Validation failed"),
+    IDEMPOTENCY_KEY_MISSING(400, "Idempotency-Key header missing"),
+    UNAUTHORIZED(401, "Unauthorized"),
+    FORBIDDEN(403, "Forbidden"),
+    NOT_FOUND(404, "Not found"),
+    MEMBER_NOT_FOUND(404, "Member not found"),
+    TRANSACTION_NOT_FOUND(404, "Transaction not found"),
+    HOLD_NOT_FOUND(404, "Hold not found"),
+    METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    IDEMPOTENCY_IN_PROGRESS(409, "A request with this Idempotency-Key is in progress"),
+    HOLD_NOT_ACTIVE(409, "Hold not active"),
+    REFERENCE_ALREADY_USED(409, "Reference already used with a different request"),
+    PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    INSUFFICIENT_POINTS(422, "Insufficient points"),
+    IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused with a different request"),
+    NOT_REVERSIBLE(422, "Not reversible"),
+    UNKNOWN_POINT_TYPE(422, "Unknown point type"),
+    INTERNAL_ERROR(500, "Internal error"),
+    SERVICE_UNAVAILABLE(503, "Service unavailable");
+
+    public final int status;
+    public final String title;
+
+    ApiError(int status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    /** A stable, dereferenceable-looking type URI per code, as RFC 9457 asks. */
+    public String typeUri() {
+        return "https://loyalty.dev/problems/" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

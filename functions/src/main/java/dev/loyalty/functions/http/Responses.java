@@ -1,0 +1,58 @@
+package dev.loyalty.functions.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The one place that turns results into HTTP: status codes, headers and problem+json bodies. */
+@ApplicationScoped
+public class Responses {
+    public static final String JSON = "application/json";
+    public static final String PROBLEM_JSON = "application/problem+json";
+    /** Seconds a client should wait before retrying a 409 in-progress or a 503. */
+    public static final int RETRY_AFTER_SECONDS = 1;
+
+    private final ObjectMapper json;
+
+    public Responses(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public HttpApiResponse ok(int status, Object body) {
+        return new HttpApiResponse(status, Map.of("content-type", JSON), write(body), false);
+    }
+
+    public HttpApiResponse problem(ApiException e, String requestId) {
+        return problem(e.error, e.getMessage(), e.extra, requestId);
+    }
+
+    public HttpApiResponse problem(ApiError error, String detail, Map<String, Object> extra, String requestId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", error.typeUri());
+        body.put("title", error.title);
+        body.put("status", error.status);
+        body.put("detail", detail);
+        body.put("code", error.name());
+        if (requestId != null) {
+            body.put("requestId", requestId);
+        }
+        body.putAll(extra);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", PROBLEM_JSON);
+        if (error == ApiError.IDEMPOTENCY_IN_PROGRESS || error == ApiError.SERVICE_UNAVAILABLE) {
+            headers.put("retry-after", Integer.toString(RETRY_AFTER_SECONDS));
+        }
+        return new HttpApiResponse(error.status, headers, write(body), false);
+    }
+
+    private String write(Object body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response not serialisable", e);
+        }
+    }
+}

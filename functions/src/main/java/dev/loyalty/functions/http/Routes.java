@@ -1,0 +1,32 @@
+package dev.loyalty.functions.http;
+
+import dev.loyalty.contract.ApiRoute;
+import dev.loyalty.contract.ApiRoutes;
+
+import java.util.List;
+import java.util.Map;
+
+/** Routing inside a function: the event must be one of the routes this function serves. */
+public final class Routes {
+    private Routes() {
+    }
+
+    public static final List<ApiRoute> EARN = List.of(ApiRoutes.EARN);
+    public static final List<ApiRoute> BALANCE = List.of(ApiRoutes.BALANCE, ApiRoutes.HISTORY);
+
+    public record Match(ApiRoute route, Map<String, String> params) {
+        public String memberId() {
+            return params.get("memberId");
+        }
+    }
+
+    public static Match match(HttpApiEvent event, List<ApiRoute> served) {
+        return switch (ApiRoutes.resolve(served, event.method(), event.path())) {
+            case ApiRoutes.Resolution.Found f -> new Match(f.route(), f.pathParameters());
+            case ApiRoutes.Resolution.MethodNotAllowed m -> throw new ApiException(ApiError.METHOD_NOT_ALLOWED,
+                    event.method() + " is not allowed on " + event.path(), Map.of("allowed", m.allowed()));
+            case ApiRoutes.Resolution.NotFound n -> throw new ApiException(ApiError.NOT_FOUND,
+                    "no route for " + event.method() + " " + event.path());
+        };
+    }
+}

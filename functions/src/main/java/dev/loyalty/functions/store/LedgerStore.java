@@ -1,0 +1,122 @@
+package dev.loyalty.functions.store;
+
+import dev.loyalty.core.AccountState;
+import dev.loyalty.core.EntryKind;
+import dev.loyalty.core.LedgerEntry;
+import dev.loyalty.core.Lot;
+import dev.loyalty.core.MemberId;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * SQL for accounts, ledger entries and lots. Every statement is keyed by member_id first, so
+ * each touches one shard when member_id is the distribution key.
+ *
+ * <p>Concurrency: a write locks the member's account row ({@code SELECT ... FOR UPDATE}) before
+ * reading any state, so writes to one member are serialised and the core always decides on
+ * current state. Writers that lock several members lock them in member id order.
+ */
+@ApplicationScoped
+public class LedgerStore {
+
+    static final String ENTRY_COLUMNS = "member_id, entry_id, sequence, kind, points, balance_after, point_type, "
+            + "reference, description, occurred_at, recorded_at";
+    static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, earned_at, expires_at";
+
+    public Optional<AccountState> findAccount(Tx tx, MemberId member) {
+        return tx.one("SELECT member_id, balance, version FROM accounts WHERE member_id = $1",
+                LedgerStore::account, member.value());
+    }
+
+    public Optional<AccountState> lockAccount(Tx tx, MemberId member) {
+        return tx.one("SELECT member_id, balance, version FROM accounts WHERE member_id = $1 FOR UPDATE",
+                LedgerStore::account, member.value());
+    }
+
+    /** A member exists from its first earn: create the account if needed, then lock it. */
+    public AccountState lockOrCreateAccount(Tx tx, MemberId member, Instant now) {
+        tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at) "
+                + "VALUES ($1, 0, 0, $2, $2) ON CONFLICT (member_id) DO NOTHING", member.value(), now);
+        return lockAccount(tx, member).orElseThrow();
+    }
+
+    /**
+     * Moves the account to {@code after}. The version check is belt and braces: the row is
+     * locked, so a mismatch means a bug, and the transaction must not commit.
+     */
+    public void updateAccount(Tx tx, AccountState before, AccountState after, Instant now) {
+        int updated = tx.query("UPDATE accounts SET balance = $2, version = $3, updated_at = $4 "
+                        + "WHERE member_id = $1 AND version = $5",
+                after.memberId().value(), after.balance(), after.version(), now, before.version()).rowCount();
+        if (updated != 1) {
+            throw new IllegalStateException("account " + after.memberId() + " moved under its lock");
+        }
+    }
+
+    public void insertEntry(Tx tx, LedgerEntry e) {
+        tx.query("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
+                e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt());
+    }
+
+    public void insertLot(Tx tx, Lot lot, UUID sourceEntryId) {
+        tx.query("INSERT INTO lots(" + LOT_COLUMNS + ", source_entry_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                lot.memberId().value(), lot.lotId(), lot.pointType(), lot.originalPoints(), lot.remainingPoints(),
+                lot.earnedAt(), lot.expiresAt(), sourceEntryId);
+    }
+
+    public Optional<LedgerEntry> findByReference(Tx tx, MemberId member, EntryKind kind, String reference) {
+        return tx.one("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1 AND kind = $2 AND reference = $3",
+                LedgerStore::entry, member.value(), kind.name(), reference);
+    }
+
+    public Optional<Lot> lotOfEntry(Tx tx, MemberId member, UUID entryId) {
+        return tx.one("SELECT " + LOT_COLUMNS + " FROM lots WHERE member_id = $1 AND source_entry_id = $2",
+                LedgerStore::lot, member.value(), entryId);
+    }
+
+    /** Lots with points left, in no particular order (the core orders them). */
+    public List<Lot> openLots(Tx tx, MemberId member) {
+        return tx.list("SELECT " + LOT_COLUMNS + " FROM lots WHERE member_id = $1 AND remaining_points > 0",
+                LedgerStore::lot, member.value());
+    }
+
+    /** One page of history, newest first, strictly before {@code beforeSequence} when given. */
+    public List<LedgerEntry> history(Tx tx, MemberId member, HistoryFilter f, Long beforeSequence, int rows) {
+        return tx.list("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1"
+                        + " AND ($2::bigint IS NULL OR sequence < $2)"
+                        + " AND ($3::timestamptz IS NULL OR recorded_at >= $3)"
+                        + " AND ($4::timestamptz IS NULL OR recorded_at < $4)"
+                        + " AND ($5::text IS NULL OR point_type = $5)"
+                        + " AND ($6::text IS NULL OR kind = $6)"
+                        + " ORDER BY sequence DESC LIMIT $7",
+                LedgerStore::entry, member.value(), beforeSequence, f.from(), f.to(), f.pointType(),
+                f.kind() == null ? null : f.kind().name(), rows);
+    }
+
+    /** History filters; null means no filter. {@code to} is exclusive. */
+    public record HistoryFilter(Instant from, Instant to, String pointType, EntryKind kind) {
+    }
+
+    static AccountState account(Row r) {
+        return new AccountState(new MemberId(r.getString("member_id")), r.getLong("balance"), r.getLong("version"));
+    }
+
+    static LedgerEntry entry(Row r) {
+        return new LedgerEntry(r.getUUID("entry_id"), new MemberId(r.getString("member_id")), r.getLong("sequence"),
+                EntryKind.valueOf(r.getString("kind")), r.getLong("points"), r.getLong("balance_after"),
+                r.getString("point_type"), r.getString("reference"), r.getString("description"),
+                Tx.instant(r, "occurred_at"), Tx.instant(r, "recorded_at"));
+    }
+
+    static Lot lot(Row r) {
+        return new Lot(r.getUUID("lot_id"), new MemberId(r.getString("member_id")), r.getString("point_type"),
+                r.getLong("original_points"), r.getLong("remaining_points"), Tx.instant(r, "earned_at"),
+                Tx.instant(r, "expires_at"));
+    }
+}

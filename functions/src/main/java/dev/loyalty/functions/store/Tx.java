@@ -1,0 +1,64 @@
+package dev.loyalty.functions.store;
+
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A connection inside one transaction, used in blocking style. Lambda invokes a function on
+ * its own runtime thread (never a Vert.x event loop), so awaiting here is safe and keeps the
+ * ledger code straight-line and readable.
+ */
+public final class Tx {
+    private final SqlConnection connection;
+    private final Duration timeout;
+
+    Tx(SqlConnection connection, Duration timeout) {
+        this.connection = connection;
+        this.timeout = timeout;
+    }
+
+    public RowSet<Row> query(String sql, Object... args) {
+        Tuple tuple = Tuple.tuple();
+        for (Object a : args) {
+            tuple.addValue(a instanceof Instant i ? OffsetDateTime.ofInstant(i, ZoneOffset.UTC) : a);
+        }
+        return connection.preparedQuery(sql).execute(tuple).await().atMost(timeout);
+    }
+
+    /** Runs a script of several statements (migrations) with the simple query protocol. */
+    public void script(String sql) {
+        connection.query(sql).execute().await().atMost(timeout);
+    }
+
+    public <T> List<T> list(String sql, Function<Row, T> mapper, Object... args) {
+        List<T> out = new ArrayList<>();
+        for (Row row : query(sql, args)) {
+            out.add(mapper.apply(row));
+        }
+        return out;
+    }
+
+    public <T> Optional<T> one(String sql, Function<Row, T> mapper, Object... args) {
+        List<T> rows = list(sql, mapper, args);
+        if (rows.size() > 1) {
+            throw new IllegalStateException("expected at most one row, got " + rows.size());
+        }
+        return rows.stream().findFirst();
+    }
+
+    public static Instant instant(Row row, String column) {
+        OffsetDateTime t = row.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+}

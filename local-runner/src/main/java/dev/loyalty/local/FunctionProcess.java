@@ -1,0 +1,95 @@
+package dev.loyalty.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One function's JVM, started the way the java21 Lambda runtime starts it: AWS's runtime
+ * interface client as main class, the packaged function on the classpath, and the handler
+ * {@code io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest}, against a local
+ * {@link RuntimeApi}.
+ */
+public final class FunctionProcess implements AutoCloseable {
+    public static final String HANDLER = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest";
+    static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+
+    private final Process process;
+
+    /** The runtime interface client's jars, taken from this JVM's own classpath. */
+    static String runtimeClientClasspath() {
+        String cp = String.join(File.pathSeparator, java.util.Arrays.stream(
+                        System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> Path.of(e).getFileName().toString().startsWith("aws-lambda-java-"))
+                .toList());
+        if (cp.isEmpty()) {
+            // Started with java -jar: the manifest's Class-Path points at lib/ next to the jar.
+            try {
+                Path jar = Path.of(FunctionProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                try (var files = java.nio.file.Files.list(jar.getParent().resolve("lib"))) {
+                    cp = String.join(File.pathSeparator, files
+                            .filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-"))
+                            .map(Path::toString).toList());
+                }
+            } catch (java.net.URISyntaxException | IOException e) {
+                throw new IllegalStateException("cannot find the Lambda runtime interface client", e);
+            }
+        }
+        return cp;
+    }
+
+    public FunctionProcess(Path functionJar, String function, RuntimeApi api, Map<String, String> env, Path logFile)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Small heaps and C1 only: these are short local processes, like a Lambda of 512 MB.
+        command.add("-Xmx256m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
+        // Needed on JDK 24+ only (the machine's JDK may be newer than Lambda's java21).
+        command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(functionJar + File.pathSeparator + runtimeClientClasspath());
+        command.add(RUNTIME_CLIENT_MAIN);
+        command.add(HANDLER);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.environment().put("QUARKUS_FUNQY_EXPORT", function);
+        pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.port());
+        pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "loyalty-" + function);
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        pb.environment().put("_HANDLER", HANDLER);
+        // The runtime client loads customer code from the task root; the function jar is
+        // already on the classpath, so an empty root keeps classes from loading twice.
+        Path taskRoot = logFile.getParent().resolve("task-root");
+        java.nio.file.Files.createDirectories(taskRoot);
+        pb.environment().put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        pb.environment().put("AWS_REGION", pb.environment().getOrDefault("AWS_REGION", "us-east-1"));
+        pb.redirectErrorStream(true);
+        File log = logFile.toFile();
+        log.getParentFile().mkdirs();
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        this.process = pb.start();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

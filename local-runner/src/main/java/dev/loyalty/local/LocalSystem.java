@@ -1,0 +1,126 @@
+package dev.loyalty.local;
+
+import dev.loyalty.contract.ApiRoute;
+import dev.loyalty.contract.ApiRoutes;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * The whole system on one machine: an embedded PostgreSQL whose data persists under
+ * {@code home/pgdata}, one JVM per function running the packaged Lambda artifact against a
+ * local Runtime API, the migrate step, and the HTTP front door.
+ */
+public final class LocalSystem implements AutoCloseable {
+    /** How long one invocation may run before the front door answers 504, like a Lambda timeout. */
+    public static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    public record Options(Path home, int port, Path functionJar, String jwtSecret, boolean persistent) {
+    }
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<String, RuntimeApi> functions = new LinkedHashMap<>();
+    private final EmbeddedPostgres postgres;
+    private final FrontDoor frontDoor;
+    private final Jwt jwt;
+
+    private LocalSystem(Options o) throws IOException, TimeoutException {
+        try {
+            Files.createDirectories(o.home());
+            EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder();
+            if (o.persistent()) {
+                pg.setDataDirectory(o.home().resolve("pgdata")).setCleanDataDirectory(false);
+            }
+            postgres = pg.start();
+            resources.add(postgres);
+            Map<String, String> env = Map.of(
+                    "LOYALTY_DB_URL", "postgresql://localhost:" + postgres.getPort() + "/postgres",
+                    "LOYALTY_DB_USER", "postgres",
+                    "LOYALTY_DB_PASSWORD", "postgres");
+
+            Set<String> names = new LinkedHashSet<>();
+            names.add("migrate");
+            ApiRoutes.SERVED.stream().map(ApiRoute::function).forEach(names::add);
+            List<FunctionProcess> processes = new ArrayList<>();
+            for (String name : names) {
+                RuntimeApi api = new RuntimeApi(name, INVOCATION_TIMEOUT);
+                resources.add(api);
+                functions.put(name, api);
+                FunctionProcess p = new FunctionProcess(o.functionJar(), name, api, env, o.home().resolve("logs").resolve(name + ".log"));
+                resources.add(p);
+                processes.add(p);
+            }
+            for (RuntimeApi api : functions.values()) {
+                api.awaitReady(START_TIMEOUT);
+            }
+            RuntimeApi.Result migrated = functions.get("migrate").invoke("{\"source\":\"local-runner\"}");
+            if (migrated.functionError()) {
+                throw new IllegalStateException("migrate failed: " + migrated.body());
+            }
+            System.out.println("migrate: " + migrated.body());
+            jwt = new Jwt(o.jwtSecret());
+            frontDoor = new FrontDoor(o.port(), functions, Map.of(), jwt);
+            resources.add(frontDoor);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static LocalSystem start(Options options) throws IOException, TimeoutException {
+        return new LocalSystem(options);
+    }
+
+    public int port() {
+        return frontDoor.port();
+    }
+
+    public int databasePort() {
+        return postgres.getPort();
+    }
+
+    public Jwt jwt() {
+        return jwt;
+    }
+
+    public RuntimeApi function(String name) {
+        return functions.get(name);
+    }
+
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception ignored) {
+                // keep closing the rest
+            }
+        }
+        resources.clear();
+    }
+
+    /** The packaged Lambda artifact: LOYALTY_FUNCTIONS_JAR, or functions/target/*-runner.jar under {@code root}. */
+    public static Path findFunctionJar(Path root) throws IOException {
+        String explicit = System.getenv("LOYALTY_FUNCTIONS_JAR");
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        Path target = root.resolve("functions").resolve("target");
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no functions/target/*-runner.jar: run ./loyalty build"));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.loyalty.contract;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The route table of the contract, the single source for the functions' routing, the local
+ * runner's dispatch, the OpenAPI check and the Terraform check.
+ */
+public final class ApiRoutes {
+    private ApiRoutes() {
+    }
+
+    public static final ApiRoute EARN = new ApiRoute("POST", "/members/{memberId}/earn", "earn");
+    public static final ApiRoute REDEEM = new ApiRoute("POST", "/members/{memberId}/redeem", "redeem");
+    public static final ApiRoute HOLD = new ApiRoute("POST", "/members/{memberId}/holds", "redeem");
+    public static final ApiRoute CAPTURE = new ApiRoute("POST", "/members/{memberId}/holds/{holdId}/capture", "redeem");
+    public static final ApiRoute VOID = new ApiRoute("POST", "/members/{memberId}/holds/{holdId}/void", "redeem");
+    public static final ApiRoute REVERSAL = new ApiRoute("POST", "/members/{memberId}/transactions/{transactionId}/reversal", "redeem");
+    public static final ApiRoute TRANSFER = new ApiRoute("POST", "/members/{memberId}/transfers", "redeem");
+    public static final ApiRoute BALANCE = new ApiRoute("GET", "/members/{memberId}/balance", "balance");
+    public static final ApiRoute HISTORY = new ApiRoute("GET", "/members/{memberId}/transactions", "balance");
+    public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reconcile");
+
+    /** Routes that are served today. Routes above that are not listed land with their issue. */
+    public static final List<ApiRoute> SERVED = List.of(EARN, BALANCE, HISTORY);
+
+    /** The outcome of routing a method and path against a set of routes. */
+    public sealed interface Resolution {
+        record Found(ApiRoute route, Map<String, String> pathParameters) implements Resolution {
+        }
+
+        /** The path exists but not for this method: 405 with the allowed methods. */
+        record MethodNotAllowed(List<String> allowed) implements Resolution {
+        }
+
+        record NotFound() implements Resolution {
+        }
+    }
+
+    public static Resolution resolve(List<ApiRoute> routes, String method, String path) {
+        List<String> allowed = new java.util.ArrayList<>();
+        for (ApiRoute r : routes) {
+            Optional<Map<String, String>> params = r.match(path);
+            if (params.isPresent()) {
+                if (r.method().equals(method)) {
+                    return new Resolution.Found(r, params.get());
+                }
+                allowed.add(r.method());
+            }
+        }
+        return allowed.isEmpty() ? new Resolution.NotFound() : new Resolution.MethodNotAllowed(List.copyOf(allowed));
+    }
+}
