@@ -20,7 +20,7 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(PostgresResource.class));
+        return List.of(new TestResourceEntry(PostgresResource.class), new TestResourceEntry(DynamoResource.class));
     }
 
     public static final class Earn extends FunctionProfile {
@@ -32,6 +32,46 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
     public static final class Balance extends FunctionProfile {
         public Balance() {
             super("balance");
+        }
+    }
+
+    /** earn with the idempotency table unreachable (connection refused). */
+    public static final class EarnDynamoDown extends FunctionProfile {
+        public EarnDynamoDown() {
+            super("earn");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(PostgresResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // Port 1: nothing listens, every call is refused at once.
+            Map<String, String> config = new java.util.HashMap<>(DynamoResource.clientConfig("http://127.0.0.1:1"));
+            config.put("quarkus.funqy.export", "earn");
+            return config;
+        }
+    }
+
+    /** earn with PostgreSQL unreachable: a 5xx after the claim, which must release it. */
+    public static final class EarnPostgresDown extends FunctionProfile {
+        public EarnPostgresDown() {
+            super("earn");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(DynamoResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "earn",
+                    "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:1/postgres",
+                    "quarkus.datasource.username", "postgres", "quarkus.datasource.password", "postgres",
+                    "loyalty.db.statement-timeout-ms", "3000");
         }
     }
 

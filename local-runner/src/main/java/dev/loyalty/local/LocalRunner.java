@@ -45,9 +45,9 @@ public final class LocalRunner {
         Path root = Path.of("").toAbsolutePath();
         String home = System.getenv().getOrDefault("LOYALTY_HOME", root.resolve(".loyalty").toString());
         int port = Integer.parseInt(System.getenv().getOrDefault("LOYALTY_PORT", Integer.toString(DEFAULT_PORT)));
-        LocalSystem.Options options = new LocalSystem.Options(Path.of(home), port, LocalSystem.findFunctionJar(root),
+        LocalSystem.Options options = new LocalSystem.Options(root, Path.of(home), port, LocalSystem.findFunctionJar(root),
                 jwtSecret(), true);
-        System.out.println("starting: embedded PostgreSQL (data in " + home + "/pgdata), functions, front door...");
+        System.out.println("starting: embedded PostgreSQL (data in " + home + "/pgdata), DynamoDB emulator (" + home + "/dynamodb), functions, front door...");
         LocalSystem system = LocalSystem.start(options);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,7 @@ package dev.loyalty.local;
 
 import dev.loyalty.contract.ApiRoute;
 import dev.loyalty.contract.ApiRoutes;
+import dev.loyalty.devkit.DynamoEmulator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * The whole system on one machine: an embedded PostgreSQL whose data persists under
- * {@code home/pgdata}, one JVM per function running the packaged Lambda artifact against a
+ * {@code home/pgdata}, the idempotency table on a DynamoDB-API emulator (persisted under
+ * {@code home/dynamodb}), one JVM per function running the packaged Lambda artifact against a
  * local Runtime API, the migrate step, and the HTTP front door.
  */
 public final class LocalSystem implements AutoCloseable {
@@ -27,7 +29,10 @@ public final class LocalSystem implements AutoCloseable {
     public static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-    public record Options(Path home, int port, Path functionJar, String jwtSecret, boolean persistent) {
+    public static final String IDEMPOTENCY_TABLE = "loyalty-idempotency";
+
+    /** {@code root} is the repository (tools/dynalite, infra-terraform/tables); {@code home} holds data and logs. */
+    public record Options(Path root, Path home, int port, Path functionJar, String jwtSecret, boolean persistent) {
     }
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -45,10 +50,19 @@ public final class LocalSystem implements AutoCloseable {
             }
             postgres = pg.start();
             resources.add(postgres);
+            DynamoEmulator dynamo = DynamoEmulator.start(o.root(), o.persistent() ? o.home().resolve("dynamodb") : null);
+            resources.add(dynamo);
+            dynamo.createTable(o.root().resolve("infra-terraform/tables/idempotency.json"), IDEMPOTENCY_TABLE);
             Map<String, String> env = Map.of(
                     "LOYALTY_DB_URL", "postgresql://localhost:" + postgres.getPort() + "/postgres",
                     "LOYALTY_DB_USER", "postgres",
-                    "LOYALTY_DB_PASSWORD", "postgres");
+                    "LOYALTY_DB_PASSWORD", "postgres",
+                    "LOYALTY_IDEMPOTENCY_TABLE", IDEMPOTENCY_TABLE,
+                    "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint(),
+                    "QUARKUS_DYNAMODB_AWS_REGION", "us-east-1",
+                    "QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static",
+                    "QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local",
+                    "QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
 
             Set<String> names = new LinkedHashSet<>();
             names.add("migrate");

@@ -34,8 +34,8 @@ class LocalSystemIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path root = Path.of(System.getProperty("loyalty.root", ".."));
-        system = LocalSystem.start(new LocalSystem.Options(home, 0, LocalSystem.findFunctionJar(root), "it-secret", false));
+        Path root = Path.of(System.getProperty("repo.root", ".."));
+        system = LocalSystem.start(new LocalSystem.Options(root.toAbsolutePath().normalize(), home, 0, LocalSystem.findFunctionJar(root), "it-secret", false));
     }
 
     @AfterAll
@@ -83,6 +83,13 @@ class LocalSystemIT {
         assertEquals(200, balance.statusCode(), balance.body());
         JsonNode b = JSON.readTree(balance.body());
         assertEquals(150, b.get("balance").asLong());
+
+        // The same key again: the stored answer, marked as a replay, and nothing applied twice.
+        HttpResponse<String> retried = call("POST", "/members/" + member + "/earn", partner,
+                "{\"points\":120,\"type\":\"PURCHASE\",\"reference\":\"order-1\"}", "key-1");
+        assertEquals(201, retried.statusCode());
+        assertEquals("true", retried.headers().firstValue("idempotent-replayed").orElseThrow());
+        assertEquals(earned.body(), retried.body());
         assertEquals(150, b.get("available").asLong());
         assertEquals(30, b.at("/byType/BONUS").asLong());
 

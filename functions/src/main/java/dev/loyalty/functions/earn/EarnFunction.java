@@ -13,6 +13,7 @@ import dev.loyalty.functions.http.JsonBody;
 import dev.loyalty.functions.http.Requests;
 import dev.loyalty.functions.http.Responses;
 import dev.loyalty.functions.http.Routes;
+import dev.loyalty.functions.idempotency.IdempotentWrites;
 import io.quarkus.funqy.Funq;
 
 import java.time.Instant;
@@ -30,8 +31,11 @@ public class EarnFunction {
     private final Requests requests;
     private final Responses responses;
     private final EarnService service;
+    private final IdempotentWrites idempotent;
 
-    public EarnFunction(Boundary boundary, Requests requests, Responses responses, EarnService service) {
+    public EarnFunction(Boundary boundary, Requests requests, Responses responses, EarnService service,
+                        IdempotentWrites idempotent) {
+        this.idempotent = idempotent;
         this.boundary = boundary;
         this.requests = requests;
         this.responses = responses;
@@ -43,23 +47,31 @@ public class EarnFunction {
         return boundary.handle(event, () -> {
             Routes.Match route = Routes.match(event, Routes.EARN);
             String memberId = route.memberId();
-            Caller.from(event).requireEarn();
+            Caller caller = Caller.from(event);
+            caller.requireEarn();
             requests.idempotencyKey(event);
-            JsonBody body = requests.jsonObject(event, false).allowOnly(FIELDS);
-            Instant occurredAt = body.optionalInstant("occurredAt");
-            if (occurredAt != null && occurredAt.isBefore(OCCURRED_AT_MIN)) {
-                throw ApiException.validation("occurredAt", "must not be before " + OCCURRED_AT_MIN);
-            }
-            EarnCommand command = new EarnCommand(memberId, body.requiredLong("points"), body.requiredString("type"),
-                    body.requiredString("reference"), occurredAt, body.optionalString("description"));
-            return respond(service.earn(command), event.requestId());
+            String raw = requests.rawBody(event);
+            return idempotent.run(event, caller, route.route(), raw, () -> earn(event, memberId, raw));
         });
+    }
+
+    private HttpApiResponse earn(HttpApiEvent event, String memberId, String raw) {
+        JsonBody body = requests.jsonObject(raw, false).allowOnly(FIELDS);
+        Instant occurredAt = body.optionalInstant("occurredAt");
+        if (occurredAt != null && occurredAt.isBefore(OCCURRED_AT_MIN)) {
+            throw ApiException.validation("occurredAt", "must not be before " + OCCURRED_AT_MIN);
+        }
+        EarnCommand command = new EarnCommand(memberId, body.requiredLong("points"), body.requiredString("type"),
+                body.requiredString("reference"), occurredAt, body.optionalString("description"));
+        return respond(service.earn(command), event.requestId());
     }
 
     HttpApiResponse respond(EarnResult result, String requestId) {
         return switch (result) {
             case EarnResult.Applied a -> responses.ok(201, a.receipt());
-            case EarnResult.AlreadyApplied a -> responses.ok(201, a.receipt());
+            // The idempotency record was gone (expired, or lost in a crash) but the ledger had it.
+            case EarnResult.AlreadyApplied a -> IdempotentWrites.withHeader(responses.ok(201, a.receipt()),
+                    IdempotentWrites.REPLAYED_HEADER, "true");
             case EarnResult.ReferenceReusedWithDifferentRequest r -> responses.problem(ApiError.REFERENCE_ALREADY_USED,
                     "this reference was already used for a different earn", Map.of("transactionId", r.originalTransactionId()),
                     requestId);

@@ -30,7 +30,7 @@ public class Boundary {
             return work.get();
         } catch (ApiException e) {
             return responses.problem(e, requestId);
-        } catch (DependencyUnavailableException e) {
+        } catch (DependencyUnavailableException | dev.loyalty.core.idempotency.IdempotencyStoreUnavailableException e) {
             LOG.warnf("dependency unavailable (request %s): %s", requestId, e.getMessage());
             return responses.problem(ApiError.SERVICE_UNAVAILABLE, "a dependency is unavailable; nothing was applied, retry later",
                     Map.of(), requestId);

@@ -56,7 +56,11 @@ public class Requests {
 
     /** A JSON object body; an empty body reads as {} when {@code emptyAllowed}. */
     public JsonBody jsonObject(HttpApiEvent event, boolean emptyAllowed) {
-        String raw = rawBody(event);
+        return jsonObject(rawBody(event), emptyAllowed);
+    }
+
+    /** A JSON object from an already size-checked raw body. */
+    public JsonBody jsonObject(String raw, boolean emptyAllowed) {
         if (raw.isBlank()) {
             if (emptyAllowed) {
                 return new JsonBody(json.createObjectNode());
