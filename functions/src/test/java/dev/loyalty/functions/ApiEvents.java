@@ -28,6 +28,23 @@ public final class ApiEvents {
         return e;
     }
 
+    /** A POST to a spending route, from the sample {@code api/<sample>.json}, as the member itself. */
+    public static ObjectNode post(String sample, String memberId, String rawPath, Map<String, String> params, String body,
+                                  String idempotencyKey) {
+        ObjectNode e = Lambda.sample("api/" + sample + ".json");
+        String routeKey = e.get("routeKey").asText();
+        Map<String, String> all = new LinkedHashMap<>(params);
+        all.put("memberId", memberId);
+        path(e, "POST", rawPath, routeKey, all);
+        if (body == null) {
+            e.remove("body");
+        } else {
+            e.put("body", body);
+        }
+        ((ObjectNode) e.get("headers")).put("idempotency-key", idempotencyKey);
+        return as(e, memberId, null);
+    }
+
     public static ObjectNode balance(String memberId) {
         ObjectNode e = Lambda.sample("api/balance.json");
         path(e, "GET", "/members/" + memberId + "/balance", "GET /members/{memberId}/balance", Map.of("memberId", memberId));

@@ -75,6 +75,12 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    public static final class EarnQueue extends FunctionProfile {
+        public EarnQueue() {
+            super("earn-queue");
+        }
+    }
+
     public static final class Migrate extends FunctionProfile {
         public Migrate() {
             super("migrate");

@@ -67,6 +67,7 @@ public final class LocalSystem implements AutoCloseable {
             Set<String> names = new LinkedHashSet<>();
             names.add("migrate");
             ApiRoutes.SERVED.stream().map(ApiRoute::function).forEach(names::add);
+            names.add("earn-queue");
             List<FunctionProcess> processes = new ArrayList<>();
             for (String name : names) {
                 RuntimeApi api = new RuntimeApi(name, INVOCATION_TIMEOUT);
@@ -85,7 +86,9 @@ public final class LocalSystem implements AutoCloseable {
             }
             System.out.println("migrate: " + migrated.body());
             jwt = new Jwt(o.jwtSecret());
-            frontDoor = new FrontDoor(o.port(), functions, Map.of(), jwt);
+            // Local-only doors to the non-HTTP triggers: the body is the event as AWS sends it.
+            RuntimeApi queue = functions.get("earn-queue");
+            frontDoor = new FrontDoor(o.port(), functions, Map.of("/_local/sqs/earn", queue::invoke), jwt);
             resources.add(frontDoor);
         } catch (IOException | TimeoutException | RuntimeException e) {
             close();

@@ -104,6 +104,31 @@ class LocalSystemIT {
     }
 
     @Test
+    void queueBatchAndSpendingOverHttp() throws Exception {
+        String member = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        String sqs = "{\"Records\":[{\"messageId\":\"it-1\",\"receiptHandle\":\"h\",\"eventSource\":\"aws:sqs\","
+                + "\"body\":\"{\\\"memberId\\\":\\\"" + member + "\\\",\\\"points\\\":200,\\\"type\\\":\\\"PURCHASE\\\","
+                + "\\\"reference\\\":\\\"q-1\\\"}\"},"
+                + "{\"messageId\":\"it-2\",\"receiptHandle\":\"h\",\"eventSource\":\"aws:sqs\",\"body\":\"not json\"}]}";
+        HttpResponse<String> batch = call("POST", "/_local/sqs/earn", null, sqs, null);
+        assertEquals(200, batch.statusCode(), batch.body());
+        assertEquals("{\"batchItemFailures\":[]}", batch.body());
+
+        String self = token(member);
+        HttpResponse<String> redeemed = call("POST", "/members/" + member + "/redeem", self,
+                "{\"points\":50,\"reference\":\"checkout-1\"}", "r-1");
+        assertEquals(201, redeemed.statusCode(), redeemed.body());
+        HttpResponse<String> held = call("POST", "/members/" + member + "/holds", self,
+                "{\"points\":100,\"reference\":\"cart-1\"}", "h-1");
+        assertEquals(201, held.statusCode(), held.body());
+        assertEquals(50, JSON.readTree(held.body()).get("available").asLong());
+        JsonNode b = JSON.readTree(call("GET", "/members/" + member + "/balance", self, null, null).body());
+        assertEquals(150, b.get("balance").asLong());
+        assertEquals(100, b.get("held").asLong());
+        assertEquals(50, b.get("available").asLong());
+    }
+
+    @Test
     void theFrontDoorChecksTokensAndRoutesLikeApiGateway() throws Exception {
         String member = "it-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> none = call("GET", "/members/" + member + "/balance", null, null, null);

@@ -24,7 +24,8 @@ public final class ApiRoutes {
     public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reconcile");
 
     /** Routes that are served today. Routes above that are not listed land with their issue. */
-    public static final List<ApiRoute> SERVED = List.of(EARN, BALANCE, HISTORY);
+    public static final List<ApiRoute> SERVED = List.of(EARN, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER,
+            BALANCE, HISTORY);
 
     /** The outcome of routing a method and path against a set of routes. */
     public sealed interface Resolution {

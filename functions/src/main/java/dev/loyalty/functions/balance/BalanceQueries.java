@@ -37,7 +37,8 @@ public class BalanceQueries {
                 return Optional.<BalanceView>empty();
             }
             List<Lot> lots = store.openLots(tx, member);
-            long held = 0; // holds land with the spending issue
+            long held = store.heldHolds(tx, member).stream().filter(h -> h.isActiveAt(now))
+                    .mapToLong(h -> h.points()).reduce(0L, Math::addExact);
             long spendable = SpendingOrder.available(lots, now);
             Map<String, Long> byType = new TreeMap<>();
             TreeMap<Instant, Long> expiring = new TreeMap<>();

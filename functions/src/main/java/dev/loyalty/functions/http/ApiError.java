@@ -15,7 +15,6 @@ public enum ApiError {
     HOLD_NOT_ACTIVE(409, "Hold not active"),
     REFERENCE_ALREADY_USED(409, "Reference already used with a different request"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
-    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     INSUFFICIENT_POINTS(422, "Insufficient points"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused with a different request"),
     NOT_REVERSIBLE(422, "Not reversible"),

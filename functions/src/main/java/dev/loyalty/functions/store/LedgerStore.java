@@ -5,11 +5,17 @@ import dev.loyalty.core.EntryKind;
 import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
+import dev.loyalty.core.spend.Allocation;
+import dev.loyalty.core.spend.Hold;
+import dev.loyalty.core.spend.HoldStatus;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,6 +32,7 @@ public class LedgerStore {
 
     static final String ENTRY_COLUMNS = "member_id, entry_id, sequence, kind, points, balance_after, point_type, "
             + "reference, description, occurred_at, recorded_at";
+    static final String HOLD_COLUMNS = "member_id, hold_id, points, status, reference, created_at, expires_at";
     static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, earned_at, expires_at";
 
     public Optional<AccountState> findAccount(Tx tx, MemberId member) {
@@ -59,9 +66,105 @@ public class LedgerStore {
     }
 
     public void insertEntry(Tx tx, LedgerEntry e) {
-        tx.query("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        insertEntry(tx, e, null);
+    }
+
+    /** An entry; {@code reversesEntryId} links a REVERSAL to the transaction it reverses. */
+    public void insertEntry(Tx tx, LedgerEntry e, UUID reversesEntryId) {
+        tx.query("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ", reverses_entry_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
                 e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
-                e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt());
+                e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt(), reversesEntryId);
+    }
+
+    public Optional<LedgerEntry> entry(Tx tx, MemberId member, UUID entryId) {
+        return tx.one("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1 AND entry_id = $2",
+                LedgerStore::entry, member.value(), entryId);
+    }
+
+    public void insertAllocations(Tx tx, MemberId member, UUID entryId, List<Allocation> allocations) {
+        for (int i = 0; i < allocations.size(); i++) {
+            Allocation a = allocations.get(i);
+            tx.query("INSERT INTO entry_allocations(member_id, entry_id, position, lot_id, points) VALUES ($1,$2,$3,$4,$5)",
+                    member.value(), entryId, i, a.lotId(), a.points());
+        }
+    }
+
+    /** An entry's allocations in their original order. */
+    public List<Allocation> allocations(Tx tx, MemberId member, UUID entryId) {
+        return tx.list("SELECT lot_id, points FROM entry_allocations WHERE member_id = $1 AND entry_id = $2 ORDER BY position",
+                r -> new Allocation(r.getUUID("lot_id"), r.getLong("points")), member.value(), entryId);
+    }
+
+    /** What earlier reversals of {@code original} restored, per lot. */
+    public Map<UUID, Long> restoredByLot(Tx tx, MemberId member, UUID original) {
+        Map<UUID, Long> out = new HashMap<>();
+        tx.list("SELECT a.lot_id, SUM(a.points) AS points FROM ledger_entries e"
+                        + " JOIN entry_allocations a ON a.member_id = e.member_id AND a.entry_id = e.entry_id"
+                        + " WHERE e.member_id = $1 AND e.reverses_entry_id = $2 GROUP BY a.lot_id",
+                r -> out.put(r.getUUID("lot_id"), r.getLong("points")), member.value(), original);
+        return out;
+    }
+
+    /** The sum of |points| of earlier reversals of {@code original}. */
+    public long alreadyReversed(Tx tx, MemberId member, UUID original) {
+        return tx.one("SELECT COALESCE(SUM(ABS(points)), 0) AS total FROM ledger_entries"
+                        + " WHERE member_id = $1 AND reverses_entry_id = $2",
+                r -> r.getLong("total"), member.value(), original).orElse(0L);
+    }
+
+    public void updateLotRemaining(Tx tx, Lot lot) {
+        int updated = tx.query("UPDATE lots SET remaining_points = $3 WHERE member_id = $1 AND lot_id = $2",
+                lot.memberId().value(), lot.lotId(), lot.remainingPoints()).rowCount();
+        if (updated != 1) {
+            throw new IllegalStateException("lot " + lot.lotId() + " not found for " + lot.memberId());
+        }
+    }
+
+    /** Specific lots, whatever their remaining points (a reversal restores into spent lots). */
+    public List<Lot> lots(Tx tx, MemberId member, Collection<UUID> lotIds) {
+        if (lotIds.isEmpty()) {
+            return List.of();
+        }
+        return tx.list("SELECT " + LOT_COLUMNS + " FROM lots WHERE member_id = $1 AND lot_id = ANY($2)",
+                LedgerStore::lot, member.value(), lotIds.toArray(new UUID[0]));
+    }
+
+    public List<Hold> heldHolds(Tx tx, MemberId member) {
+        return tx.list("SELECT " + HOLD_COLUMNS + " FROM holds WHERE member_id = $1 AND status = 'HELD'",
+                LedgerStore::hold, member.value());
+    }
+
+    public Optional<Hold> hold(Tx tx, MemberId member, UUID holdId) {
+        return tx.one("SELECT " + HOLD_COLUMNS + " FROM holds WHERE member_id = $1 AND hold_id = $2",
+                LedgerStore::hold, member.value(), holdId);
+    }
+
+    public Optional<Hold> holdByReference(Tx tx, MemberId member, String reference) {
+        return tx.one("SELECT " + HOLD_COLUMNS + " FROM holds WHERE member_id = $1 AND reference = $2",
+                LedgerStore::hold, member.value(), reference);
+    }
+
+    public void insertHold(Tx tx, Hold h, Instant now) {
+        tx.query("INSERT INTO holds(" + HOLD_COLUMNS + ", updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                h.memberId().value(), h.holdId(), h.points(), h.status().name(), h.reference(), h.createdAt(),
+                h.expiresAt(), now);
+    }
+
+    /** Moves a hold out of HELD; only a HELD hold moves (the row lock on the account serialises this). */
+    public void updateHoldStatus(Tx tx, Hold h, UUID capturedEntryId, Instant now) {
+        int updated = tx.query("UPDATE holds SET status = $3, captured_entry_id = $4, updated_at = $5"
+                        + " WHERE member_id = $1 AND hold_id = $2 AND status = 'HELD'",
+                h.memberId().value(), h.holdId(), h.status().name(), capturedEntryId, now).rowCount();
+        if (updated != 1) {
+            throw new IllegalStateException("hold " + h.holdId() + " was not HELD");
+        }
+    }
+
+    /** Holds and redeems share one reference namespace per member (a capture's entry carries its hold's reference). */
+    public boolean spendReferenceInUse(Tx tx, MemberId member, String reference) {
+        return tx.one("SELECT EXISTS (SELECT 1 FROM holds WHERE member_id = $1 AND reference = $2)"
+                        + " OR EXISTS (SELECT 1 FROM ledger_entries WHERE member_id = $1 AND kind = 'REDEEM' AND reference = $2) AS used",
+                r -> r.getBoolean("used"), member.value(), reference).orElse(false);
     }
 
     public void insertLot(Tx tx, Lot lot, UUID sourceEntryId) {
@@ -112,6 +215,12 @@ public class LedgerStore {
                 EntryKind.valueOf(r.getString("kind")), r.getLong("points"), r.getLong("balance_after"),
                 r.getString("point_type"), r.getString("reference"), r.getString("description"),
                 Tx.instant(r, "occurred_at"), Tx.instant(r, "recorded_at"));
+    }
+
+    static Hold hold(Row r) {
+        return new Hold(r.getUUID("hold_id"), new MemberId(r.getString("member_id")), r.getLong("points"),
+                HoldStatus.valueOf(r.getString("status")), r.getString("reference"), Tx.instant(r, "created_at"),
+                Tx.instant(r, "expires_at"));
     }
 
     static Lot lot(Row r) {

@@ -25,7 +25,9 @@ public class Migrator {
     private static final Logger LOG = Logger.getLogger(Migrator.class);
     /** The ordered list of migrations. Listed, not scanned: no classpath scanning at run time. */
     public static final List<String> MIGRATIONS = List.of(
-            "V1__ledger.sql");
+            "V1__ledger.sql",
+            "V2__spending.sql",
+            "V3__parked_messages.sql");
     private static final long ADVISORY_LOCK_KEY = 0x4C4F59414C5459L; // "LOYALTY"
 
     private final Db db;

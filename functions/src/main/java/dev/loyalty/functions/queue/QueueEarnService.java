@@ -1,0 +1,273 @@
+package dev.loyalty.functions.queue;
+
+import dev.loyalty.core.AccountState;
+import dev.loyalty.core.MemberId;
+import dev.loyalty.core.PointTypeCatalog;
+import dev.loyalty.core.earn.EarnCommand;
+import dev.loyalty.core.earn.EarnOutcome;
+import dev.loyalty.core.earn.EarnRule;
+import dev.loyalty.core.idempotency.IdempotencyRecord;
+import dev.loyalty.core.idempotency.IdempotencyRules;
+import dev.loyalty.core.idempotency.IdempotencyStore;
+import dev.loyalty.core.idempotency.IdempotencyStoreUnavailableException;
+import dev.loyalty.functions.earn.EarnResult;
+import dev.loyalty.functions.earn.EarnService;
+import dev.loyalty.functions.http.ApiException;
+import dev.loyalty.functions.http.JsonBody;
+import dev.loyalty.functions.http.Requests;
+import dev.loyalty.functions.idempotency.IdempotencyConfig;
+import dev.loyalty.functions.idempotency.RequestHash;
+import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.DependencyUnavailableException;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies a whole SQS batch of earn events.
+ *
+ * <ol>
+ *   <li>Each record is parsed and checked by the core. One that can never succeed (bad JSON,
+ *       failed schema, unknown type, bad member id, its reference reused with another payload)
+ *       is parked with its raw body and reason, and acknowledged: never retried, never dropped.</li>
+ *   <li>Each valid record claims its idempotency key, the member plus {@code reference}. A
+ *       record already applied is acknowledged; one still in flight elsewhere is retried.</li>
+ *   <li>The claimed records are applied in ONE PostgreSQL transaction, in member id order (so
+ *       concurrent batches lock members in the same order), sharing one commit. If any record
+ *       fails inside it, the batch falls back to one transaction per record.</li>
+ *   <li>Only transient failures (a dependency down, a conflict) are reported back to SQS.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class QueueEarnService {
+    private static final Logger LOG = Logger.getLogger(QueueEarnService.class);
+    static final Set<String> FIELDS = Set.of("memberId", "points", "type", "reference", "occurredAt", "description");
+
+    private final Db db;
+    private final EarnService earn;
+    private final Requests requests;
+    private final IdempotencyStore idempotency;
+    private final IdempotencyConfig idempotencyConfig;
+    private final ParkedMessages parked;
+    private final PointTypeCatalog catalog;
+    private final Clock clock;
+
+    public QueueEarnService(Db db, EarnService earn, Requests requests, IdempotencyStore idempotency,
+                            IdempotencyConfig idempotencyConfig, ParkedMessages parked, PointTypeCatalog catalog, Clock clock) {
+        this.db = db;
+        this.earn = earn;
+        this.requests = requests;
+        this.idempotency = idempotency;
+        this.idempotencyConfig = idempotencyConfig;
+        this.parked = parked;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    /** The outcome counts of one batch, for logs and tests. */
+    public record BatchReport(int records, int applied, int duplicates, int parked, List<String> retry, boolean batched) {
+    }
+
+    private record Valid(SqsEvent.Record record, MemberId member, EarnCommand command, String key, String hash) {
+    }
+
+    private record Claimed(Valid valid, IdempotencyRecord claim) {
+    }
+
+    public BatchReport process(SqsEvent event) {
+        Instant now = clock.instant();
+        List<SqsEvent.Record> records = event == null || event.records() == null ? List.of() : event.records();
+        List<ParkedMessages.Parked> toPark = new ArrayList<>();
+        Set<String> retry = new LinkedHashSet<>();
+        List<Claimed> claimed = new ArrayList<>();
+        java.util.Map<String, String> claimedHashes = new java.util.HashMap<>();
+        int duplicates = 0;
+        boolean storeDown = false;
+        for (SqsEvent.Record record : records) {
+            Valid valid = parse(record, now, toPark);
+            if (valid == null) {
+                continue;
+            }
+            if (storeDown) {
+                retry.add(record.messageId());
+                continue;
+            }
+            if (valid.hash().equals(claimedHashes.get(valid.key()))) {
+                duplicates++; // the same event twice in one batch: the first copy carries it
+                continue;
+            }
+            try {
+                IdempotencyStore.Claim claim = idempotency.claim(valid.key(), valid.hash(), now,
+                        now.toEpochMilli() + idempotencyConfig.lambdaTimeoutMs() + idempotencyConfig.inProgressMarginMs(),
+                        now.getEpochSecond() + idempotencyConfig.recordTtlSeconds());
+                switch (claim) {
+                    case IdempotencyStore.Claim.Claimed c -> {
+                        claimed.add(new Claimed(valid, c.record()));
+                        claimedHashes.put(valid.key(), valid.hash());
+                    }
+                    case IdempotencyStore.Claim.Existing e -> {
+                        switch (IdempotencyRules.onDuplicate(e.record(), valid.hash(), now)) {
+                            case IdempotencyRules.Duplicate.Replay r -> duplicates++;
+                            case IdempotencyRules.Duplicate.InProgress p -> retry.add(record.messageId());
+                            case IdempotencyRules.Duplicate.KeyReusedWithDifferentPayload k -> toPark.add(park(record,
+                                    valid.member().value(), "REFERENCE_ALREADY_USED",
+                                    "reference " + valid.command().reference() + " was already used for a different earn", now));
+                        }
+                    }
+                }
+            } catch (IdempotencyStoreUnavailableException e) {
+                LOG.warnf("idempotency table unavailable: %s; the rest of the batch will be retried", e.getMessage());
+                storeDown = true;
+                retry.add(record.messageId());
+            }
+        }
+        Applied applied = apply(claimed, now, toPark, retry);
+        int parkedCount = parkAll(toPark, retry);
+        return new BatchReport(records.size(), applied.count, duplicates + applied.duplicates, parkedCount,
+                List.copyOf(retry), applied.batched);
+    }
+
+    private record Applied(int count, int duplicates, boolean batched) {
+    }
+
+    private Applied apply(List<Claimed> claimed, Instant now, List<ParkedMessages.Parked> toPark, Set<String> retry) {
+        if (claimed.isEmpty()) {
+            return new Applied(0, 0, false);
+        }
+        List<Claimed> ordered = claimed.stream()
+                .sorted(Comparator.comparing((Claimed c) -> c.valid().member().value())).toList();
+        try {
+            List<EarnResult> results = db.inTransaction(tx -> ordered.stream()
+                    .map(c -> earn.apply(tx, c.valid().member(), c.valid().command(), now)).toList());
+            int count = 0;
+            int duplicates = 0;
+            for (int i = 0; i < ordered.size(); i++) {
+                EarnResult r = results.get(i);
+                count += r instanceof EarnResult.Applied ? 1 : 0;
+                duplicates += r instanceof EarnResult.AlreadyApplied ? 1 : 0;
+                settle(ordered.get(i), r, now, toPark);
+            }
+            return new Applied(count, duplicates, true);
+        } catch (EarnService.RejectedInTransaction | PgException e) {
+            LOG.infof("batch of %d fell back to one transaction per record: %s", ordered.size(), e.getMessage());
+        } catch (DependencyUnavailableException e) {
+            LOG.warnf("PostgreSQL unavailable: %s; %d records will be retried", e.getMessage(), ordered.size());
+            ordered.forEach(c -> release(c, retry));
+            return new Applied(0, 0, true);
+        }
+        int count = 0;
+        int duplicates = 0;
+        for (Claimed c : ordered) {
+            try {
+                EarnResult r = db.inTransaction(tx -> earn.apply(tx, c.valid().member(), c.valid().command(), now));
+                count += r instanceof EarnResult.Applied ? 1 : 0;
+                duplicates += r instanceof EarnResult.AlreadyApplied ? 1 : 0;
+                settle(c, r, now, toPark);
+            } catch (EarnService.RejectedInTransaction r) {
+                toPark.add(park(c.valid().record(), c.valid().member().value(), r.rejection.code(), r.rejection.message(), now));
+                complete(c, 422, "{\"code\":\"" + r.rejection.code() + "\"}");
+            } catch (PgException | DependencyUnavailableException e) {
+                LOG.warnf("record %s failed transiently: %s", c.valid().record().messageId(), e.getMessage());
+                release(c, retry);
+            }
+        }
+        return new Applied(count, duplicates, false);
+    }
+
+    private void settle(Claimed c, EarnResult r, Instant now, List<ParkedMessages.Parked> toPark) {
+        switch (r) {
+            case EarnResult.Applied a -> complete(c, 201, a.receipt().transactionId().toString());
+            case EarnResult.AlreadyApplied a -> complete(c, 201, a.receipt().transactionId().toString());
+            case EarnResult.ReferenceReusedWithDifferentRequest x -> {
+                toPark.add(park(c.valid().record(), c.valid().member().value(), "REFERENCE_ALREADY_USED",
+                        "reference " + c.valid().command().reference() + " was already used for a different earn ("
+                                + x.originalTransactionId() + ")", now));
+                complete(c, 409, "{\"code\":\"REFERENCE_ALREADY_USED\"}");
+            }
+            case EarnResult.Rejected x -> throw new IllegalStateException("rejected inside a transaction: " + x);
+        }
+    }
+
+    private void complete(Claimed c, int status, String body) {
+        try {
+            idempotency.complete(c.claim(), new IdempotencyRecord.StoredResponse(status, body),
+                    c.claim().expiresAtEpochSecond());
+        } catch (IdempotencyStoreUnavailableException e) {
+            // Applied in PostgreSQL already; a redelivery meets the ledger's unique reference.
+            LOG.warnf("could not complete %s: %s", c.claim().key(), e.getMessage());
+        }
+    }
+
+    private void release(Claimed c, Set<String> retry) {
+        retry.add(c.valid().record().messageId());
+        try {
+            idempotency.release(c.claim());
+        } catch (IdempotencyStoreUnavailableException e) {
+            LOG.warnf("could not release %s: %s", c.claim().key(), e.getMessage());
+        }
+    }
+
+    /** Parks in one transaction; if PostgreSQL is down they are retried instead, never dropped. */
+    private int parkAll(List<ParkedMessages.Parked> toPark, Set<String> retry) {
+        if (toPark.isEmpty()) {
+            return 0;
+        }
+        try {
+            db.inTransaction(tx -> {
+                toPark.forEach(p -> parked.park(tx, p));
+                return null;
+            });
+            return toPark.size();
+        } catch (DependencyUnavailableException | PgException e) {
+            LOG.warnf("could not park %d records (%s); SQS will redeliver them", toPark.size(), e.getMessage());
+            toPark.forEach(p -> retry.add(p.messageId()));
+            return 0;
+        }
+    }
+
+    /** The record as an earn, or null after queueing it for parking. */
+    private Valid parse(SqsEvent.Record record, Instant now, List<ParkedMessages.Parked> toPark) {
+        String raw = record.body() == null ? "" : record.body();
+        String member = "";
+        try {
+            if (raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > requests.maxBodyBytes()) {
+                throw ApiException.validation("body", "over " + requests.maxBodyBytes() + " bytes");
+            }
+            JsonBody body = requests.jsonObject(raw, false).allowOnly(FIELDS);
+            String memberId = body.requiredString("memberId");
+            EarnCommand command = new EarnCommand(memberId, body.requiredLong("points"), body.requiredString("type"),
+                    body.requiredString("reference"), body.optionalInstant("occurredAt"), body.optionalString("description"));
+            if (!MemberId.isValid(memberId)) {
+                toPark.add(park(record, "", "VALIDATION_FAILED", "memberId: must be 1 to 64 characters of [A-Za-z0-9_.:-]", now));
+                return null;
+            }
+            member = memberId;
+            MemberId id = new MemberId(memberId);
+            if (EarnRule.apply(AccountState.empty(id), command, now, catalog, UUID::randomUUID) instanceof EarnOutcome.Rejected r) {
+                toPark.add(park(record, memberId, r.code(), r.field() + ": " + r.message(), now));
+                return null;
+            }
+            String key = "sqs-earn#" + memberId + "#" + command.reference();
+            return new Valid(record, id, command, key, RequestHash.of("SQS", "earn", raw));
+        } catch (ApiException e) {
+            toPark.add(park(record, member, e.error.name(), e.getMessage(), now));
+            return null;
+        }
+    }
+
+    private static ParkedMessages.Parked park(SqsEvent.Record record, String memberId, String code, String reason, Instant now) {
+        Long sent = record.sentTimestampMs();
+        String messageId = record.messageId() == null ? "unknown-" + UUID.randomUUID() : record.messageId();
+        return new ParkedMessages.Parked(memberId, messageId, ParkedMessages.SOURCE_SQS_EARN,
+                record.body() == null ? "" : record.body(), code, reason, sent == null ? now : Instant.ofEpochMilli(sent), now, null);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.loyalty.functions.redeem;
+
+import dev.loyalty.contract.ApiRoute;
+import dev.loyalty.contract.ApiRoutes;
+import dev.loyalty.core.MemberId;
+import dev.loyalty.core.spend.CaptureCommand;
+import dev.loyalty.core.spend.HoldCommand;
+import dev.loyalty.core.spend.RedeemCommand;
+import dev.loyalty.core.spend.ReversalCommand;
+import dev.loyalty.core.spend.SpendOutcome;
+import dev.loyalty.core.spend.TransferCommand;
+import dev.loyalty.core.spend.VoidCommand;
+import dev.loyalty.functions.http.ApiError;
+import dev.loyalty.functions.http.ApiException;
+import dev.loyalty.functions.http.Boundary;
+import dev.loyalty.functions.http.Caller;
+import dev.loyalty.functions.http.FieldError;
+import dev.loyalty.functions.http.HttpApiEvent;
+import dev.loyalty.functions.http.HttpApiResponse;
+import dev.loyalty.functions.http.JsonBody;
+import dev.loyalty.functions.http.Requests;
+import dev.loyalty.functions.http.Responses;
+import dev.loyalty.functions.http.Routes;
+import dev.loyalty.functions.idempotency.IdempotentWrites;
+import io.quarkus.funqy.Funq;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Lambda {@code redeem}: spending routes. Redeem, holds (place, capture, void), reversals and
+ * transfers, each through the idempotency layer and one PostgreSQL transaction.
+ */
+public class RedeemFunction {
+    private final Boundary boundary;
+    private final Requests requests;
+    private final Responses responses;
+    private final IdempotentWrites idempotent;
+    private final SpendService service;
+
+    public RedeemFunction(Boundary boundary, Requests requests, Responses responses, IdempotentWrites idempotent,
+                          SpendService service) {
+        this.boundary = boundary;
+        this.requests = requests;
+        this.responses = responses;
+        this.idempotent = idempotent;
+        this.service = service;
+    }
+
+    @Funq("redeem")
+    public HttpApiResponse redeem(HttpApiEvent event) {
+        return boundary.handle(event, () -> {
+            Routes.Match route = Routes.match(event, Routes.REDEEM);
+            String memberId = route.memberId();
+            Caller caller = Caller.from(event);
+            if (route.route().equals(ApiRoutes.REVERSAL)) {
+                caller.requireAdmin(); // the contract lists no reversal among a member's own actions
+            } else {
+                caller.requireMember(memberId);
+            }
+            requests.idempotencyKey(event);
+            String raw = requests.rawBody(event);
+            return idempotent.run(event, caller, route.route(), raw, () -> {
+                if (!MemberId.isValid(memberId)) {
+                    throw ApiException.validation("memberId", "must be 1 to 64 characters of [A-Za-z0-9_.:-]");
+                }
+                MemberId member = new MemberId(memberId);
+                return respond(dispatch(route, member, raw), event.requestId());
+            });
+        });
+    }
+
+    private SpendResult dispatch(Routes.Match route, MemberId member, String raw) {
+        ApiRoute r = route.route();
+        if (r.equals(ApiRoutes.REDEEM)) {
+            JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("points", "reference", "description"));
+            return service.redeem(member, new RedeemCommand(b.requiredLong("points"), b.requiredString("reference"),
+                    b.optionalString("description")));
+        }
+        if (r.equals(ApiRoutes.HOLD)) {
+            JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("points", "reference", "ttlSeconds"));
+            return service.hold(member, new HoldCommand(b.requiredLong("points"), b.requiredString("reference"),
+                    b.optionalLong("ttlSeconds")));
+        }
+        if (r.equals(ApiRoutes.CAPTURE)) {
+            JsonBody b = requests.jsonObject(raw, true).allowOnly(Set.of("points"));
+            return service.capture(member, new CaptureCommand(uuid(route, "holdId"), b.optionalLong("points")));
+        }
+        if (r.equals(ApiRoutes.VOID)) {
+            requests.jsonObject(raw, true).allowOnly(Set.of());
+            return service.voidHold(member, new VoidCommand(uuid(route, "holdId")));
+        }
+        if (r.equals(ApiRoutes.REVERSAL)) {
+            JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("points", "reference", "reason"));
+            return service.reverse(member, new ReversalCommand(uuid(route, "transactionId"), b.optionalLong("points"),
+                    b.requiredString("reference"), b.optionalString("reason")));
+        }
+        if (r.equals(ApiRoutes.TRANSFER)) {
+            JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("toMemberId", "points", "reference", "description"));
+            return service.transfer(member, new TransferCommand(b.requiredString("toMemberId"), b.requiredLong("points"),
+                    b.requiredString("reference"), b.optionalString("description")));
+        }
+        throw new IllegalStateException("route not dispatched: " + r);
+    }
+
+    /** A path id that is not a UUID names nothing: the same 404 as an unknown id. */
+    private static UUID uuid(Routes.Match route, String name) {
+        try {
+            return UUID.fromString(route.params().get(name));
+        } catch (IllegalArgumentException e) {
+            ApiError error = name.equals("holdId") ? ApiError.HOLD_NOT_FOUND : ApiError.TRANSACTION_NOT_FOUND;
+            throw new ApiException(error, name + " " + route.params().get(name) + " does not exist");
+        }
+    }
+
+    private HttpApiResponse respond(SpendResult result, String requestId) {
+        return switch (result) {
+            case SpendResult.Done d -> d.replayed()
+                    ? IdempotentWrites.withHeader(responses.ok(d.status(), d.body()), IdempotentWrites.REPLAYED_HEADER, "true")
+                    : responses.ok(d.status(), d.body());
+            case SpendResult.Problem p -> responses.problem(p.error(), p.detail(), p.extra(), requestId);
+            case SpendResult.Refused r -> rejection(r.rejection(), requestId);
+        };
+    }
+
+    private HttpApiResponse rejection(SpendOutcome.Rejected r, String requestId) {
+        ApiError error = ApiError.valueOf(r.code());
+        Map<String, Object> extra = new HashMap<>();
+        switch (r) {
+            case SpendOutcome.InsufficientPoints i -> extra.put("available", i.available());
+            case SpendOutcome.NotReversible n -> extra.put("reversible", n.reversible());
+            default -> {
+            }
+        }
+        if (error == ApiError.VALIDATION_FAILED) {
+            extra.put("errors", List.of(new FieldError(r.field(), r.message())));
+        }
+        return responses.problem(error, r.message(), extra, requestId);
+    }
+}

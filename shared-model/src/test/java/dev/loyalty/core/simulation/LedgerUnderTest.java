@@ -1,0 +1,54 @@
+package dev.loyalty.core.simulation;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The system a {@link Simulation} checks, driven the way the API drives it: raw member ids,
+ * amounts and references as a client sends them, and the time each request arrives at.
+ *
+ * <p>Implementations answer every request with an {@link OpResult} instead of throwing: a
+ * refusal is a result with the API's error code. An exception means a bug and fails the run.
+ * Checks go in the API's order: input validation (VALIDATION_FAILED; for earn
+ * UNKNOWN_POINT_TYPE after points), then MEMBER_NOT_FOUND (for a transfer the sender, then the
+ * receiver), then the state rules (HOLD_NOT_FOUND, HOLD_NOT_ACTIVE, TRANSACTION_NOT_FOUND,
+ * NOT_REVERSIBLE, INSUFFICIENT_POINTS). A hold or transaction of another member is not found.
+ *
+ * <p>Ids are the implementation's own: the simulation maps them by operation (the hold placed
+ * at step n, the entry with sequence k of member m), never assumes two implementations agree.
+ * Every reference the simulation sends is unique per (member, kind), so an implementation that
+ * enforces {@code UNIQUE (member_id, kind, reference)} never sees a duplicate; EXPIRE entries use
+ * "expire:" + now's epoch second, and the simulation never sweeps twice in one second.
+ *
+ * <p>Time never goes backwards between calls. Each simulation run uses member ids prefixed with
+ * its seed, so many runs can share one database.
+ */
+public interface LedgerUnderTest {
+
+    /** Credits a new lot; the member exists from its first earn. {@code id}: the EARN entry. */
+    OpResult earn(String member, long points, String type, String reference, Instant now);
+
+    /** {@code id}: the REDEEM entry. */
+    OpResult redeem(String member, long points, String reference, Instant now);
+
+    /** {@code ttlSeconds} null means the default (900). {@code id}: the hold. */
+    OpResult hold(String member, long points, String reference, Long ttlSeconds, Instant now);
+
+    /** {@code points} null means all of the hold. {@code id}: the REDEEM entry. */
+    OpResult capture(String member, UUID holdId, Long points, Instant now);
+
+    /** {@code id}: the hold. */
+    OpResult voidHold(String member, UUID holdId, Instant now);
+
+    /** {@code points} null means all that is reversible. {@code id}: the REVERSAL entry. */
+    OpResult reverse(String member, UUID transactionId, Long points, String reference, Instant now);
+
+    /** {@code id}: the sender's TRANSFER_OUT entry. */
+    OpResult transfer(String from, String to, long points, String reference, Instant now);
+
+    /** The expiry sweep over every member. Always ok, {@code id} null. */
+    OpResult expire(Instant now);
+
+    /** The member as stored, read at {@code now}; {@link Snapshot#absent} for an unknown member. */
+    Snapshot snapshot(String member, Instant now);
+}

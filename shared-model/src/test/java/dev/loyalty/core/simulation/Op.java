@@ -1,0 +1,44 @@
+package dev.loyalty.core.simulation;
+
+import java.time.Duration;
+
+/**
+ * One step of a workload. Holds and transactions are named by how the simulation knows them
+ * (the index of the hold placed, the owner and sequence of the entry), never by an
+ * implementation's id, so the same op can be applied to two implementations.
+ */
+sealed interface Op {
+
+    /** Index meaning "an id that exists nowhere". */
+    int UNKNOWN = -1;
+
+    record Earn(String member, long points, String type, String reference) implements Op {
+    }
+
+    record Redeem(String member, long points, String reference) implements Op {
+    }
+
+    record PlaceHold(String member, long points, String reference, Long ttlSeconds) implements Op {
+    }
+
+    /** {@code hold}: index into the holds placed so far, or {@link #UNKNOWN}. */
+    record Capture(String member, int hold, Long points) implements Op {
+    }
+
+    record Void(String member, int hold) implements Op {
+    }
+
+    /** The entry with {@code sequence} of {@code owner} ({@code sequence} 0: an unknown id). */
+    record Reverse(String member, String owner, long sequence, Long points, String reference) implements Op {
+    }
+
+    record Transfer(String from, String to, long points, String reference) implements Op {
+    }
+
+    record Expire() implements Op {
+    }
+
+    /** Moves the clock; touches no ledger. */
+    record Advance(Duration by) implements Op {
+    }
+}

@@ -1,0 +1,521 @@
+package dev.loyalty.core.simulation;
+
+import dev.loyalty.core.EntryKind;
+import dev.loyalty.core.spend.Allocation;
+import dev.loyalty.core.spend.HoldStatus;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A deliberately plain second implementation of the contract, written from its text and
+ * sharing no rule code with the core: mutable lists, one method per operation, each check in
+ * API order. It predicts every outcome the system under test must give.
+ *
+ * <p>The one thing it takes from the system under test is the lot ids used to break ties in
+ * spending order (same expiry, same earnedAt): the contract orders those by lot id, and ids are
+ * the system's to assign. {@link Simulation} binds them with {@link #bindLot} right after the
+ * lot is created, before it can be spent.
+ */
+final class ReferenceModel implements LedgerUnderTest {
+
+    static final long MAX_POINTS = 1_000_000_000L;
+    static final long TTL_DEFAULT_SECONDS = 900L;
+    static final long TTL_MAX_SECONDS = 604_800L;
+    private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Pattern REFERENCE = Pattern.compile("[\\x21-\\x7E]{1,128}");
+    /** Days points of a type last, counted as whole UTC days after the day earned; absent = never. */
+    private static final Map<String, Integer> DAYS = Map.of("PURCHASE", 365, "SIGN_IN", 30, "PROMO", 90);
+    private static final List<String> TYPES = List.of("PURCHASE", "SIGN_IN", "PROMO", "BONUS");
+
+    static final class MLot {
+        final UUID id;
+        UUID tieBreakId;
+        final String type;
+        final long original;
+        long remaining;
+        final Instant earnedAt;
+        final Instant expiresAt; // null = never
+        final UUID source;
+
+        MLot(UUID id, String type, long points, Instant earnedAt, Instant expiresAt, UUID source) {
+            this.id = id;
+            this.tieBreakId = id;
+            this.type = type;
+            this.original = points;
+            this.remaining = points;
+            this.earnedAt = earnedAt;
+            this.expiresAt = expiresAt;
+            this.source = source;
+        }
+
+        boolean spendable(Instant now) {
+            return remaining > 0 && (expiresAt == null || now.isBefore(expiresAt));
+        }
+    }
+
+    static final class MEntry {
+        final UUID id;
+        final EntryKind kind;
+        final long points;
+        final long balanceAfter;
+        final long sequence;
+        final UUID reverses;
+        final Map<UUID, Long> allocations = new LinkedHashMap<>(); // lot -> positive points, in order
+
+        MEntry(UUID id, EntryKind kind, long points, long balanceAfter, long sequence, UUID reverses) {
+            this.id = id;
+            this.kind = kind;
+            this.points = points;
+            this.balanceAfter = balanceAfter;
+            this.sequence = sequence;
+            this.reverses = reverses;
+        }
+    }
+
+    static final class MHold {
+        final UUID id;
+        final long points;
+        HoldStatus status = HoldStatus.HELD;
+        final Instant expiresAt;
+
+        MHold(UUID id, long points, Instant expiresAt) {
+            this.id = id;
+            this.points = points;
+            this.expiresAt = expiresAt;
+        }
+
+        boolean active(Instant now) {
+            return status == HoldStatus.HELD && now.isBefore(expiresAt);
+        }
+    }
+
+    static final class MMember {
+        long balance;
+        final List<MLot> lots = new ArrayList<>();
+        final List<MEntry> entries = new ArrayList<>();
+        final List<MHold> holds = new ArrayList<>();
+    }
+
+    private final Map<String, MMember> members = new LinkedHashMap<>();
+    private final Map<UUID, MLot> lotsById = new HashMap<>();
+    private long nextId = 1;
+
+    private UUID newId() {
+        return new UUID(0x5EED_0000_0000_0000L, nextId++);
+    }
+
+    /** Breaks spending-order ties like the system under test: by the id it gave the same lot. */
+    void bindLot(UUID modelLotId, UUID sutLotId) {
+        lotsById.get(modelLotId).tieBreakId = sutLotId;
+    }
+
+    // --- queries the workload uses to aim at boundaries ---
+
+    boolean exists(String member) {
+        return members.containsKey(member);
+    }
+
+    long available(String member, Instant now) {
+        MMember m = members.get(member);
+        return m == null ? 0 : Math.max(0, spendable(m, now) - held(m, now));
+    }
+
+    /** Points held by {@code holdId} and how much a capture of it could take, or -1 if not active. */
+    long capturable(String member, UUID holdId, Instant now) {
+        MMember m = members.get(member);
+        MHold h = m == null ? null : findHold(m, holdId);
+        if (h == null || !h.active(now)) {
+            return -1;
+        }
+        return Math.max(0, spendable(m, now) - (held(m, now) - h.points));
+    }
+
+    long reversible(String member, UUID transactionId) {
+        MMember m = members.get(member);
+        MEntry tx = m == null ? null : findEntry(m, transactionId);
+        return tx == null ? 0 : reversible(m, tx);
+    }
+
+    /** The next instant after {@code now} at which a lot or a hold stops: where off-by-one bugs live. */
+    Instant nextDeadlineAfter(Instant now) {
+        Instant next = null;
+        for (MMember m : members.values()) {
+            for (MLot lot : m.lots) {
+                if (lot.remaining > 0 && lot.expiresAt != null && lot.expiresAt.isAfter(now)
+                        && (next == null || lot.expiresAt.isBefore(next))) {
+                    next = lot.expiresAt;
+                }
+            }
+            for (MHold hold : m.holds) {
+                if (hold.active(now) && (next == null || hold.expiresAt.isBefore(next))) {
+                    next = hold.expiresAt;
+                }
+            }
+        }
+        return next;
+    }
+
+    List<MEntry> entries(String member) {
+        MMember m = members.get(member);
+        return m == null ? List.of() : m.entries;
+    }
+
+    // --- operations ---
+
+    @Override
+    public OpResult earn(String member, long points, String type, String reference, Instant now) {
+        if (!MEMBER.matcher(member).matches() || !validPoints(points)) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        if (!TYPES.contains(type)) {
+            return OpResult.rejected("UNKNOWN_POINT_TYPE");
+        }
+        if (!validReference(reference)) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember m = members.computeIfAbsent(member, k -> new MMember());
+        MEntry entry = append(m, EntryKind.EARN, points, null);
+        Instant expiresAt = DAYS.containsKey(type)
+                ? LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(DAYS.get(type) + 1L).atStartOfDay(ZoneOffset.UTC).toInstant()
+                : null;
+        addLot(m, new MLot(newId(), type, points, now, expiresAt, entry.id));
+        return OpResult.ok(entry.id);
+    }
+
+    @Override
+    public OpResult redeem(String member, long points, String reference, Instant now) {
+        if (!validPoints(points) || !validReference(reference)) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        long available = Math.max(0, spendable(m, now) - held(m, now));
+        if (points > available) {
+            return OpResult.insufficient(available);
+        }
+        MEntry entry = append(m, EntryKind.REDEEM, -points, null);
+        take(m, points, now, entry);
+        return OpResult.ok(entry.id);
+    }
+
+    @Override
+    public OpResult hold(String member, long points, String reference, Long ttlSeconds, Instant now) {
+        long ttl = ttlSeconds == null ? TTL_DEFAULT_SECONDS : ttlSeconds;
+        if (!validPoints(points) || !validReference(reference) || ttl < 1 || ttl > TTL_MAX_SECONDS) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        long available = Math.max(0, spendable(m, now) - held(m, now));
+        if (points > available) {
+            return OpResult.insufficient(available);
+        }
+        MHold hold = new MHold(newId(), points, now.plusSeconds(ttl));
+        m.holds.add(hold);
+        return OpResult.ok(hold.id);
+    }
+
+    @Override
+    public OpResult capture(String member, UUID holdId, Long points, Instant now) {
+        if (points != null && !validPoints(points)) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        MHold hold = findHold(m, holdId);
+        if (hold == null) {
+            return OpResult.rejected("HOLD_NOT_FOUND");
+        }
+        if (!hold.active(now)) {
+            return OpResult.rejected("HOLD_NOT_ACTIVE");
+        }
+        long amount = points == null ? hold.points : points;
+        if (amount > hold.points) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        // The hold's own reservation may be used, other holds' may not.
+        long capturable = Math.max(0, spendable(m, now) - (held(m, now) - hold.points));
+        if (amount > capturable) {
+            return OpResult.insufficient(capturable);
+        }
+        hold.status = HoldStatus.CAPTURED;
+        MEntry entry = append(m, EntryKind.REDEEM, -amount, null);
+        take(m, amount, now, entry);
+        return OpResult.ok(entry.id);
+    }
+
+    @Override
+    public OpResult voidHold(String member, UUID holdId, Instant now) {
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        MHold hold = findHold(m, holdId);
+        if (hold == null) {
+            return OpResult.rejected("HOLD_NOT_FOUND");
+        }
+        if (!hold.active(now)) {
+            return OpResult.rejected("HOLD_NOT_ACTIVE");
+        }
+        hold.status = HoldStatus.VOIDED;
+        return OpResult.ok(hold.id);
+    }
+
+    @Override
+    public OpResult reverse(String member, UUID transactionId, Long points, String reference, Instant now) {
+        if ((points != null && !validPoints(points)) || !validReference(reference)) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        MEntry tx = findEntry(m, transactionId);
+        if (tx == null) {
+            return OpResult.rejected("TRANSACTION_NOT_FOUND");
+        }
+        long reversible = reversible(m, tx);
+        long amount = points == null ? reversible : points;
+        if (amount == 0 || amount > reversible) {
+            return OpResult.notReversible(reversible);
+        }
+        if (tx.kind == EntryKind.EARN) {
+            MLot lot = lotOf(m, tx);
+            MEntry entry = append(m, EntryKind.REVERSAL, -amount, tx.id);
+            lot.remaining -= amount;
+            entry.allocations.put(lot.id, amount);
+        } else {
+            MEntry entry = append(m, EntryKind.REVERSAL, amount, tx.id);
+            Map<UUID, Long> restored = restoredSoFar(m, tx);
+            List<UUID> spentLots = new ArrayList<>(tx.allocations.keySet());
+            long left = amount;
+            for (int i = spentLots.size() - 1; i >= 0 && left > 0; i--) { // the lot spent last first
+                UUID lotId = spentLots.get(i);
+                long give = Math.min(left, tx.allocations.get(lotId) - restored.getOrDefault(lotId, 0L));
+                if (give > 0) {
+                    lotsById.get(lotId).remaining += give;
+                    entry.allocations.put(lotId, give);
+                    left -= give;
+                }
+            }
+        }
+        return OpResult.ok(m.entries.get(m.entries.size() - 1).id);
+    }
+
+    @Override
+    public OpResult transfer(String from, String to, long points, String reference, Instant now) {
+        if (!validPoints(points) || !validReference(reference) || to == null || !MEMBER.matcher(to).matches()
+                || to.equals(from)) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember sender = members.get(from);
+        MMember receiver = members.get(to);
+        if (sender == null || receiver == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        long available = Math.max(0, spendable(sender, now) - held(sender, now));
+        if (points > available) {
+            return OpResult.insufficient(available);
+        }
+        MEntry out = append(sender, EntryKind.TRANSFER_OUT, -points, null);
+        take(sender, points, now, out);
+        MEntry in = append(receiver, EntryKind.TRANSFER_IN, points, null);
+        for (Map.Entry<UUID, Long> taken : out.allocations.entrySet()) {
+            MLot source = lotsById.get(taken.getKey());
+            addLot(receiver, new MLot(newId(), source.type, taken.getValue(), source.earnedAt, source.expiresAt, in.id));
+        }
+        return OpResult.ok(out.id);
+    }
+
+    @Override
+    public OpResult expire(Instant now) {
+        for (MMember m : members.values()) {
+            for (MHold hold : m.holds) {
+                if (hold.status == HoldStatus.HELD && !hold.active(now)) {
+                    hold.status = HoldStatus.EXPIRED;
+                }
+            }
+            long total = 0;
+            for (MLot lot : m.lots) {
+                if (lot.remaining > 0 && lot.expiresAt != null && !now.isBefore(lot.expiresAt)) {
+                    total += lot.remaining;
+                }
+            }
+            if (total > 0) {
+                MEntry entry = append(m, EntryKind.EXPIRE, -total, null);
+                for (MLot lot : m.lots) {
+                    if (lot.remaining > 0 && lot.expiresAt != null && !now.isBefore(lot.expiresAt)) {
+                        entry.allocations.put(lot.id, lot.remaining);
+                        lot.remaining = 0;
+                    }
+                }
+            }
+        }
+        return OpResult.ok(null);
+    }
+
+    @Override
+    public Snapshot snapshot(String member, Instant now) {
+        MMember m = members.get(member);
+        if (m == null) {
+            return Snapshot.absent(member);
+        }
+        List<Snapshot.LotView> lots = new ArrayList<>();
+        for (MLot l : m.lots) {
+            lots.add(new Snapshot.LotView(l.id, l.type, l.original, l.remaining, l.earnedAt, l.expiresAt, l.source));
+        }
+        List<Snapshot.EntryView> entries = new ArrayList<>();
+        for (MEntry e : m.entries) {
+            List<Allocation> allocations = new ArrayList<>();
+            e.allocations.forEach((lot, points) -> allocations.add(new Allocation(lot, points)));
+            entries.add(new Snapshot.EntryView(e.id, e.kind, e.points, e.balanceAfter, e.sequence, e.reverses, allocations));
+        }
+        List<Snapshot.HoldView> holds = new ArrayList<>();
+        for (MHold h : m.holds) {
+            holds.add(new Snapshot.HoldView(h.id, h.points, h.status, h.expiresAt));
+        }
+        return new Snapshot(member, true, m.balance, Math.max(0, spendable(m, now) - held(m, now)), held(m, now),
+                lots, entries, holds);
+    }
+
+    // --- helpers ---
+
+    private static boolean validPoints(long points) {
+        return points >= 1 && points <= MAX_POINTS;
+    }
+
+    private static boolean validReference(String reference) {
+        return reference != null && REFERENCE.matcher(reference).matches();
+    }
+
+    private static long spendable(MMember m, Instant now) {
+        long total = 0;
+        for (MLot lot : m.lots) {
+            if (lot.spendable(now)) {
+                total += lot.remaining;
+            }
+        }
+        return total;
+    }
+
+    private static long held(MMember m, Instant now) {
+        long total = 0;
+        for (MHold hold : m.holds) {
+            if (hold.active(now)) {
+                total += hold.points;
+            }
+        }
+        return total;
+    }
+
+    private MEntry append(MMember m, EntryKind kind, long points, UUID reverses) {
+        m.balance += points;
+        MEntry entry = new MEntry(newId(), kind, points, m.balance, m.entries.size() + 1L, reverses);
+        m.entries.add(entry);
+        return entry;
+    }
+
+    private void addLot(MMember m, MLot lot) {
+        m.lots.add(lot);
+        lotsById.put(lot.id, lot);
+    }
+
+    /** Greedy over spendable lots: earliest expiry (never last), then oldest, then lot id. */
+    private static void take(MMember m, long points, Instant now, MEntry entry) {
+        List<MLot> order = new ArrayList<>();
+        for (MLot lot : m.lots) {
+            if (lot.spendable(now)) {
+                order.add(lot);
+            }
+        }
+        order.sort(Comparator.comparing((MLot l) -> l.expiresAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+                .thenComparing(l -> l.earnedAt)
+                .thenComparing(l -> l.tieBreakId));
+        long left = points;
+        for (MLot lot : order) {
+            if (left == 0) {
+                break;
+            }
+            long take = Math.min(left, lot.remaining);
+            lot.remaining -= take;
+            entry.allocations.put(lot.id, take);
+            left -= take;
+        }
+    }
+
+    private static MHold findHold(MMember m, UUID holdId) {
+        for (MHold hold : m.holds) {
+            if (hold.id.equals(holdId)) {
+                return hold;
+            }
+        }
+        return null;
+    }
+
+    private static MEntry findEntry(MMember m, UUID id) {
+        for (MEntry e : m.entries) {
+            if (e.id.equals(id)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static MLot lotOf(MMember m, MEntry earn) {
+        for (MLot lot : m.lots) {
+            if (lot.source.equals(earn.id)) {
+                return lot;
+            }
+        }
+        throw new IllegalStateException("earn without a lot");
+    }
+
+    /** Per lot, the points earlier reversals of {@code tx} gave back. */
+    private static Map<UUID, Long> restoredSoFar(MMember m, MEntry tx) {
+        Map<UUID, Long> restored = new HashMap<>();
+        for (MEntry e : m.entries) {
+            if (tx.id.equals(e.reverses)) {
+                e.allocations.forEach((lot, points) -> restored.merge(lot, points, Long::sum));
+            }
+        }
+        return restored;
+    }
+
+    private static long reversible(MMember m, MEntry tx) {
+        long alreadyReversed = 0;
+        for (MEntry e : m.entries) {
+            if (tx.id.equals(e.reverses)) {
+                alreadyReversed += Math.abs(e.points);
+            }
+        }
+        long outstanding = Math.abs(tx.points) - alreadyReversed;
+        if (tx.kind == EntryKind.EARN) {
+            return Math.min(lotOf(m, tx).remaining, outstanding);
+        }
+        if (tx.kind == EntryKind.REDEEM) {
+            Map<UUID, Long> restored = restoredSoFar(m, tx);
+            long restorable = 0;
+            for (Map.Entry<UUID, Long> spent : tx.allocations.entrySet()) {
+                restorable += spent.getValue() - restored.getOrDefault(spent.getKey(), 0L);
+            }
+            return Math.min(outstanding, restorable);
+        }
+        return 0;
+    }
+}

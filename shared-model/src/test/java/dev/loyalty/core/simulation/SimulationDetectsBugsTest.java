@@ -1,0 +1,99 @@
+package dev.loyalty.core.simulation;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.LongFunction;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A checker that never fails proves nothing: each row plants a bug a storage adapter could
+ * plausibly have and requires the simulation to catch it within a few seeds, naming the seed.
+ */
+class SimulationDetectsBugsTest {
+
+    /** Passes everything to the core ledger; each bug overrides one method. */
+    static class Delegating implements LedgerUnderTest {
+        final CoreLedger core;
+
+        Delegating(long seed) {
+            core = new CoreLedger(seed);
+        }
+
+        public OpResult earn(String m, long p, String t, String r, Instant now) { return core.earn(m, p, t, r, now); }
+        public OpResult redeem(String m, long p, String r, Instant now) { return core.redeem(m, p, r, now); }
+        public OpResult hold(String m, long p, String r, Long ttl, Instant now) { return core.hold(m, p, r, ttl, now); }
+        public OpResult capture(String m, UUID h, Long p, Instant now) { return core.capture(m, h, p, now); }
+        public OpResult voidHold(String m, UUID h, Instant now) { return core.voidHold(m, h, now); }
+        public OpResult reverse(String m, UUID t, Long p, String r, Instant now) { return core.reverse(m, t, p, r, now); }
+        public OpResult transfer(String f, String t, long p, String r, Instant now) { return core.transfer(f, t, p, r, now); }
+        public OpResult expire(Instant now) { return core.expire(now); }
+        public Snapshot snapshot(String m, Instant now) { return core.snapshot(m, now); }
+    }
+
+    record Bug(String name, LongFunction<LedgerUnderTest> ledger) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Bug> bugs() {
+        return Stream.of(
+                new Bug("void answers ok but is not saved", seed -> new Delegating(seed) {
+                    @Override
+                    public OpResult voidHold(String m, UUID h, Instant now) {
+                        // The lookup succeeds, the UPDATE matches no row, and nobody checks the count.
+                        boolean found = core.snapshot(m, now).holds().stream().anyMatch(x -> x.holdId().equals(h));
+                        return found ? OpResult.ok(h) : core.voidHold(m, h, now);
+                    }
+                }),
+                new Bug("hold lasts one second too long", seed -> new Delegating(seed) {
+                    @Override
+                    public OpResult hold(String m, long p, String r, Long ttl, Instant now) {
+                        return core.hold(m, p, r, ttl == null ? null : ttl + 1, now);
+                    }
+                }),
+                new Bug("snapshot reads only lots with points left", seed -> new Delegating(seed) {
+                    @Override
+                    public Snapshot snapshot(String m, Instant now) {
+                        Snapshot s = core.snapshot(m, now);
+                        List<Snapshot.LotView> nonEmpty = s.lots().stream().filter(l -> l.remainingPoints() > 0).toList();
+                        return new Snapshot(s.memberId(), s.exists(), s.balance(), s.available(), s.held(), nonEmpty,
+                                s.entries(), s.holds());
+                    }
+                }),
+                new Bug("sweep answers ok without expiring anything", seed -> new Delegating(seed) {
+                    @Override
+                    public OpResult expire(Instant now) {
+                        return OpResult.ok(null);
+                    }
+                }),
+                new Bug("insufficient reports the balance, not what is available", seed -> new Delegating(seed) {
+                    @Override
+                    public OpResult redeem(String m, long p, String r, Instant now) {
+                        OpResult result = core.redeem(m, p, r, now);
+                        return result.ok() || !result.code().equals("INSUFFICIENT_POINTS") ? result
+                                : OpResult.insufficient(core.snapshot(m, now).balance());
+                    }
+                }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bugs")
+    void isCaughtWithItsSeed(Bug bug) {
+        AssertionError failure = assertThrows(AssertionError.class, () -> {
+            for (long seed = 1; seed <= 50; seed++) {
+                Simulation.run(seed, 200, bug.ledger().apply(seed));
+            }
+        });
+        assertTrue(failure.getMessage().startsWith("SIMULATION FAILED seed="), failure.getMessage());
+        assertTrue(failure.getMessage().contains(" step=") && failure.getMessage().contains(" op="), failure.getMessage());
+    }
+}

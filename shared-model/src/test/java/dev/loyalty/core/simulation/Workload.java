@@ -1,0 +1,233 @@
+package dev.loyalty.core.simulation;
+
+import dev.loyalty.core.EntryKind;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Seeded random operations over a few members, aimed at boundaries: amounts of exactly what is
+ * available and one more, holds captured for exactly their amount and one more, reversals of
+ * exactly what is reversible and one more, clocks moved to exactly the next expiry, plus a
+ * sprinkling of invalid input, unknown ids and other members' ids. Reads the reference model
+ * only to aim; the same seed always yields the same operations against the same model.
+ */
+final class Workload {
+
+    static final List<String> TYPES = List.of("PURCHASE", "SIGN_IN", "PROMO", "BONUS");
+
+    /** A hold the workload placed, as both sides know it. */
+    record HoldHandle(String member, long points, UUID modelId, UUID sutId) {
+    }
+
+    private final Random random;
+    final List<String> members = new ArrayList<>();
+    final String ghost;
+
+    Workload(long seed) {
+        this.random = new Random(seed);
+        int count = 3 + random.nextInt(4);
+        // Seed-prefixed ids let runs share one database without cleaning up.
+        for (int i = 1; i <= count; i++) {
+            members.add("s" + seed + "-m" + i);
+        }
+        ghost = "s" + seed + "-ghost";
+    }
+
+    Op next(int step, Instant now, ReferenceModel model, List<HoldHandle> holds, Instant lastExpireAt) {
+        String ref = random.nextInt(100) < 2 ? "bad ref" : "op-" + step;
+        String member = pick(members);
+        int roll = random.nextInt(100);
+        // A member exists from its first earn; without this most early steps would only say MEMBER_NOT_FOUND.
+        if (!model.exists(member) && random.nextInt(100) < 75) {
+            roll = 0;
+        }
+        if (roll < 20) {
+            return new Op.Earn(member, earnPoints(), random.nextInt(100) < 3 ? "NOPE" : pick(TYPES), ref);
+        }
+        if (roll < 33) {
+            return new Op.Redeem(member, amount(model.available(member, now)), ref);
+        }
+        if (roll < 44) {
+            return new Op.PlaceHold(member, amount(model.available(member, now)), ref, ttlSeconds());
+        }
+        if (roll < 54) {
+            return capture(now, model, holds, member);
+        }
+        if (roll < 58) {
+            int hold = pickHold(holds, now, model);
+            return new Op.Void(hold == Op.UNKNOWN || random.nextInt(10) == 0 ? member : holds.get(hold).member(), hold);
+        }
+        if (roll < 70) {
+            return reverse(member, ref, model);
+        }
+        if (roll < 80) {
+            int r = random.nextInt(100);
+            String to = r < 8 ? member : r < 16 ? ghost : r < 20 ? "bad id!" : pickOther(member);
+            return new Op.Transfer(member, to, amount(model.available(member, now)), ref);
+        }
+        if (roll < 86) {
+            // One sweep per second: EXPIRE references are "expire:" + epoch second.
+            if (lastExpireAt != null && lastExpireAt.getEpochSecond() == now.getEpochSecond()) {
+                return new Op.Advance(Duration.ofSeconds(1));
+            }
+            return new Op.Expire();
+        }
+        return advance(now, model);
+    }
+
+    private Op capture(Instant now, ReferenceModel model, List<HoldHandle> holds, String fallbackMember) {
+        int hold = pickHold(holds, now, model);
+        if (hold == Op.UNKNOWN) {
+            return new Op.Capture(fallbackMember, hold, random.nextBoolean() ? null : 1L);
+        }
+        HoldHandle handle = holds.get(hold);
+        // Now and then another member names this hold: it must not be found.
+        String member = random.nextInt(10) == 0 ? pickOther(handle.member()) : handle.member();
+        long capturable = model.capturable(handle.member(), handle.modelId(), now);
+        int r = random.nextInt(100);
+        Long points;
+        if (r < 35) {
+            points = null;
+        } else if (r < 50) {
+            points = handle.points();
+        } else if (r < 60) {
+            points = handle.points() + 1;
+        } else if (r < 80) {
+            points = 1 + (long) random.nextInt((int) Math.min(handle.points(), Integer.MAX_VALUE));
+        } else if (r < 95 && capturable >= 0 && capturable < handle.points()) {
+            points = capturable + 1; // just over what the lots still cover
+        } else {
+            points = random.nextBoolean() ? 0L : capturable > 0 ? capturable : 1L;
+        }
+        return new Op.Capture(member, hold, points);
+    }
+
+    private Op reverse(String member, String ref, ReferenceModel model) {
+        int r = random.nextInt(100);
+        String owner = r < 10 ? pickOther(member) : member;
+        List<ReferenceModel.MEntry> entries = model.entries(owner);
+        if (r >= 90 || entries.isEmpty()) {
+            return new Op.Reverse(member, owner, 0, random.nextBoolean() ? null : 1L, ref);
+        }
+        ReferenceModel.MEntry target = entries.get(random.nextInt(entries.size()));
+        // Mostly aim at what can be reversed; the rest checks that nothing else can.
+        for (int tries = 0; tries < 4 && random.nextInt(100) < 80
+                && target.kind != EntryKind.EARN && target.kind != EntryKind.REDEEM; tries++) {
+            target = entries.get(random.nextInt(entries.size()));
+        }
+        long reversible = owner.equals(member) ? model.reversible(owner, target.id) : 0;
+        int p = random.nextInt(100);
+        Long points;
+        if (p < 30) {
+            points = null;
+        } else if (p < 50) {
+            points = Math.max(1, reversible);
+        } else if (p < 65) {
+            points = reversible + 1;
+        } else if (p < 85) {
+            points = 1 + (long) random.nextInt((int) Math.min(Math.abs(target.points), Integer.MAX_VALUE));
+        } else if (p < 95) {
+            points = Math.abs(target.points) + 1;
+        } else {
+            points = 0L;
+        }
+        return new Op.Reverse(member, owner, target.sequence, points, ref);
+    }
+
+    private Op advance(Instant now, ReferenceModel model) {
+        int r = random.nextInt(100);
+        if (r < 40) {
+            return new Op.Advance(Duration.ofMinutes(1 + random.nextInt(59)));
+        }
+        if (r < 62) {
+            return new Op.Advance(Duration.ofHours(1 + random.nextInt(23)));
+        }
+        if (r < 82) {
+            return new Op.Advance(Duration.ofDays(1 + random.nextInt(40)).plusSeconds(random.nextInt(86_400)));
+        }
+        Instant deadline = model.nextDeadlineAfter(now);
+        if (deadline == null) {
+            return new Op.Advance(Duration.ofDays(1));
+        }
+        Duration toDeadline = Duration.between(now, deadline);
+        // Exactly at the deadline (already gone) or one second before (still there).
+        if (random.nextBoolean() && toDeadline.getSeconds() > 1) {
+            return new Op.Advance(toDeadline.minusSeconds(1));
+        }
+        return new Op.Advance(toDeadline);
+    }
+
+    private long earnPoints() {
+        int r = random.nextInt(100);
+        if (r < 3) {
+            return random.nextBoolean() ? 0 : 1_000_000_001L;
+        }
+        if (r < 8) {
+            return 1;
+        }
+        if (r < 10) {
+            return 1_000_000_000L;
+        }
+        return 1 + random.nextInt(1000);
+    }
+
+    /** An amount to spend or hold when {@code available} can be: often exactly it or one more. */
+    private long amount(long available) {
+        int r = random.nextInt(100);
+        if (r < 25) {
+            return Math.max(1, available);
+        }
+        if (r < 40) {
+            return available + 1;
+        }
+        if (r < 72) {
+            return 1 + Math.floorMod(random.nextLong(), Math.max(1, available));
+        }
+        if (r < 90) {
+            return 1 + random.nextInt(300);
+        }
+        if (r < 95) {
+            long[] invalid = {0, -1, 1_000_000_001L};
+            return invalid[random.nextInt(invalid.length)];
+        }
+        return 1_000_000_000L;
+    }
+
+    private Long ttlSeconds() {
+        long[] choices = {900, 1, 60, 300, 3600, 86_400, 604_800, 0, 604_801};
+        return random.nextInt(100) < 30 ? null : choices[random.nextInt(choices.length)];
+    }
+
+    /** Mostly an active hold (the interesting case), else any hold ever placed, else an unknown id. */
+    private int pickHold(List<HoldHandle> holds, Instant now, ReferenceModel model) {
+        if (holds.isEmpty() || random.nextInt(100) < 8) {
+            return Op.UNKNOWN;
+        }
+        if (random.nextInt(100) < 60) {
+            List<Integer> active = new ArrayList<>();
+            for (int i = Math.max(0, holds.size() - 30); i < holds.size(); i++) {
+                if (model.capturable(holds.get(i).member(), holds.get(i).modelId(), now) >= 0) {
+                    active.add(i);
+                }
+            }
+            if (!active.isEmpty()) {
+                return pick(active);
+            }
+        }
+        return random.nextInt(holds.size());
+    }
+
+    private String pickOther(String member) {
+        String other = pick(members);
+        return other.equals(member) ? members.get((members.indexOf(member) + 1) % members.size()) : other;
+    }
+
+    private <T> T pick(List<T> list) {
+        return list.get(random.nextInt(list.size()));
+    }
+}
