@@ -81,6 +81,24 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    /** The sweep with tiny chunks, so the tests exercise chunking on small data. */
+    public static final class ExpireSweepJob extends FunctionProfile {
+        public ExpireSweepJob() {
+            super("expire-sweep");
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "expire-sweep", "loyalty.schedules.expire-sweep.chunk-members", "3");
+        }
+    }
+
+    public static final class ReconcileJob extends FunctionProfile {
+        public ReconcileJob() {
+            super("reconcile");
+        }
+    }
+
     public static final class Migrate extends FunctionProfile {
         public Migrate() {
             super("migrate");

@@ -155,6 +155,22 @@ class RedeemFunctionTest extends SpendingSupport {
         assertEquals(15, balance(from));
     }
 
+    /** Every spending sample in events/ goes through the handler as it is, and gets a contract answer. */
+    @Test
+    void everySpendingSamplePassesThroughTheHandler() {
+        seed("m-1001", 1000, "PURCHASE", null);
+        seed("m-2002", 1, "BONUS", null);
+        Map<String, Integer> expected = Map.of(
+                "redeem", 201, "hold", 201, "transfer", 201,
+                "capture", 404, "void", 404, "reversal", 404); // their hold and transaction ids name nothing here
+        expected.forEach((sample, status) -> {
+            JsonNode r = Lambda.invoke(Lambda.sample("api/" + sample + ".json"));
+            assertEquals(status, r.get("statusCode").asInt(), sample + ": " + r);
+            assertTrue(ApiEvents.headers(r).get("content-type").startsWith("application/"), sample);
+        });
+        assertEquals(1000 - 100 - 75, balance("m-1001"));
+    }
+
     @Test
     void membersActOnThemselvesOnly() {
         String m = newMember();

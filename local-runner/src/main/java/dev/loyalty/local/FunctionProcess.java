@@ -19,6 +19,29 @@ public final class FunctionProcess implements AutoCloseable {
 
     private final Process process;
 
+    static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+
+    /** The runtime client's native library for this machine, extracted once under {@code home/jni}. */
+    static synchronized Path nativeClient(Path home) throws IOException {
+        String arch = System.getProperty("os.arch").contains("aarch64") ? "linux-aarch_64" : "linux-x86_64";
+        String resource = "/jni/libaws-lambda-jni." + arch + ".so";
+        Path target = home.resolve("jni").resolve("libaws-lambda-jni." + arch + ".so");
+        if (!java.nio.file.Files.exists(target)) {
+            java.nio.file.Files.createDirectories(target.getParent());
+            try (var in = Class.forName(RUNTIME_CLIENT_MAIN).getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("runtime interface client has no " + resource);
+                }
+                Path tmp = java.nio.file.Files.createTempFile(target.getParent(), "jni", ".tmp");
+                java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (ClassNotFoundException e) {
+                throw new IOException("the Lambda runtime interface client is not on the classpath", e);
+            }
+        }
+        return target;
+    }
+
     /** The runtime interface client's jars, taken from this JVM's own classpath. */
     static String runtimeClientClasspath() {
         String cp = String.join(File.pathSeparator, java.util.Arrays.stream(
@@ -52,6 +75,9 @@ public final class FunctionProcess implements AutoCloseable {
         // Needed on JDK 24+ only (the machine's JDK may be newer than Lambda's java21).
         command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         command.add("--enable-native-access=ALL-UNNAMED");
+        // Every runtime client extracts its JNI library to the same /tmp path; JVMs starting
+        // together corrupt each other's copy. Extract it once and point each JVM at it.
+        command.add("-D" + JNI_PROPERTY + "=" + nativeClient(logFile.getParent().getParent()));
         command.add("-cp");
         command.add(functionJar + File.pathSeparator + runtimeClientClasspath());
         command.add(RUNTIME_CLIENT_MAIN);

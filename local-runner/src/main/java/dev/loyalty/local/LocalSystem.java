@@ -68,12 +68,22 @@ public final class LocalSystem implements AutoCloseable {
             names.add("migrate");
             ApiRoutes.SERVED.stream().map(ApiRoute::function).forEach(names::add);
             names.add("earn-queue");
+            names.add("expire-sweep");
+            names.add("reconcile");
             List<FunctionProcess> processes = new ArrayList<>();
             for (String name : names) {
                 RuntimeApi api = new RuntimeApi(name, INVOCATION_TIMEOUT);
                 resources.add(api);
                 functions.put(name, api);
-                FunctionProcess p = new FunctionProcess(o.functionJar(), name, api, env, o.home().resolve("logs").resolve(name + ".log"));
+                Map<String, String> processEnv = new LinkedHashMap<>(env);
+                if (name.equals("migrate")) {
+                    // The otherwise idle migrate JVM also ticks the schedules (quarkus-scheduler),
+                    // posting scheduled events back to the front door, like EventBridge Scheduler.
+                    processEnv.put("QUARKUS_SCHEDULER_ENABLED", "true");
+                    processEnv.put("LOYALTY_LOCAL_SCHEDULE_URL", "http://localhost:" + o.port() + "/_local/schedules");
+                }
+                FunctionProcess p = new FunctionProcess(o.functionJar(), name, api, processEnv,
+                        o.home().resolve("logs").resolve(name + ".log"));
                 resources.add(p);
                 processes.add(p);
             }
@@ -87,8 +97,14 @@ public final class LocalSystem implements AutoCloseable {
             System.out.println("migrate: " + migrated.body());
             jwt = new Jwt(o.jwtSecret());
             // Local-only doors to the non-HTTP triggers: the body is the event as AWS sends it.
-            RuntimeApi queue = functions.get("earn-queue");
-            frontDoor = new FrontDoor(o.port(), functions, Map.of("/_local/sqs/earn", queue::invoke), jwt);
+            Map<String, FrontDoor.LocalRoute> local = new LinkedHashMap<>();
+            local.put("/_local/sqs/earn", functions.get("earn-queue")::invoke);
+            local.put("/_local/schedules/expire-sweep", functions.get("expire-sweep")::invoke);
+            local.put("/_local/schedules/reconcile", functions.get("reconcile")::invoke);
+            for (String name : names) {
+                local.put("/_local/invoke/" + name, functions.get(name)::invoke);
+            }
+            frontDoor = new FrontDoor(o.port(), functions, local, jwt);
             resources.add(frontDoor);
         } catch (IOException | TimeoutException | RuntimeException e) {
             close();

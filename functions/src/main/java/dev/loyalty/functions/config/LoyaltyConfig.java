@@ -20,6 +20,15 @@ public interface LoyaltyConfig {
 
     Db db();
 
+    Local local();
+
+    /** Settings that only the local runner uses. */
+    interface Local {
+        /** Where the local scheduler posts scheduled events (the local runner's front door). */
+        @WithDefault("http://localhost:8080/_local/schedules")
+        String scheduleUrl();
+    }
+
     interface Program {
         /** Expiry falls at the end of the day in this zone. */
         @WithDefault("UTC")

@@ -1,6 +1,9 @@
 package dev.loyalty.functions.queue;
 
+import dev.loyalty.functions.observability.Emf;
 import io.quarkus.funqy.Funq;
+
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,6 +25,9 @@ public class QueueEarnFunction {
         LOG.infof("earn batch: %d records, %d applied, %d duplicates, %d parked, %d to retry, one transaction: %s",
                 report.records(), report.applied(), report.duplicates(), report.parked(), report.retry().size(),
                 report.batched());
+        Emf.emit(Map.of("Function", "earn-queue"), Map.of("RecordsApplied", (long) report.applied(),
+                "RecordsParked", (long) report.parked(), "RecordsRetried", (long) report.retry().size(),
+                "Duplicates", (long) report.duplicates()));
         return new SqsBatchResponse(report.retry().stream().map(SqsBatchResponse.ItemFailure::new).toList());
     }
 }

@@ -59,6 +59,10 @@ public class SpendService {
     }
 
     public SpendResult redeem(MemberId member, RedeemCommand command) {
+        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateRedeem(command);
+        if (invalid.isPresent()) {
+            return new SpendResult.Refused(invalid.get());
+        }
         return write(member, tx -> {
             Optional<LedgerEntry> prior = store.findByReference(tx, member, EntryKind.REDEEM, command.reference());
             if (prior.isPresent()) {
@@ -83,6 +87,10 @@ public class SpendService {
     }
 
     public SpendResult hold(MemberId member, HoldCommand command) {
+        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateHold(command);
+        if (invalid.isPresent()) {
+            return new SpendResult.Refused(invalid.get());
+        }
         return write(member, tx -> {
             Instant now = clock.instant();
             Optional<Hold> prior = store.holdByReference(tx, member, command.reference());
@@ -114,6 +122,10 @@ public class SpendService {
      * also what stops a second capture when the request's idempotency record is gone.
      */
     public SpendResult capture(MemberId member, CaptureCommand command) {
+        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateCapture(command);
+        if (invalid.isPresent()) {
+            return new SpendResult.Refused(invalid.get());
+        }
         return write(member, tx -> {
             Instant now = clock.instant();
             Optional<Hold> target = store.hold(tx, member, command.holdId());
@@ -149,6 +161,10 @@ public class SpendService {
     }
 
     public SpendResult reverse(MemberId member, ReversalCommand command) {
+        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateReversal(command);
+        if (invalid.isPresent()) {
+            return new SpendResult.Refused(invalid.get());
+        }
         return write(member, tx -> {
             Instant now = clock.instant();
             Optional<LedgerEntry> prior = store.findByReference(tx, member, EntryKind.REVERSAL, command.reference());
@@ -183,14 +199,10 @@ public class SpendService {
     }
 
     public SpendResult transfer(MemberId from, TransferCommand command) {
-        if (!MemberId.isValid(command.toMemberId()) || command.toMemberId().equals(from.value())) {
-            // The core words these refusals; nothing to lock for them.
-            Instant now = clock.instant();
-            SpendOutcome outcome = SpendRules.transfer(new MemberState(AccountState.empty(from), List.of(), List.of()),
-                    new MemberState(AccountState.empty(from), List.of(), List.of()), command, now, UUID::randomUUID);
-            if (outcome instanceof SpendOutcome.Rejected r) {
-                return new SpendResult.Refused(r);
-            }
+        // Bad input is refused before any lock or read: it changes nothing.
+        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateTransfer(from, command);
+        if (invalid.isPresent()) {
+            return new SpendResult.Refused(invalid.get());
         }
         MemberId to = new MemberId(command.toMemberId());
         return refusing(() -> db.inTransaction(tx -> {

@@ -201,7 +201,8 @@ public final class Simulation {
                 same(() -> what0.get() + "points", e.points(), a.points());
                 same(() -> what0.get() + "balanceAfter", e.balanceAfter(), a.balanceAfter());
                 same(() -> what0.get() + "reverses", e.reversesId(), a.reversesId() == null ? null : entryToModel.get(a.reversesId()));
-                same(() -> what0.get() + "allocations", allocations(e.allocations(), null), allocations(a.allocations(), lotToModel));
+                same(() -> what0.get() + "allocations (lots by model id)", allocations(e.allocations(), null),
+                        allocations(a.allocations(), lotToModel));
             }
             Map<UUID, Snapshot.LotView> expectedLots = new HashMap<>();
             expected.lots().forEach(l -> expectedLots.put(l.lotId(), l));

@@ -199,8 +199,9 @@ final class Workload {
     }
 
     private Long ttlSeconds() {
-        long[] choices = {900, 1, 60, 300, 3600, 86_400, 604_800, 0, 604_801};
-        return random.nextInt(100) < 30 ? null : choices[random.nextInt(choices.length)];
+        // Long holds outlive clock jumps, so captures also meet lots that expired or were reversed under them.
+        long[] choices = {1, 60, 300, 3600, 86_400, 86_400, 604_800, 604_800, 604_800, 0, 604_801};
+        return random.nextInt(100) < 25 ? null : choices[random.nextInt(choices.length)];
     }
 
     /** Mostly an active hold (the interesting case), else any hold ever placed, else an unknown id. */
@@ -208,7 +209,7 @@ final class Workload {
         if (holds.isEmpty() || random.nextInt(100) < 8) {
             return Op.UNKNOWN;
         }
-        if (random.nextInt(100) < 60) {
+        if (random.nextInt(100) < 80) {
             List<Integer> active = new ArrayList<>();
             for (int i = Math.max(0, holds.size() - 30); i < holds.size(); i++) {
                 if (model.capturable(holds.get(i).member(), holds.get(i).modelId(), now) >= 0) {

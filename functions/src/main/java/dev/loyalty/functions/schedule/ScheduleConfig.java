@@ -1,0 +1,36 @@
+package dev.loyalty.functions.schedule;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The scheduled jobs: their cron (the one place; Terraform uses the same values) and their limits. */
+@ConfigMapping(prefix = "loyalty.schedules")
+public interface ScheduleConfig {
+
+    Sweep expireSweep();
+
+    Reconcile reconcile();
+
+    interface Sweep {
+        /** Quartz-style cron, in the program's time zone. */
+        @WithDefault("0 15 0 * * ?")
+        String cron();
+
+        /** Members expired per transaction. */
+        @WithDefault("1000")
+        int chunkMembers();
+
+        /** Stop starting new chunks after this long; well under the Lambda timeout. */
+        @WithDefault("20000")
+        long timeBudgetMs();
+    }
+
+    interface Reconcile {
+        @WithDefault("0 0 * * * ?")
+        String cron();
+
+        /** At most this many discrepancies are listed per check in the report. */
+        @WithDefault("20")
+        int discrepanciesMax();
+    }
+}

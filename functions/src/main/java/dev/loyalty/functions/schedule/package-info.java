@@ -1,0 +1,10 @@
+/**
+ * Scheduled jobs: the expiry sweep and reconciliation, invoked by EventBridge Scheduler.
+ *
+ * <p>Rules: every job is bounded (members per transaction, a time budget per invocation) and
+ * resumable (the work queue is the data: lots past expiry with points left). Two sweeps at
+ * once are safe: each member is locked with {@code FOR UPDATE SKIP LOCKED} and a lot, once
+ * zeroed, is never expired again. Reconcile reports and never corrects. Cron expressions live
+ * in {@code loyalty.schedules.*} (application.properties), in the program's time zone.
+ */
+package dev.loyalty.functions.schedule;

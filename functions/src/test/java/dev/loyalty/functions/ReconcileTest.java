@@ -1,0 +1,82 @@
+package dev.loyalty.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.Migrator;
+import dev.loyalty.core.earn.EarnCommand;
+import dev.loyalty.functions.earn.EarnService;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reconcile through its handler: clean, then each corruption reported precisely (and repaired after). */
+@QuarkusTest
+@TestProfile(FunctionProfile.ReconcileJob.class)
+class ReconcileTest {
+    @Inject
+    Migrator migrator;
+    @Inject
+    Db db;
+    @Inject
+    EarnService earn;
+
+    void sql(String statement, Object... args) {
+        db.inTransaction(tx -> tx.query(statement, args));
+    }
+
+    static Set<String> checks(JsonNode report, String member) {
+        Set<String> found = new HashSet<>();
+        report.get("discrepancies").forEach(d -> {
+            if (d.get("memberId").asText().equals(member)) {
+                found.add(d.get("check").asText());
+            }
+        });
+        return found;
+    }
+
+    @Test
+    void cleanThenEachCorruptionIsReported() {
+        migrator.migrate();
+        String m = "rc-" + UUID.randomUUID().toString().substring(0, 8);
+        earn.earn(new EarnCommand(m, 100, "PURCHASE", "r1", null, null));
+        earn.earn(new EarnCommand(m, 50, "BONUS", "r2", null, null));
+        JsonNode clean = Lambda.invoke(Lambda.sample("scheduled/reconcile.json"));
+        assertEquals(0, clean.get("discrepancyCount").asLong(), clean.toString());
+        assertTrue(clean.get("finished").asBoolean());
+
+        sql("UPDATE accounts SET balance = balance + 1 WHERE member_id = $1", m);
+        JsonNode balance = Lambda.invoke(Lambda.sample("scheduled/reconcile.json"));
+        assertTrue(checks(balance, m).containsAll(Set.of("BALANCE_EQUALS_ENTRY_SUM", "BALANCE_EQUALS_LOT_SUM",
+                "ACCOUNT_MATCHES_LAST_ENTRY")), balance.toString());
+        sql("UPDATE accounts SET balance = balance - 1 WHERE member_id = $1", m);
+
+        sql("UPDATE ledger_entries SET balance_after = balance_after + 3 WHERE member_id = $1 AND sequence = 1", m);
+        JsonNode chain = Lambda.invoke(Lambda.sample("scheduled/reconcile.json"));
+        assertTrue(checks(chain, m).contains("BALANCE_AFTER_CHAIN"), chain.toString());
+        sql("UPDATE ledger_entries SET balance_after = balance_after - 3 WHERE member_id = $1 AND sequence = 1", m);
+
+        UUID second = db.read(tx -> tx.query("SELECT entry_id FROM ledger_entries WHERE member_id = $1 AND sequence = 2", m)
+                .iterator().next().getUUID(0));
+        sql("ALTER TABLE lots DROP CONSTRAINT lots_member_id_source_entry_id_fkey");
+        sql("DELETE FROM ledger_entries WHERE member_id = $1 AND entry_id = $2", m, second);
+        JsonNode deleted = Lambda.invoke(Lambda.sample("scheduled/reconcile.json"));
+        assertTrue(checks(deleted, m).containsAll(Set.of("BALANCE_EQUALS_ENTRY_SUM", "ACCOUNT_MATCHES_LAST_ENTRY")),
+                deleted.toString());
+        assertTrue(deleted.get("discrepancies").toString().contains("SYSTEM_TOTALS"), deleted.toString());
+        // Leave the database consistent for whoever runs next.
+        sql("DELETE FROM lots WHERE member_id = $1", m);
+        sql("DELETE FROM ledger_entries WHERE member_id = $1", m);
+        sql("DELETE FROM accounts WHERE member_id = $1", m);
+        sql("ALTER TABLE lots ADD CONSTRAINT lots_member_id_source_entry_id_fkey FOREIGN KEY (member_id, source_entry_id)"
+                + " REFERENCES ledger_entries (member_id, entry_id)");
+        assertEquals(0, Lambda.invoke(Lambda.sample("scheduled/reconcile.json")).get("discrepancyCount").asLong());
+    }
+}
