@@ -99,6 +99,12 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    public static final class Reports extends FunctionProfile {
+        public Reports() {
+            super("reports");
+        }
+    }
+
     public static final class Migrate extends FunctionProfile {
         public Migrate() {
             super("migrate");

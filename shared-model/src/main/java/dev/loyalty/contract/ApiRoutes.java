@@ -21,11 +21,14 @@ public final class ApiRoutes {
     public static final ApiRoute TRANSFER = new ApiRoute("POST", "/members/{memberId}/transfers", "redeem");
     public static final ApiRoute BALANCE = new ApiRoute("GET", "/members/{memberId}/balance", "balance");
     public static final ApiRoute HISTORY = new ApiRoute("GET", "/members/{memberId}/transactions", "balance");
-    public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reconcile");
+    public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reports");
+    /** Operator routes (points:admin): parked queue records, and their replay. */
+    public static final ApiRoute PARKED = new ApiRoute("GET", "/admin/parked", "reports");
+    public static final ApiRoute PARKED_REPLAY = new ApiRoute("POST", "/admin/parked/{messageId}/replay", "reports");
 
     /** Routes that are served today. Routes above that are not listed land with their issue. */
     public static final List<ApiRoute> SERVED = List.of(EARN, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER,
-            BALANCE, HISTORY);
+            BALANCE, HISTORY, LIABILITY, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */
     public sealed interface Resolution {

@@ -9,6 +9,7 @@ import dev.loyalty.functions.http.Boundary;
 import dev.loyalty.functions.http.Caller;
 import dev.loyalty.functions.http.HttpApiEvent;
 import dev.loyalty.functions.http.HttpApiResponse;
+import dev.loyalty.functions.http.Requests;
 import dev.loyalty.functions.http.Responses;
 import dev.loyalty.functions.http.Routes;
 import dev.loyalty.functions.store.LedgerStore;
@@ -16,7 +17,6 @@ import io.quarkus.funqy.Funq;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /** Lambda {@code balance}: {@code GET /members/{id}/balance} and {@code GET /members/{id}/transactions}. */
 public class BalanceFunction {
@@ -67,8 +67,8 @@ public class BalanceFunction {
                 throw ApiException.validation("limit", "must be a whole number from 1 to " + HISTORY_LIMIT_MAX);
             }
         }
-        Instant from = instantParam(event, "from");
-        Instant to = instantParam(event, "to");
+        Instant from = Requests.instantQuery(event, "from");
+        Instant to = Requests.instantQuery(event, "to");
         if (from != null && to != null && !from.isBefore(to)) {
             throw ApiException.validation("to", "must be after from");
         }
@@ -88,18 +88,6 @@ public class BalanceFunction {
         return queries.history(member, filter, before, limit)
                 .map(page -> responses.ok(200, page))
                 .orElseThrow(() -> notFound(member.value()));
-    }
-
-    private static Instant instantParam(HttpApiEvent event, String name) {
-        String v = event.query(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            throw ApiException.validation(name, "must be an ISO-8601 instant such as 2026-11-22T10:15:30Z");
-        }
     }
 
     private static ApiException notFound(String memberId) {

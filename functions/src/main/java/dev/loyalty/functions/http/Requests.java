@@ -79,6 +79,16 @@ public class Requests {
         return new JsonBody(obj);
     }
 
+    /** An optional ISO-8601 instant query parameter; a malformed one is VALIDATION_FAILED. */
+    public static java.time.Instant instantQuery(HttpApiEvent event, String name) {
+        String v = event.query(name);
+        try {
+            return v == null ? null : java.time.Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.validation(name, "must be an ISO-8601 instant such as 2026-11-22T10:15:30Z");
+        }
+    }
+
     public String pathParameter(HttpApiEvent event, String name) {
         String v = event.pathParameters() == null ? null : event.pathParameters().get(name);
         if (v == null || v.isEmpty()) {

@@ -132,13 +132,22 @@ public class DynamoDbIdempotencyStore implements IdempotencyStore {
         }
     }
 
+    /**
+     * Releases by expiring the claim in place (expiry 0, so the next claim condition passes)
+     * rather than deleting it: no function's role needs DeleteItem on the table.
+     */
     @Override
     public void release(IdempotencyRecord claimed) {
+        Map<String, String> names = new HashMap<>(ownClaimNames());
+        names.put("#exp", EXPIRES_AT_EPOCH_SECOND);
+        Map<String, AttributeValue> values = new HashMap<>(ownClaimValues(claimed));
+        values.put(":released", n(0));
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of(KEY, s(claimed.key())))
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(KEY, s(claimed.key())))
+                    .updateExpression("SET #exp = :released")
                     .conditionExpression(OWN_CLAIM_CONDITION)
-                    .expressionAttributeNames(ownClaimNames())
-                    .expressionAttributeValues(ownClaimValues(claimed)));
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             LOG.debugf("idempotency claim %s already gone or taken over", claimed.key());
         } catch (SdkException e) {

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -134,6 +135,17 @@ public class QueueEarnService {
         int parkedCount = parkAll(toPark, retry);
         return new BatchReport(records.size(), applied.count, duplicates + applied.duplicates, parkedCount,
                 List.copyOf(retry), applied.batched);
+    }
+
+    /**
+     * Runs one parked record again (an operator's replay, with its body possibly corrected)
+     * through the same path as a batch of one; if it still cannot succeed it is parked again
+     * under a replay id, so nothing is lost.
+     */
+    public BatchReport replay(String messageId, String body) {
+        SqsEvent.Record record = new SqsEvent.Record("replay-" + messageId + "-" + clock.millis(), null, body, Map.of(),
+                "replay", null, null);
+        return process(new SqsEvent(List.of(record)));
     }
 
     private record Applied(int count, int duplicates, boolean batched) {

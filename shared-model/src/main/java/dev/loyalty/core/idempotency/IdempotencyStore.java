@@ -29,6 +29,6 @@ public interface IdempotencyStore {
     /** Marks the claim COMPLETED with its answer. A claim taken over meanwhile is left alone. */
     void complete(IdempotencyRecord claimed, IdempotencyRecord.StoredResponse response, long expiresAtEpochSecond);
 
-    /** Deletes the claim (after a 5xx), so a retry runs again. A claim taken over meanwhile is left alone. */
+    /** Releases the claim (after a 5xx), so a retry runs again. A claim taken over meanwhile is left alone. */
     void release(IdempotencyRecord claimed);
 }

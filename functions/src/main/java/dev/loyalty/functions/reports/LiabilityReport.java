@@ -1,0 +1,65 @@
+package dev.loyalty.functions.reports;
+
+import dev.loyalty.functions.store.Db;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The finance view, computed from the ledger alone (entries, allocations, lots' original
+ * points), never from the mutable balance columns, so it is right as of any past instant.
+ *
+ * <p>Outstanding by type at {@code asOf} = every lot created by then at its original points,
+ * minus what entries recorded by then took from it, plus what they restored to it. Totals
+ * over {@code [from, asOf]}: issued (earns net of their reversals), redeemed (redeems and
+ * captures net of their reversals), expired (breakage), adjusted, and transfers (which net to 0).
+ */
+@ApplicationScoped
+public class LiabilityReport {
+    private final Db db;
+
+    public LiabilityReport(Db db) {
+        this.db = db;
+    }
+
+    @RegisterForReflection
+    public record Report(Instant asOf, Instant from, long outstanding, Map<String, Long> outstandingByType, long issued,
+                         long redeemed, long expired, long adjusted, long transfersNet) {
+    }
+
+    public Report at(Instant asOf, Instant from) {
+        return db.read(tx -> {
+            Map<String, Long> byType = new TreeMap<>();
+            tx.list("""
+                    SELECT point_type, SUM(pts) AS pts FROM (
+                      SELECT l.point_type, l.original_points AS pts
+                      FROM lots l JOIN ledger_entries e ON e.member_id = l.member_id AND e.entry_id = l.source_entry_id
+                      WHERE e.recorded_at <= $1
+                      UNION ALL
+                      SELECT l.point_type, CASE WHEN e.points < 0 THEN -a.points ELSE a.points END
+                      FROM entry_allocations a
+                      JOIN ledger_entries e ON e.member_id = a.member_id AND e.entry_id = a.entry_id
+                      JOIN lots l ON l.member_id = a.member_id AND l.lot_id = a.lot_id
+                      WHERE e.recorded_at <= $1
+                    ) x GROUP BY point_type HAVING SUM(pts) <> 0""",
+                    r -> byType.put(r.getString("point_type"), r.getLong("pts")), asOf);
+            long outstanding = byType.values().stream().mapToLong(Long::longValue).reduce(0L, Math::addExact);
+            var t = tx.query("""
+                    SELECT
+                      COALESCE(SUM(e.points) FILTER (WHERE e.kind = 'EARN' OR (e.kind = 'REVERSAL' AND o.kind = 'EARN')), 0) AS issued,
+                      COALESCE(-SUM(e.points) FILTER (WHERE e.kind = 'REDEEM' OR (e.kind = 'REVERSAL' AND o.kind = 'REDEEM')), 0) AS redeemed,
+                      COALESCE(-SUM(e.points) FILTER (WHERE e.kind = 'EXPIRE'), 0) AS expired,
+                      COALESCE(SUM(e.points) FILTER (WHERE e.kind = 'ADJUSTMENT'), 0) AS adjusted,
+                      COALESCE(SUM(e.points) FILTER (WHERE e.kind IN ('TRANSFER_IN', 'TRANSFER_OUT')), 0) AS transfers
+                    FROM ledger_entries e
+                    LEFT JOIN ledger_entries o ON o.member_id = e.member_id AND o.entry_id = e.reverses_entry_id
+                    WHERE e.recorded_at <= $1 AND ($2::timestamptz IS NULL OR e.recorded_at >= $2)""", asOf, from)
+                    .iterator().next();
+            return new Report(asOf, from, outstanding, byType, t.getLong("issued"), t.getLong("redeemed"),
+                    t.getLong("expired"), t.getLong("adjusted"), t.getLong("transfers"));
+        });
+    }
+}

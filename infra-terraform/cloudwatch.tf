@@ -1,0 +1,91 @@
+locals {
+  alarm_actions = var.alarm_topic_arn == "" ? [] : [var.alarm_topic_arn]
+}
+
+resource "aws_cloudwatch_metric_alarm" "dlq_depth" {
+  for_each            = { earn = aws_sqs_queue.earn_dlq.name, schedules = aws_sqs_queue.schedule_dlq.name }
+  alarm_name          = "${local.name}-${each.key}-dlq-not-empty"
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = each.value }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "function_errors" {
+  for_each            = local.functions
+  alarm_name          = "${local.name}-${each.key}-errors"
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.function[each.key].function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "function_throttles" {
+  for_each            = local.functions
+  alarm_name          = "${local.name}-${each.key}-throttles"
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = aws_lambda_function.function[each.key].function_name }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+}
+
+# From the EMF line the reconcile Lambda writes (namespace LoyaltyLedger).
+resource "aws_cloudwatch_metric_alarm" "reconcile_discrepancies" {
+  alarm_name          = "${local.name}-reconcile-discrepancies"
+  namespace           = "LoyaltyLedger"
+  metric_name         = "ReconcileDiscrepancies"
+  dimensions          = { Function = "reconcile" }
+  statistic           = "Maximum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.alarm_actions
+}
+
+resource "aws_cloudwatch_metric_alarm" "records_parked" {
+  alarm_name          = "${local.name}-records-parked"
+  namespace           = "LoyaltyLedger"
+  metric_name         = "RecordsParked"
+  dimensions          = { Function = "earn-queue" }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+}
+
+resource "aws_cloudwatch_dashboard" "business" {
+  dashboard_name = local.name
+  dashboard_body = jsonencode({
+    widgets = [
+      { type = "metric", width = 12, height = 6, properties = { title = "Points expired", region = var.region,
+        metrics = [["LoyaltyLedger", "PointsExpired", "Function", "expire-sweep"]] } },
+      { type = "metric", width = 12, height = 6, properties = { title = "Queue records", region = var.region,
+        metrics = [["LoyaltyLedger", "RecordsApplied", "Function", "earn-queue"], ["LoyaltyLedger", "RecordsParked", "Function", "earn-queue"],
+        ["LoyaltyLedger", "RecordsRetried", "Function", "earn-queue"]] } },
+      { type = "metric", width = 12, height = 6, properties = { title = "Reconcile discrepancies", region = var.region,
+        metrics = [["LoyaltyLedger", "ReconcileDiscrepancies", "Function", "reconcile"]] } },
+    ]
+  })
+}

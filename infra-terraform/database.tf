@@ -1,0 +1,92 @@
+# Aurora PostgreSQL Serverless v2 behind RDS Proxy: bursts of Lambdas share a small pool of
+# database connections instead of exhausting them. Credentials live in Secrets Manager.
+resource "aws_db_subnet_group" "main" {
+  name       = local.name
+  subnet_ids = aws_subnet.private[*].id
+}
+
+resource "aws_rds_cluster" "ledger" {
+  cluster_identifier          = local.name
+  engine                      = "aurora-postgresql"
+  engine_mode                 = "provisioned"
+  engine_version              = "16.4"
+  database_name               = "loyalty"
+  master_username             = "loyalty_admin"
+  manage_master_user_password = true
+  db_subnet_group_name        = aws_db_subnet_group.main.name
+  vpc_security_group_ids      = [aws_security_group.database.id]
+  storage_encrypted           = true
+  backup_retention_period     = 14
+  deletion_protection         = true
+  copy_tags_to_snapshot       = true
+  final_snapshot_identifier   = "${local.name}-final"
+  serverlessv2_scaling_configuration {
+    min_capacity = var.db_min_acu
+    max_capacity = var.db_max_acu
+  }
+}
+
+resource "aws_rds_cluster_instance" "ledger" {
+  count              = 2
+  identifier         = "${local.name}-${count.index}"
+  cluster_identifier = aws_rds_cluster.ledger.id
+  instance_class     = "db.serverless"
+  engine             = aws_rds_cluster.ledger.engine
+  engine_version     = aws_rds_cluster.ledger.engine_version
+}
+
+resource "aws_iam_role" "proxy" {
+  name               = "${local.name}-rds-proxy"
+  assume_role_policy = data.aws_iam_policy_document.proxy_assume.json
+}
+
+data "aws_iam_policy_document" "proxy_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["rds.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "proxy_secrets" {
+  statement {
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_rds_cluster.ledger.master_user_secret[0].secret_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "proxy_secrets" {
+  role   = aws_iam_role.proxy.id
+  policy = data.aws_iam_policy_document.proxy_secrets.json
+}
+
+resource "aws_db_proxy" "ledger" {
+  name                   = local.name
+  engine_family          = "POSTGRESQL"
+  role_arn               = aws_iam_role.proxy.arn
+  vpc_subnet_ids         = aws_subnet.private[*].id
+  vpc_security_group_ids = [aws_security_group.proxy.id]
+  require_tls            = true
+  idle_client_timeout    = 1800
+  auth {
+    auth_scheme = "SECRETS"
+    secret_arn  = aws_rds_cluster.ledger.master_user_secret[0].secret_arn
+    iam_auth    = "DISABLED"
+  }
+}
+
+resource "aws_db_proxy_default_target_group" "ledger" {
+  db_proxy_name = aws_db_proxy.ledger.name
+  connection_pool_config {
+    max_connections_percent      = 80
+    max_idle_connections_percent = 20
+  }
+}
+
+resource "aws_db_proxy_target" "ledger" {
+  db_proxy_name         = aws_db_proxy.ledger.name
+  target_group_name     = aws_db_proxy_default_target_group.ledger.name
+  db_cluster_identifier = aws_rds_cluster.ledger.cluster_identifier
+}

@@ -1,0 +1,118 @@
+resource "aws_cloudwatch_log_group" "function" {
+  for_each          = local.functions
+  name              = "/aws/lambda/${local.name}-${each.key}"
+  retention_in_days = var.log_retention_days
+}
+
+resource "aws_lambda_function" "function" {
+  for_each                       = local.functions
+  function_name                  = "${local.name}-${each.key}"
+  role                           = aws_iam_role.function[each.key].arn
+  filename                       = var.artifact_path
+  source_code_hash               = filebase64sha256(var.artifact_path)
+  handler                        = local.handler
+  runtime                        = local.jvm ? "java21" : "provided.al2023"
+  architectures                  = ["x86_64"]
+  memory_size                    = each.value.memory
+  timeout                        = each.value.timeout_s
+  reserved_concurrent_executions = each.value.concurrency
+  publish                        = true
+
+  dynamic "snap_start" {
+    for_each = local.jvm ? [1] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
+  vpc_config {
+    subnet_ids         = aws_subnet.private[*].id
+    security_group_ids = [aws_security_group.lambda.id]
+  }
+
+  environment {
+    variables = {
+      QUARKUS_FUNQY_EXPORT        = each.value.export
+      LOYALTY_DB_URL              = "postgresql://${aws_db_proxy.ledger.endpoint}:5432/loyalty?sslmode=require"
+      LOYALTY_DB_SECRET_ARN       = aws_rds_cluster.ledger.master_user_secret[0].secret_arn
+      LOYALTY_IDEMPOTENCY_TABLE   = aws_dynamodb_table.idempotency.name
+      LOYALTY_LAMBDA_TIMEOUT_MS   = tostring(each.value.timeout_s * 1000)
+      LOYALTY_PROGRAM_TIME_ZONE   = var.program_time_zone
+      LOYALTY_IDEMPOTENCY_RECORD_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
+    }
+  }
+
+  depends_on = [aws_cloudwatch_log_group.function]
+}
+
+# Traffic goes to the "live" alias: SnapStart snapshots published versions, and a rollback is
+# pointing the alias at the previous version.
+resource "aws_lambda_alias" "live" {
+  for_each         = local.functions
+  name             = "live"
+  function_name    = aws_lambda_function.function[each.key].function_name
+  function_version = aws_lambda_function.function[each.key].version
+}
+
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+# One least-privilege role per function.
+resource "aws_iam_role" "function" {
+  for_each           = local.functions
+  name               = "${local.name}-${each.key}"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "vpc" {
+  for_each   = local.functions
+  role       = aws_iam_role.function[each.key].name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+}
+
+data "aws_iam_policy_document" "function" {
+  for_each = local.functions
+
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
+  }
+
+  statement {
+    sid       = "DatabaseSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_rds_cluster.ledger.master_user_secret[0].secret_arn]
+  }
+
+  dynamic "statement" {
+    for_each = length(local.dynamodb_actions[each.key]) > 0 ? [1] : []
+    content {
+      sid       = "IdempotencyTable"
+      actions   = local.dynamodb_actions[each.key]
+      resources = [aws_dynamodb_table.idempotency.arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "earn-queue" ? [1] : []
+    content {
+      sid       = "EarnQueue"
+      actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+      resources = [aws_sqs_queue.earn.arn]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.functions
+  role     = aws_iam_role.function[each.key].id
+  policy   = data.aws_iam_policy_document.function[each.key].json
+}

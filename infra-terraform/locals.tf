@@ -1,0 +1,58 @@
+locals {
+  name = "${var.name_prefix}-${var.environment}"
+
+  # One Lambda per function, all from one artifact; QUARKUS_FUNQY_EXPORT picks the @Funq.
+  # timeout_s also sets LOYALTY_LAMBDA_TIMEOUT_MS, so idempotency claims outlive the Lambda.
+  functions = {
+    earn         = { export = "earn", memory = 512, timeout_s = 10, concurrency = 50 }
+    earn-queue   = { export = "earn-queue", memory = 512, timeout_s = 60, concurrency = 10 }
+    redeem       = { export = "redeem", memory = 512, timeout_s = 10, concurrency = 50 }
+    balance      = { export = "balance", memory = 512, timeout_s = 10, concurrency = 50 }
+    reports      = { export = "reports", memory = 1024, timeout_s = 30, concurrency = 2 }
+    expire-sweep = { export = "expire-sweep", memory = 1024, timeout_s = 60, concurrency = 1 }
+    reconcile    = { export = "reconcile", memory = 1024, timeout_s = 300, concurrency = 1 }
+    migrate      = { export = "migrate", memory = 512, timeout_s = 300, concurrency = 1 }
+  }
+
+  handler = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest"
+
+  # Every route of the API and the function that serves it (tests compare this with the code).
+  routes = {
+    "POST /members/{memberId}/earn"                                   = "earn"
+    "POST /members/{memberId}/redeem"                                 = "redeem"
+    "POST /members/{memberId}/holds"                                  = "redeem"
+    "POST /members/{memberId}/holds/{holdId}/capture"                 = "redeem"
+    "POST /members/{memberId}/holds/{holdId}/void"                    = "redeem"
+    "POST /members/{memberId}/transactions/{transactionId}/reversal"  = "redeem"
+    "POST /members/{memberId}/transfers"                              = "redeem"
+    "GET /members/{memberId}/balance"                                 = "balance"
+    "GET /members/{memberId}/transactions"                            = "balance"
+    "GET /reports/liability"                                          = "reports"
+    "GET /admin/parked"                                               = "reports"
+    "POST /admin/parked/{messageId}/replay"                           = "reports"
+  }
+
+  # The same cron as loyalty.schedules.*.cron in application.properties (Quartz there,
+  # EventBridge syntax here; a test checks they agree), in the program's time zone.
+  schedules = {
+    expire-sweep = "cron(15 0 * * ? *)"
+    reconcile    = "cron(0 * * * ? *)"
+  }
+
+  idempotency_table = jsondecode(file("${path.module}/tables/idempotency.json"))
+
+  # What each function may do on the idempotency table. None may delete: a claim is
+  # released by expiring it in place.
+  dynamodb_actions = {
+    earn         = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+    earn-queue   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+    redeem       = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+    balance      = []
+    reports      = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+    expire-sweep = []
+    reconcile    = []
+    migrate      = []
+  }
+
+  jvm = var.packaging == "jvm"
+}

@@ -1,0 +1,167 @@
+package dev.loyalty.infra;
+
+import com.bertramlabs.plugins.hcl4j.HCLParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyalty.contract.ApiRoute;
+import dev.loyalty.contract.ApiRoutes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * terraform cannot be installed here, so the HCL is parsed (hcl4j) and held to the code:
+ * routes, function exports, the handler, the table's shape, schedules and IAM rules.
+ */
+class TerraformConsistencyTest {
+    static final Path MODULE = Path.of("").toAbsolutePath();
+    static final Path ROOT = MODULE.getParent();
+    static Map<String, Object> locals;
+    static Map<String, Map<String, Object>> resources;
+    static String allHcl;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void parse() throws Exception {
+        locals = new LinkedHashMap<>();
+        resources = new LinkedHashMap<>();
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.list(MODULE)) {
+            for (Path tf : files.filter(p -> p.toString().endsWith(".tf")).sorted().toList()) {
+                text.append(Files.readString(tf)).append('\n');
+                Map<String, Object> parsed = new HCLParser().parse(tf.toFile(), "UTF-8");
+                if (parsed.get("locals") instanceof Map<?, ?> l) {
+                    locals.putAll((Map<String, Object>) l);
+                }
+                if (parsed.get("resource") instanceof Map<?, ?> r) {
+                    ((Map<String, Map<String, Object>>) r).forEach((type, byName) ->
+                            resources.computeIfAbsent(type, k -> new LinkedHashMap<>()).putAll(byName));
+                }
+            }
+        }
+        allHcl = text.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> local(String name) {
+        return (Map<String, Object>) locals.get(name);
+    }
+
+    /** The @Funq names in the functions' source: what QUARKUS_FUNQY_EXPORT may name. */
+    static Set<String> funqNames() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Pattern funq = Pattern.compile("@Funq\\(\"([^\"]+)\"\\)");
+        try (Stream<Path> files = Files.walk(ROOT.resolve("functions/src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = funq.matcher(Files.readString(f));
+                while (m.find()) {
+                    names.add(m.group(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void everyServedRouteIsDeployedToItsFunctionAndNothingElse() {
+        Map<String, String> expected = new TreeMap<>();
+        for (ApiRoute r : ApiRoutes.SERVED) {
+            expected.put(r.routeKey(), r.function());
+        }
+        Map<String, String> deployed = new TreeMap<>();
+        local("routes").forEach((k, v) -> deployed.put(k, String.valueOf(v)));
+        assertEquals(expected, deployed);
+        assertTrue(resources.get("aws_apigatewayv2_route").containsKey("route"));
+        assertTrue(allHcl.contains("authorization_type = \"JWT\""), "every route sits behind the JWT authorizer");
+        assertTrue(allHcl.contains("payload_format_version = \"2.0\""));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void oneLambdaPerFunqFunctionWithItsExportHandlerAndLimits() throws IOException {
+        Map<String, Object> functions = local("functions");
+        assertEquals(funqNames(), new TreeSet<>(functions.keySet()), "a Lambda for every @Funq, and no other");
+        functions.forEach((name, spec) -> {
+            Map<String, Object> f = (Map<String, Object>) spec;
+            assertEquals(name, f.get("export"), name);
+            for (String limit : List.of("memory", "timeout_s", "concurrency")) {
+                assertTrue(f.get(limit) instanceof Number n && n.doubleValue() > 0, name + " sets " + limit);
+            }
+        });
+        assertEquals("io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest", locals.get("handler"));
+        Map<String, Object> lambda = (Map<String, Object>) resources.get("aws_lambda_function").get("function");
+        Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) lambda.get("environment")).get("variables");
+        assertTrue(env.containsKey("QUARKUS_FUNQY_EXPORT"));
+        assertTrue(env.containsKey("LOYALTY_LAMBDA_TIMEOUT_MS"), "idempotency claims must outlive the Lambda timeout");
+        assertTrue(allHcl.contains("runtime                        = local.jvm ? \"java21\" : \"provided.al2023\""));
+        assertTrue(allHcl.contains("apply_on = \"PublishedVersions\""), "SnapStart on published versions");
+    }
+
+    @Test
+    void theIdempotencyTableHasTheAdaptersKeyAndTtl() throws IOException {
+        JsonNode table = new ObjectMapper().readTree(MODULE.resolve("tables/idempotency.json").toFile());
+        String adapter = Files.readString(ROOT.resolve(
+                "functions/src/main/java/dev/loyalty/functions/idempotency/DynamoDbIdempotencyStore.java"));
+        assertTrue(adapter.contains("KEY = \"" + table.at("/KeySchema/0/AttributeName").asText() + "\""));
+        assertTrue(adapter.contains("EXPIRES_AT_EPOCH_SECOND = \"" + table.get("TimeToLiveAttribute").asText() + "\""));
+        assertTrue(allHcl.contains("jsondecode(file(\"${path.module}/tables/idempotency.json\"))"));
+        assertTrue(allHcl.contains("billing_mode = \"PAY_PER_REQUEST\""));
+        assertTrue(allHcl.contains("point_in_time_recovery"));
+        assertTrue(allHcl.contains("server_side_encryption"));
+    }
+
+    @Test
+    void schedulesUseTheCronOfTheApplicationConfig() throws IOException {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("functions/src/main/resources/application.properties"))) {
+            props.load(r);
+        }
+        Map<String, String> deployed = new TreeMap<>();
+        local("schedules").forEach((k, v) -> deployed.put(k, String.valueOf(v)));
+        Map<String, String> configured = new TreeMap<>();
+        for (String job : List.of("expire-sweep", "reconcile")) {
+            configured.put(job, eventBridge(props.getProperty("loyalty.schedules." + job + ".cron")));
+        }
+        assertEquals(configured, deployed);
+        assertTrue(allHcl.contains("schedule_expression_timezone = var.program_time_zone"));
+    }
+
+    /** Quartz "sec min hour dom month dow" to EventBridge "cron(min hour dom month dow year)". */
+    static String eventBridge(String quartz) {
+        String[] f = quartz.trim().split("\\s+");
+        assertEquals("0", f[0], "EventBridge has no seconds field");
+        return "cron(" + f[1] + " " + f[2] + " " + f[3] + " " + f[4] + " " + f[5] + " *)";
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void leastPrivilegeNoFunctionMayDeleteFromTheTable() {
+        Map<String, Object> actions = local("dynamodb_actions");
+        assertEquals(local("functions").keySet(), actions.keySet(), "every function's table rights are explicit");
+        List<String> all = new ArrayList<>();
+        actions.values().forEach(v -> all.addAll((List<String>) v));
+        assertFalse(all.stream().anyMatch(a -> a.contains("Delete")), "claims are released in place, never deleted");
+        assertTrue(((List<String>) actions.get("balance")).isEmpty(), "reads need no table rights");
+        assertTrue(allHcl.contains("function_response_types            = [\"ReportBatchItemFailures\"]"));
+        assertTrue(allHcl.contains("maxReceiveCount"));
+    }
+}

@@ -1,0 +1,113 @@
+variable "region" {
+  type    = string
+  default = "eu-west-1"
+}
+
+variable "environment" {
+  type    = string
+  default = "prod"
+}
+
+variable "name_prefix" {
+  type    = string
+  default = "loyalty"
+}
+
+variable "packaging" {
+  description = "jvm: java21 with SnapStart on a published version behind the live alias; native: provided.al2023 from the -Dnative build."
+  type        = string
+  default     = "jvm"
+  validation {
+    condition     = contains(["jvm", "native"], var.packaging)
+    error_message = "packaging must be jvm or native."
+  }
+}
+
+variable "artifact_path" {
+  description = "The Lambda zip: functions/target/function.zip (JVM) or the native function.zip."
+  type        = string
+  default     = "../functions/target/function.zip"
+}
+
+variable "jwt_issuer" {
+  description = "The JWT authorizer's issuer URL (your identity provider)."
+  type        = string
+}
+
+variable "jwt_audience" {
+  type    = list(string)
+  default = ["loyalty-api"]
+}
+
+variable "program_time_zone" {
+  description = "Expiry falls at the end of the day here; the schedules run in it too."
+  type        = string
+  default     = "UTC"
+}
+
+variable "api_throttle_rate" {
+  type    = number
+  default = 500
+}
+
+variable "api_throttle_burst" {
+  type    = number
+  default = 1000
+}
+
+variable "cors_allowed_origins" {
+  type    = list(string)
+  default = []
+}
+
+variable "idempotency_ttl_seconds" {
+  type    = number
+  default = 86400
+}
+
+variable "sqs_batch_size" {
+  type    = number
+  default = 100
+}
+
+variable "sqs_batching_window_seconds" {
+  type    = number
+  default = 2
+}
+
+variable "sqs_max_concurrency" {
+  description = "Upper bound on concurrent earn-queue Lambdas (and so on database connections they take)."
+  type        = number
+  default     = 10
+}
+
+variable "sqs_max_receive_count" {
+  type    = number
+  default = 5
+}
+
+variable "log_retention_days" {
+  type    = number
+  default = 30
+}
+
+variable "alarm_topic_arn" {
+  description = "SNS topic for alarms (empty: alarms without actions)."
+  type        = string
+  default     = ""
+}
+
+variable "vpc_cidr" {
+  type    = string
+  default = "10.42.0.0/16"
+}
+
+variable "db_min_acu" {
+  type    = number
+  default = 0.5
+}
+
+variable "db_max_acu" {
+  type    = number
+  default = 16
+}
