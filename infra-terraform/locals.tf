@@ -25,6 +25,7 @@ locals {
     "POST /members/{memberId}/holds/{holdId}/void"                    = "redeem"
     "POST /members/{memberId}/transactions/{transactionId}/reversal"  = "redeem"
     "POST /members/{memberId}/transfers"                              = "redeem"
+    "POST /members/{memberId}/adjustments"                            = "redeem"
     "GET /members/{memberId}/balance"                                 = "balance"
     "GET /members/{memberId}/transactions"                            = "balance"
     "GET /reports/liability"                                          = "reports"

@@ -79,4 +79,26 @@ class ReconcileTest {
                 + " REFERENCES ledger_entries (member_id, entry_id)");
         assertEquals(0, Lambda.invoke(Lambda.sample("scheduled/reconcile.json")).get("discrepancyCount").asLong());
     }
+
+    @Test
+    void incrementalModeChecksOnlyMembersThatMovedSinceTheCheckpoint() {
+        migrator.migrate();
+        com.fasterxml.jackson.databind.node.ObjectNode event = Lambda.sample("scheduled/reconcile.json");
+        event.putObject("detail").put("mode", "incremental");
+        // An old member, quiet for an hour, with a corruption only a full run can see.
+        String old = "old-" + UUID.randomUUID().toString().substring(0, 8);
+        earn.earn(new EarnCommand(old, 10, "PURCHASE", "o1", null, null));
+        sql("UPDATE accounts SET balance = balance + 1, updated_at = now() - interval '1 hour' WHERE member_id = $1", old);
+        Lambda.invoke(event); // sets the checkpoint
+        String m = "inc-" + UUID.randomUUID().toString().substring(0, 8);
+        earn.earn(new EarnCommand(m, 10, "PURCHASE", "i1", null, null));
+        JsonNode report = Lambda.invoke(event);
+        assertEquals("incremental", report.get("mode").asText());
+        assertTrue(report.get("membersChecked").asLong() >= 1, report.toString());
+        assertEquals(0, report.get("discrepancyCount").asLong(), "the quiet member is not re-checked");
+        assertTrue(report.get("finished").asBoolean());
+        assertTrue(checks(Lambda.invoke(Lambda.sample("scheduled/reconcile.json")), old).contains("BALANCE_EQUALS_ENTRY_SUM"),
+                "the full run still sees it");
+        sql("UPDATE accounts SET balance = balance - 1 WHERE member_id = $1", old);
+    }
 }

@@ -172,6 +172,33 @@ class RedeemFunctionTest extends SpendingSupport {
     }
 
     @Test
+    void anAdjustmentIsAnExplicitAdminEntryWithItsReason() {
+        String m = newMember();
+        seed(m, 50, "PURCHASE", null);
+        String credit = "{\"points\":30,\"type\":\"BONUS\",\"reference\":\"fix-1\",\"reason\":\"ticket 4411: missed promo\"}";
+        var event = ApiEvents.post("transfer", m, "/members/" + m + "/adjustments", Map.of(), credit, key());
+        ApiEvents.path(event, "POST", "/members/" + m + "/adjustments", "POST /members/{memberId}/adjustments", Map.of("memberId", m));
+        assertEquals(403, Lambda.invoke(event).get("statusCode").asInt(), "members cannot adjust themselves");
+        JsonNode up = Lambda.invoke(ApiEvents.as(event, "ops", "points:admin"));
+        assertEquals(201, up.get("statusCode").asInt(), up.toString());
+        assertEquals(80, body(up).get("balance").asLong());
+        var debit = ApiEvents.post("transfer", m, "/members/" + m + "/adjustments", Map.of(),
+                "{\"points\":-60,\"reference\":\"fix-2\",\"reason\":\"duplicate import\"}", key());
+        ApiEvents.path(debit, "POST", "/members/" + m + "/adjustments", "POST /members/{memberId}/adjustments", Map.of("memberId", m));
+        JsonNode down = Lambda.invoke(ApiEvents.as(debit, "ops", "points:admin"));
+        assertEquals(201, down.get("statusCode").asInt(), down.toString());
+        assertEquals(20, body(down).get("balance").asLong());
+        assertEquals(-60, body(down).get("points").asLong());
+        String reason = db.read(tx -> tx.query("SELECT description FROM ledger_entries WHERE member_id = $1 AND reference = 'fix-2'", m)
+                .iterator().next().getString(0));
+        assertEquals("duplicate import", reason);
+        var noReason = ApiEvents.post("transfer", m, "/members/" + m + "/adjustments", Map.of(),
+                "{\"points\":5,\"type\":\"BONUS\",\"reference\":\"fix-3\"}", key());
+        ApiEvents.path(noReason, "POST", "/members/" + m + "/adjustments", "POST /members/{memberId}/adjustments", Map.of("memberId", m));
+        assertEquals(400, Lambda.invoke(ApiEvents.as(noReason, "ops", "points:admin")).get("statusCode").asInt());
+    }
+
+    @Test
     void membersActOnThemselvesOnly() {
         String m = newMember();
         seed(m, 10, "PURCHASE", null);

@@ -19,6 +19,8 @@ public final class ApiRoutes {
     public static final ApiRoute VOID = new ApiRoute("POST", "/members/{memberId}/holds/{holdId}/void", "redeem");
     public static final ApiRoute REVERSAL = new ApiRoute("POST", "/members/{memberId}/transactions/{transactionId}/reversal", "redeem");
     public static final ApiRoute TRANSFER = new ApiRoute("POST", "/members/{memberId}/transfers", "redeem");
+    /** An operator's explicit correction (points:admin), with a reason; shows in the history. */
+    public static final ApiRoute ADJUSTMENT = new ApiRoute("POST", "/members/{memberId}/adjustments", "redeem");
     public static final ApiRoute BALANCE = new ApiRoute("GET", "/members/{memberId}/balance", "balance");
     public static final ApiRoute HISTORY = new ApiRoute("GET", "/members/{memberId}/transactions", "balance");
     public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reports");
@@ -27,7 +29,7 @@ public final class ApiRoutes {
     public static final ApiRoute PARKED_REPLAY = new ApiRoute("POST", "/admin/parked/{messageId}/replay", "reports");
 
     /** Routes that are served today. Routes above that are not listed land with their issue. */
-    public static final List<ApiRoute> SERVED = List.of(EARN, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER,
+    public static final List<ApiRoute> SERVED = List.of(EARN, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
             BALANCE, HISTORY, LIABILITY, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */

@@ -40,9 +40,11 @@ public class RedeemFunction {
     private final Responses responses;
     private final IdempotentWrites idempotent;
     private final SpendService service;
+    private final AdjustmentService adjustments;
 
     public RedeemFunction(Boundary boundary, Requests requests, Responses responses, IdempotentWrites idempotent,
-                          SpendService service) {
+                          SpendService service, AdjustmentService adjustments) {
+        this.adjustments = adjustments;
         this.boundary = boundary;
         this.requests = requests;
         this.responses = responses;
@@ -56,8 +58,8 @@ public class RedeemFunction {
             Routes.Match route = Routes.match(event, Routes.REDEEM);
             String memberId = route.memberId();
             Caller caller = Caller.from(event);
-            if (route.route().equals(ApiRoutes.REVERSAL)) {
-                caller.requireAdmin(); // the contract lists no reversal among a member's own actions
+            if (route.route().equals(ApiRoutes.REVERSAL) || route.route().equals(ApiRoutes.ADJUSTMENT)) {
+                caller.requireAdmin(); // the contract lists neither among a member's own actions
             } else {
                 caller.requireMember(memberId);
             }
@@ -102,6 +104,11 @@ public class RedeemFunction {
             JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("toMemberId", "points", "reference", "description"));
             return service.transfer(member, new TransferCommand(b.requiredString("toMemberId"), b.requiredLong("points"),
                     b.requiredString("reference"), b.optionalString("description")));
+        }
+        if (r.equals(ApiRoutes.ADJUSTMENT)) {
+            JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("points", "type", "reference", "reason"));
+            return adjustments.adjust(member, new AdjustmentService.AdjustmentCommand(b.requiredLong("points"),
+                    b.optionalString("type"), b.requiredString("reference"), b.requiredString("reason")));
         }
         throw new IllegalStateException("route not dispatched: " + r);
     }

@@ -33,7 +33,10 @@ public class ScheduledFunctions {
 
     @Funq("reconcile")
     public Reconcile.Report reconcile(Map<String, Object> scheduledEvent) {
-        Reconcile.Report report = reconcile.run();
+        // The schedule's event detail may ask for {"mode": "incremental"}; full otherwise.
+        Object detail = scheduledEvent == null ? null : scheduledEvent.get("detail");
+        boolean incremental = detail instanceof Map<?, ?> d && "incremental".equals(d.get("mode"));
+        Reconcile.Report report = incremental ? reconcile.incremental() : reconcile.run();
         LOG.infof("reconcile (event %s): %d discrepancies over %d members", eventId(scheduledEvent),
                 report.discrepancyCount(), report.membersChecked());
         Emf.emit(Map.of("Function", "reconcile"), Map.of("ReconcileDiscrepancies", report.discrepancyCount()));

@@ -27,7 +27,8 @@ public class Migrator {
     public static final List<String> MIGRATIONS = List.of(
             "V1__ledger.sql",
             "V2__spending.sql",
-            "V3__parked_messages.sql");
+            "V3__parked_messages.sql",
+            "V4__reconcile_checkpoints.sql");
     private static final long ADVISORY_LOCK_KEY = 0x4C4F59414C5459L; // "LOYALTY"
 
     private final Db db;
