@@ -104,11 +104,29 @@ public final class LocalSystem implements AutoCloseable {
             for (String name : names) {
                 local.put("/_local/invoke/" + name, functions.get(name)::invoke);
             }
+            // {"members": N, "entriesPerMember": K}: a large consistent data set (./loyalty seed).
+            local.put("/_local/seed", body -> seed(body));
             frontDoor = new FrontDoor(o.port(), functions, local, jwt);
             resources.add(frontDoor);
         } catch (IOException | TimeoutException | RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    private RuntimeApi.Result seed(String body) {
+        try {
+            var request = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.isBlank() ? "{}" : body);
+            long members = request.path("members").asLong(1000);
+            int entries = request.path("entriesPerMember").asInt(10);
+            if (members < 1 || members > 100_000_000L || entries < 1 || entries > 1000) {
+                return new RuntimeApi.Result(true, "{\"error\":\"members 1..100000000, entriesPerMember 1..1000\"}");
+            }
+            Seeder.Result r = Seeder.seed(postgres.getPostgresDatabase(), members, entries);
+            return new RuntimeApi.Result(false, "{\"members\":" + r.members() + ",\"entries\":" + r.entries()
+                    + ",\"elapsedMs\":" + r.elapsedMs() + "}");
+        } catch (IOException | java.sql.SQLException e) {
+            return new RuntimeApi.Result(true, "{\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}");
         }
     }
 

@@ -129,6 +129,19 @@ class LocalSystemIT {
     }
 
     @Test
+    void seededMembersSweepAndReconcileCleanly() throws Exception {
+        HttpResponse<String> seeded = call("POST", "/_local/seed", null, "{\"members\":300,\"entriesPerMember\":6}", null);
+        assertEquals(200, seeded.statusCode(), seeded.body());
+        assertEquals(1800, JSON.readTree(seeded.body()).get("entries").asLong());
+        String event = "{\"version\":\"0\",\"id\":\"it\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.scheduler\",\"detail\":{}}";
+        JsonNode sweep = JSON.readTree(call("POST", "/_local/schedules/expire-sweep", null, event, null).body());
+        assertTrue(sweep.get("finished").asBoolean(), sweep.toString());
+        assertTrue(sweep.get("lotsExpired").asLong() >= 600, sweep.toString()); // two expired PURCHASE lots per member
+        JsonNode reconcile = JSON.readTree(call("POST", "/_local/schedules/reconcile", null, event, null).body());
+        assertEquals(0, reconcile.get("discrepancyCount").asLong(), reconcile.toString());
+    }
+
+    @Test
     void theFrontDoorChecksTokensAndRoutesLikeApiGateway() throws Exception {
         String member = "it-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> none = call("GET", "/members/" + member + "/balance", null, null, null);
