@@ -105,6 +105,26 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    /** earn-queue with PostgreSQL unreachable: every record must come back as a batch item failure. */
+    public static final class EarnQueuePostgresDown extends FunctionProfile {
+        public EarnQueuePostgresDown() {
+            super("earn-queue");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(DynamoResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "earn-queue",
+                    "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:1/postgres",
+                    "quarkus.datasource.username", "postgres", "quarkus.datasource.password", "postgres",
+                    "loyalty.db.statement-timeout-ms", "3000");
+        }
+    }
+
     public static final class Migrate extends FunctionProfile {
         public Migrate() {
             super("migrate");

@@ -27,6 +27,9 @@ import java.util.stream.Stream;
 public final class LocalSystem implements AutoCloseable {
     /** How long one invocation may run before the front door answers 504, like a Lambda timeout. */
     public static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(30);
+    /** The batch jobs' longer timeout (as in infra-terraform/locals.tf). */
+    public static final Duration JOB_INVOCATION_TIMEOUT = Duration.ofSeconds(300);
+    static final Set<String> JOBS = Set.of("migrate", "expire-sweep", "reconcile");
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     public static final String IDEMPOTENCY_TABLE = "loyalty-idempotency";
@@ -72,7 +75,7 @@ public final class LocalSystem implements AutoCloseable {
             names.add("reconcile");
             List<FunctionProcess> processes = new ArrayList<>();
             for (String name : names) {
-                RuntimeApi api = new RuntimeApi(name, INVOCATION_TIMEOUT);
+                RuntimeApi api = new RuntimeApi(name, JOBS.contains(name) ? JOB_INVOCATION_TIMEOUT : INVOCATION_TIMEOUT);
                 resources.add(api);
                 functions.put(name, api);
                 Map<String, String> processEnv = new LinkedHashMap<>(env);
