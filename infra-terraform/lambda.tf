@@ -37,6 +37,8 @@ resource "aws_lambda_function" "function" {
       LOYALTY_DB_SECRET_ARN       = aws_rds_cluster.ledger.master_user_secret[0].secret_arn
       LOYALTY_IDEMPOTENCY_TABLE   = aws_dynamodb_table.idempotency.name
       LOYALTY_LAMBDA_TIMEOUT_MS   = tostring(each.value.timeout_s * 1000)
+      # A statement may use most of the Lambda's time (reconcile scans the whole ledger).
+      LOYALTY_DB_STATEMENT_TIMEOUT_MS = tostring((each.value.timeout_s - 5) * 1000)
       LOYALTY_PROGRAM_TIME_ZONE   = var.program_time_zone
       LOYALTY_IDEMPOTENCY_RECORD_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
     }

@@ -79,6 +79,11 @@ public final class LocalSystem implements AutoCloseable {
                 resources.add(api);
                 functions.put(name, api);
                 Map<String, String> processEnv = new LinkedHashMap<>(env);
+                if (JOBS.contains(name)) {
+                    // Jobs scan the whole ledger: a statement may use most of their timeout.
+                    processEnv.put("LOYALTY_DB_STATEMENT_TIMEOUT_MS", System.getenv().getOrDefault(
+                            "LOYALTY_DB_STATEMENT_TIMEOUT_MS", Long.toString(JOB_INVOCATION_TIMEOUT.toMillis() - 5_000)));
+                }
                 if (name.equals("migrate")) {
                     // The otherwise idle migrate JVM also ticks the schedules (quarkus-scheduler),
                     // posting scheduled events back to the front door, like EventBridge Scheduler.
