@@ -40,6 +40,7 @@ resource "aws_lambda_function" "function" {
       # A statement may use most of the Lambda's time (reconcile scans the whole ledger).
       LOYALTY_DB_STATEMENT_TIMEOUT_MS = tostring((each.value.timeout_s - 5) * 1000)
       LOYALTY_PROGRAM_TIME_ZONE   = var.program_time_zone
+      LOYALTY_LOG_JSON            = "true"
       LOYALTY_IDEMPOTENCY_RECORD_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
     }
   }

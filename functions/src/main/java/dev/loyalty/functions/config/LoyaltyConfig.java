@@ -22,6 +22,14 @@ public interface LoyaltyConfig {
 
     Local local();
 
+    Log log();
+
+    interface Log {
+        /** One JSON object per log line (CloudWatch Logs Insights); plain text when off. */
+        @WithDefault("false")
+        boolean json();
+    }
+
     /** Settings that only the local runner uses. */
     interface Local {
         /** Where the local scheduler posts scheduled events (the local runner's front door). */
