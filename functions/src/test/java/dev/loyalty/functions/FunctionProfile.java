@@ -93,6 +93,18 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    /** A program in the farthest time zone (UTC+14): expiry falls at the end of ITS day. */
+    public static final class ExpireSweepKiritimati extends FunctionProfile {
+        public ExpireSweepKiritimati() {
+            super("expire-sweep");
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "expire-sweep", "loyalty.program.time-zone", "Pacific/Kiritimati");
+        }
+    }
+
     public static final class ReconcileJob extends FunctionProfile {
         public ReconcileJob() {
             super("reconcile");
