@@ -1,12 +1,10 @@
 package dev.loyalty.functions.earn;
 
 import dev.loyalty.core.earn.EarnCommand;
-import dev.loyalty.core.earn.EarnOutcome;
 import dev.loyalty.functions.http.ApiError;
 import dev.loyalty.functions.http.ApiException;
 import dev.loyalty.functions.http.Boundary;
 import dev.loyalty.functions.http.Caller;
-import dev.loyalty.functions.http.FieldError;
 import dev.loyalty.functions.http.HttpApiEvent;
 import dev.loyalty.functions.http.HttpApiResponse;
 import dev.loyalty.functions.http.JsonBody;
@@ -17,7 +15,6 @@ import dev.loyalty.functions.idempotency.IdempotentWrites;
 import io.quarkus.funqy.Funq;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -75,15 +72,7 @@ public class EarnFunction {
             case EarnResult.ReferenceReusedWithDifferentRequest r -> responses.problem(ApiError.REFERENCE_ALREADY_USED,
                     "this reference was already used for a different earn", Map.of("transactionId", r.originalTransactionId()),
                     requestId);
-            case EarnResult.Rejected r -> rejection(r.rejection(), requestId);
+            case EarnResult.Rejected r -> responses.refusal(r.rejection(), Map.of(), requestId);
         };
-    }
-
-    private HttpApiResponse rejection(EarnOutcome.Rejected r, String requestId) {
-        ApiError error = ApiError.valueOf(r.code());
-        Map<String, Object> extra = error == ApiError.VALIDATION_FAILED
-                ? Map.of("errors", List.of(new FieldError(r.field(), r.message())))
-                : Map.of();
-        return responses.problem(error, r.message(), extra, requestId);
     }
 }

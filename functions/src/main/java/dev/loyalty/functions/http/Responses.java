@@ -25,6 +25,19 @@ public class Responses {
         return new HttpApiResponse(status, Map.of("content-type", JSON), write(body), false);
     }
 
+    /**
+     * A core refusal as problem+json: its code picks the status; VALIDATION_FAILED lists the
+     * field in {@code errors[]}; {@code extra} carries helpful amounts (available, reversible).
+     */
+    public HttpApiResponse refusal(dev.loyalty.core.Refusal r, Map<String, Object> extra, String requestId) {
+        ApiError error = ApiError.valueOf(r.code());
+        Map<String, Object> fields = new LinkedHashMap<>(extra);
+        if (error == ApiError.VALIDATION_FAILED) {
+            fields.put("errors", java.util.List.of(new FieldError(r.field(), r.message())));
+        }
+        return problem(error, r.message(), fields, requestId);
+    }
+
     public HttpApiResponse problem(ApiException e, String requestId) {
         return problem(e.error, e.getMessage(), e.extra, requestId);
     }

@@ -14,7 +14,6 @@ import dev.loyalty.functions.http.ApiError;
 import dev.loyalty.functions.http.ApiException;
 import dev.loyalty.functions.http.Boundary;
 import dev.loyalty.functions.http.Caller;
-import dev.loyalty.functions.http.FieldError;
 import dev.loyalty.functions.http.HttpApiEvent;
 import dev.loyalty.functions.http.HttpApiResponse;
 import dev.loyalty.functions.http.JsonBody;
@@ -24,8 +23,6 @@ import dev.loyalty.functions.http.Routes;
 import dev.loyalty.functions.idempotency.IdempotentWrites;
 import io.quarkus.funqy.Funq;
 
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -134,17 +131,11 @@ public class RedeemFunction {
     }
 
     private HttpApiResponse rejection(SpendOutcome.Rejected r, String requestId) {
-        ApiError error = ApiError.valueOf(r.code());
-        Map<String, Object> extra = new HashMap<>();
-        switch (r) {
-            case SpendOutcome.InsufficientPoints i -> extra.put("available", i.available());
-            case SpendOutcome.NotReversible n -> extra.put("reversible", n.reversible());
-            default -> {
-            }
-        }
-        if (error == ApiError.VALIDATION_FAILED) {
-            extra.put("errors", List.of(new FieldError(r.field(), r.message())));
-        }
-        return responses.problem(error, r.message(), extra, requestId);
+        Map<String, Object> extra = switch (r) {
+            case SpendOutcome.InsufficientPoints i -> Map.of("available", i.available());
+            case SpendOutcome.NotReversible n -> Map.of("reversible", n.reversible());
+            default -> Map.of();
+        };
+        return responses.refusal(r, extra, requestId);
     }
 }

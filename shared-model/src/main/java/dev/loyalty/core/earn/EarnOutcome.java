@@ -1,5 +1,6 @@
 package dev.loyalty.core.earn;
 
+import dev.loyalty.core.Refusal;
 import dev.loyalty.core.AccountState;
 import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Limits;
@@ -28,18 +29,9 @@ public sealed interface EarnOutcome {
     }
 
     /** Why an earn was refused, in the API's terms. */
-    sealed interface Rejected extends EarnOutcome {
+    sealed interface Rejected extends EarnOutcome, Refusal {
         String VALIDATION_FAILED = "VALIDATION_FAILED";
         String UNKNOWN_POINT_TYPE = "UNKNOWN_POINT_TYPE";
-
-        /** API error code. */
-        String code();
-
-        /** JSON field name of the offending input. */
-        String field();
-
-        /** Human-readable explanation. */
-        String message();
     }
 
     record InvalidMemberId(String memberId) implements Rejected {

@@ -1,5 +1,6 @@
 package dev.loyalty.core.spend;
 
+import dev.loyalty.core.Refusal;
 import dev.loyalty.core.AccountState;
 import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Limits;
@@ -123,22 +124,13 @@ public sealed interface SpendOutcome {
     }
 
     /** Why a request was refused, in the API's terms. */
-    sealed interface Rejected extends SpendOutcome {
+    sealed interface Rejected extends SpendOutcome, Refusal {
         String VALIDATION_FAILED = "VALIDATION_FAILED";
         String INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS";
         String HOLD_NOT_FOUND = "HOLD_NOT_FOUND";
         String HOLD_NOT_ACTIVE = "HOLD_NOT_ACTIVE";
         String TRANSACTION_NOT_FOUND = "TRANSACTION_NOT_FOUND";
         String NOT_REVERSIBLE = "NOT_REVERSIBLE";
-
-        /** API error code. */
-        String code();
-
-        /** JSON field name of the offending input. */
-        String field();
-
-        /** Human-readable explanation. */
-        String message();
     }
 
     record InvalidPoints(long points) implements Rejected {
