@@ -153,6 +153,33 @@ class TerraformConsistencyTest {
     }
 
     @Test
+    void everyOpenApiRouteHasAnApiGatewayRouteAndTheReverse() throws IOException {
+        JsonNode doc = new ObjectMapper().readTree(ROOT.resolve("functions/src/main/resources/openapi/loyalty-api.json").toFile());
+        Set<String> documented = new TreeSet<>();
+        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(
+                m -> documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey())));
+        assertEquals(documented, new TreeSet<>(local("routes").keySet()));
+    }
+
+    @Test
+    void everyLambdaHasItsOwnRoleAndNoPolicyUsesWildcardActions() {
+        assertTrue(allHcl.contains("role                           = aws_iam_role.function[each.key].arn"),
+                "each function is wired to its own role");
+        assertTrue(resources.get("aws_iam_role").containsKey("function"));
+        assertTrue(allHcl.contains("for_each           = local.functions\n  name               = \"${local.name}-${each.key}\"")
+                || allHcl.contains("name               = \"${local.name}-${each.key}\""), "one role per function");
+        Matcher actions = Pattern.compile("actions\\s*=\\s*\\[([^\\]]*)\\]").matcher(allHcl);
+        int seen = 0;
+        while (actions.find()) {
+            seen++;
+            assertFalse(actions.group(1).contains("\"*\"") || actions.group(1).contains(":*\""),
+                    "no wildcard action: " + actions.group(1));
+        }
+        assertTrue(seen >= 5, "policy documents were found and checked: " + seen);
+        assertFalse(allHcl.contains("\"dynamodb:*\"") || allHcl.contains("\"sqs:*\"") || allHcl.contains("\"lambda:*\""));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void leastPrivilegeNoFunctionMayDeleteFromTheTable() {
         Map<String, Object> actions = local("dynamodb_actions");
