@@ -17,6 +17,7 @@ resource "aws_lambda_function" "function" {
   timeout                        = each.value.timeout_s
   reserved_concurrent_executions = each.value.concurrency
   publish                        = true
+  layers                         = [var.secrets_extension_layer_arn]
 
   dynamic "snap_start" {
     for_each = local.jvm ? [1] : []

@@ -111,3 +111,9 @@ variable "db_max_acu" {
   type    = number
   default = 16
 }
+
+variable "secrets_extension_layer_arn" {
+  description = "The AWS Parameters and Secrets Lambda Extension layer for your region (the functions read the database secret through it at start-up)."
+  type        = string
+  default     = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"
+}
