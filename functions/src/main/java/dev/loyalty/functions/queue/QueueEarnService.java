@@ -92,43 +92,43 @@ public class QueueEarnService {
         List<Claimed> claimed = new ArrayList<>();
         java.util.Map<String, String> claimedHashes = new java.util.HashMap<>();
         int duplicates = 0;
-        boolean storeDown = false;
+        // Parse everything first, and settle duplicates inside the batch: the first copy of a
+        // key carries it, an identical later copy is a duplicate, a different one conflicts.
+        List<Valid> unique = new ArrayList<>();
         for (SqsEvent.Record record : records) {
             Valid valid = parse(record, now, toPark);
             if (valid == null) {
                 continue;
             }
-            if (storeDown) {
-                retry.add(record.messageId());
-                continue;
+            String firstHash = claimedHashes.putIfAbsent(valid.key(), valid.hash());
+            if (firstHash == null) {
+                unique.add(valid);
+            } else if (firstHash.equals(valid.hash())) {
+                duplicates++;
+            } else {
+                toPark.add(park(record, valid.member().value(), "REFERENCE_ALREADY_USED",
+                        "reference " + valid.command().reference() + " is used by a different earn in the same batch", now));
             }
-            if (valid.hash().equals(claimedHashes.get(valid.key()))) {
-                duplicates++; // the same event twice in one batch: the first copy carries it
-                continue;
-            }
-            try {
-                IdempotencyStore.Claim claim = idempotency.claim(valid.key(), valid.hash(), now,
-                        now.toEpochMilli() + idempotencyConfig.lambdaTimeoutMs() + idempotencyConfig.inProgressMarginMs(),
-                        now.getEpochSecond() + idempotencyConfig.recordTtlSeconds());
-                switch (claim) {
-                    case IdempotencyStore.Claim.Claimed c -> {
-                        claimed.add(new Claimed(valid, c.record()));
-                        claimedHashes.put(valid.key(), valid.hash());
-                    }
-                    case IdempotencyStore.Claim.Existing e -> {
-                        switch (IdempotencyRules.onDuplicate(e.record(), valid.hash(), now)) {
-                            case IdempotencyRules.Duplicate.Replay r -> duplicates++;
-                            case IdempotencyRules.Duplicate.InProgress p -> retry.add(record.messageId());
-                            case IdempotencyRules.Duplicate.KeyReusedWithDifferentPayload k -> toPark.add(park(record,
-                                    valid.member().value(), "REFERENCE_ALREADY_USED",
-                                    "reference " + valid.command().reference() + " was already used for a different earn", now));
-                        }
+        }
+        // Claim all keys at once: one DynamoDB round trip of latency for the batch, not one per record.
+        List<IdempotencyStore.Claim> claims = parallel(unique, valid -> idempotency.claim(valid.key(), valid.hash(), now,
+                now.toEpochMilli() + idempotencyConfig.lambdaTimeoutMs() + idempotencyConfig.inProgressMarginMs(),
+                now.getEpochSecond() + idempotencyConfig.recordTtlSeconds()));
+        for (int i = 0; i < unique.size(); i++) {
+            Valid valid = unique.get(i);
+            SqsEvent.Record record = valid.record();
+            switch (claims.get(i)) {
+                case null -> retry.add(record.messageId()); // the table was unavailable for this one
+                case IdempotencyStore.Claim.Claimed c -> claimed.add(new Claimed(valid, c.record()));
+                case IdempotencyStore.Claim.Existing e -> {
+                    switch (IdempotencyRules.onDuplicate(e.record(), valid.hash(), now)) {
+                        case IdempotencyRules.Duplicate.Replay r -> duplicates++;
+                        case IdempotencyRules.Duplicate.InProgress p -> retry.add(record.messageId());
+                        case IdempotencyRules.Duplicate.KeyReusedWithDifferentPayload k -> toPark.add(park(record,
+                                valid.member().value(), "REFERENCE_ALREADY_USED",
+                                "reference " + valid.command().reference() + " was already used for a different earn", now));
                     }
                 }
-            } catch (IdempotencyStoreUnavailableException e) {
-                LOG.warnf("idempotency table unavailable: %s; the rest of the batch will be retried", e.getMessage());
-                storeDown = true;
-                retry.add(record.messageId());
             }
         }
         Applied applied = apply(claimed, now, toPark, retry);
@@ -162,12 +162,19 @@ public class QueueEarnService {
                     .map(c -> earn.apply(tx, c.valid().member(), c.valid().command(), now)).toList());
             int count = 0;
             int duplicates = 0;
+            List<Completion> completions = new ArrayList<>();
             for (int i = 0; i < ordered.size(); i++) {
                 EarnResult r = results.get(i);
                 count += r instanceof EarnResult.Applied ? 1 : 0;
                 duplicates += r instanceof EarnResult.AlreadyApplied ? 1 : 0;
-                settle(ordered.get(i), r, now, toPark);
+                completions.add(settle(ordered.get(i), r, now, toPark));
             }
+            // Mark the whole batch COMPLETED at once (a failure leaves a claim to expire; the
+            // ledger's unique reference answers any redelivery).
+            parallel(completions, c -> {
+                complete(c.claimed(), c.status(), c.body());
+                return Boolean.TRUE;
+            });
             return new Applied(count, duplicates, true);
         } catch (EarnService.RejectedInTransaction | PgException e) {
             LOG.infof("batch of %d fell back to one transaction per record: %s", ordered.size(), e.getMessage());
@@ -183,7 +190,8 @@ public class QueueEarnService {
                 EarnResult r = db.inTransaction(tx -> earn.apply(tx, c.valid().member(), c.valid().command(), now));
                 count += r instanceof EarnResult.Applied ? 1 : 0;
                 duplicates += r instanceof EarnResult.AlreadyApplied ? 1 : 0;
-                settle(c, r, now, toPark);
+                Completion done = settle(c, r, now, toPark);
+                complete(done.claimed(), done.status(), done.body());
             } catch (EarnService.RejectedInTransaction r) {
                 toPark.add(park(c.valid().record(), c.valid().member().value(), r.rejection.code(), r.rejection.message(), now));
                 complete(c, 422, "{\"code\":\"" + r.rejection.code() + "\"}");
@@ -195,18 +203,61 @@ public class QueueEarnService {
         return new Applied(count, duplicates, false);
     }
 
-    private void settle(Claimed c, EarnResult r, Instant now, List<ParkedMessages.Parked> toPark) {
-        switch (r) {
-            case EarnResult.Applied a -> complete(c, 201, a.receipt().transactionId().toString());
-            case EarnResult.AlreadyApplied a -> complete(c, 201, a.receipt().transactionId().toString());
+    /**
+     * Runs blocking idempotency calls for a batch concurrently on virtual threads; a call whose
+     * table is unavailable yields null (that record is retried), never an exception.
+     */
+    private static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> call) {
+        if (items.size() <= 1) {
+            List<R> out = new ArrayList<>();
+            for (T item : items) {
+                out.add(orNull(() -> call.apply(item)));
+            }
+            return out;
+        }
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<R>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> orNull(() -> call.apply(item))));
+            }
+            List<R> out = new ArrayList<>();
+            for (var f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static <R> R orNull(java.util.function.Supplier<R> call) {
+        try {
+            return call.get();
+        } catch (IdempotencyStoreUnavailableException e) {
+            LOG.warnf("idempotency table unavailable: %s; the record will be retried", e.getMessage());
+            return null;
+        }
+    }
+
+    /** The answer a claim is completed with. */
+    private record Completion(Claimed claimed, int status, String body) {
+    }
+
+    private Completion settle(Claimed c, EarnResult r, Instant now, List<ParkedMessages.Parked> toPark) {
+        return switch (r) {
+            case EarnResult.Applied a -> new Completion(c, 201, a.receipt().transactionId().toString());
+            case EarnResult.AlreadyApplied a -> new Completion(c, 201, a.receipt().transactionId().toString());
             case EarnResult.ReferenceReusedWithDifferentRequest x -> {
                 toPark.add(park(c.valid().record(), c.valid().member().value(), "REFERENCE_ALREADY_USED",
                         "reference " + c.valid().command().reference() + " was already used for a different earn ("
                                 + x.originalTransactionId() + ")", now));
-                complete(c, 409, "{\"code\":\"REFERENCE_ALREADY_USED\"}");
+                yield new Completion(c, 409, "{\"code\":\"REFERENCE_ALREADY_USED\"}");
             }
             case EarnResult.Rejected x -> throw new IllegalStateException("rejected inside a transaction: " + x);
-        }
+        };
     }
 
     private void complete(Claimed c, int status, String body) {
