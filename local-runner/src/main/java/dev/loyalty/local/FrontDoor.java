@@ -234,8 +234,4 @@ public final class FrontDoor implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
-
-    static List<String> scopes(String[] args, int from) {
-        return List.of(args).subList(from, args.length);
-    }
 }

@@ -30,8 +30,9 @@ public class Reconcile {
     }
 
     @RegisterForReflection
-    public record Report(String job, String mode, Instant asOf, long membersChecked, long entriesChecked,
-                         long discrepancyCount, List<LedgerChecks.Violation> discrepancies, long outstandingPoints,
+    /** {@code entriesChecked} and {@code outstandingPoints} are null in incremental mode (not computed). */
+    public record Report(String job, String mode, Instant asOf, long membersChecked, Long entriesChecked,
+                         long discrepancyCount, List<LedgerChecks.Violation> discrepancies, Long outstandingPoints,
                          long elapsedMs, boolean finished) {
     }
 
@@ -62,7 +63,7 @@ public class Reconcile {
             db.inTransaction(tx -> tx.query("INSERT INTO reconcile_checkpoints(name, checked_through) VALUES ($1, $2)"
                     + " ON CONFLICT (name) DO UPDATE SET checked_through = EXCLUDED.checked_through", CHECKPOINT, now));
         }
-        return new Report("reconcile", "incremental", now, batch.size(), -1, found.size(), found, -1,
+        return new Report("reconcile", "incremental", now, batch.size(), null, found.size(), found, null,
                 (System.nanoTime() - start) / 1_000_000, finished);
     }
 
