@@ -50,10 +50,34 @@ data "aws_iam_policy_document" "proxy_assume" {
   }
 }
 
+# The functions' login user: rows only, no DDL, the ledger append-only (grants in migration
+# V5__app_role.sql). The migrate Lambda, the only one given the cluster owner's secret, creates
+# this user (or resets its password) from this secret on every run; every other Lambda logs in
+# with it. The password is generated here and so sits in the Terraform state: keep the state
+# encrypted (see README). To rotate, taint random_password.app_db, apply, invoke migrate.
+resource "random_password" "app_db" {
+  length  = 40
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "app_db" {
+  name                    = "${local.name}/db/app-login"
+  description             = "Login of the loyalty functions (member of loyalty_app); created in PostgreSQL by the migrate Lambda"
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret_version" "app_db" {
+  secret_id = aws_secretsmanager_secret.app_db.id
+  secret_string = jsonencode({
+    username = local.app_db_user
+    password = random_password.app_db.result
+  })
+}
+
 data "aws_iam_policy_document" "proxy_secrets" {
   statement {
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_rds_cluster.ledger.master_user_secret[0].secret_arn]
+    resources = [aws_rds_cluster.ledger.master_user_secret[0].secret_arn, aws_secretsmanager_secret.app_db.arn]
   }
 }
 
@@ -70,9 +94,15 @@ resource "aws_db_proxy" "ledger" {
   vpc_security_group_ids = [aws_security_group.proxy.id]
   require_tls            = true
   idle_client_timeout    = 1800
+  # The proxy logs in with either secret: the owner (migrate only) and the functions' login.
   auth {
     auth_scheme = "SECRETS"
     secret_arn  = aws_rds_cluster.ledger.master_user_secret[0].secret_arn
+    iam_auth    = "DISABLED"
+  }
+  auth {
+    auth_scheme = "SECRETS"
+    secret_arn  = aws_secretsmanager_secret.app_db.arn
     iam_auth    = "DISABLED"
   }
 }

@@ -8,8 +8,8 @@ resource "aws_lambda_function" "function" {
   for_each                       = local.functions
   function_name                  = "${local.name}-${each.key}"
   role                           = aws_iam_role.function[each.key].arn
-  filename                       = var.artifact_path
-  source_code_hash               = filebase64sha256(var.artifact_path)
+  filename                       = "${var.artifact_dir}/${each.key}.zip"
+  source_code_hash               = filebase64sha256("${var.artifact_dir}/${each.key}.zip")
   handler                        = local.handler
   runtime                        = local.jvm ? "java21" : "provided.al2023"
   architectures                  = ["x86_64"]
@@ -35,7 +35,10 @@ resource "aws_lambda_function" "function" {
     variables = {
       QUARKUS_FUNQY_EXPORT        = each.value.export
       LOYALTY_DB_URL              = "postgresql://${aws_db_proxy.ledger.endpoint}:5432/loyalty?sslmode=require"
-      LOYALTY_DB_SECRET_ARN       = aws_rds_cluster.ledger.master_user_secret[0].secret_arn
+      # Only migrate connects as the owner (DDL); it also reads the app secret to create the
+      # functions' login. Every other function connects with the app secret (rows only).
+      LOYALTY_DB_SECRET_ARN       = local.db_login[each.key] == "owner" ? aws_rds_cluster.ledger.master_user_secret[0].secret_arn : aws_secretsmanager_secret.app_db.arn
+      LOYALTY_APP_DB_SECRET_ARN   = local.db_login[each.key] == "owner" ? aws_secretsmanager_secret.app_db.arn : ""
       LOYALTY_IDEMPOTENCY_TABLE   = aws_dynamodb_table.idempotency.name
       LOYALTY_LAMBDA_TIMEOUT_MS   = tostring(each.value.timeout_s * 1000)
       # A statement may use most of the Lambda's time (reconcile scans the whole ledger).
@@ -93,7 +96,7 @@ data "aws_iam_policy_document" "function" {
   statement {
     sid       = "DatabaseSecret"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_rds_cluster.ledger.master_user_secret[0].secret_arn]
+    resources = local.db_login[each.key] == "owner" ? [aws_rds_cluster.ledger.master_user_secret[0].secret_arn, aws_secretsmanager_secret.app_db.arn] : [aws_secretsmanager_secret.app_db.arn]
   }
 
   dynamic "statement" {

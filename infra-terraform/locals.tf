@@ -1,7 +1,8 @@
 locals {
   name = "${var.name_prefix}-${var.environment}"
 
-  # One Lambda per function, all from one artifact; QUARKUS_FUNQY_EXPORT picks the @Funq.
+  # One Lambda per function, each from its own zip (functions/target/lambda/<name>.zip);
+  # QUARKUS_FUNQY_EXPORT picks the @Funq.
   # timeout_s also sets LOYALTY_LAMBDA_TIMEOUT_MS, so idempotency claims outlive the Lambda.
   functions = {
     earn         = { export = "earn", memory = 512, timeout_s = 10, concurrency = 50 }
@@ -54,6 +55,20 @@ locals {
     reconcile    = []
     migrate      = []
   }
+
+  # Which database login each function uses. Only migrate is the schema owner (DDL); the rest
+  # log in as the functions' user, a member of loyalty_app (see V5__app_role.sql).
+  db_login = {
+    earn         = "app"
+    earn-queue   = "app"
+    redeem       = "app"
+    balance      = "app"
+    reports      = "app"
+    expire-sweep = "app"
+    reconcile    = "app"
+    migrate      = "owner"
+  }
+  app_db_user = "loyalty_fn"
 
   jvm = var.packaging == "jvm"
 }

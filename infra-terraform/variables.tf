@@ -23,10 +23,10 @@ variable "packaging" {
   }
 }
 
-variable "artifact_path" {
-  description = "The Lambda zip: functions/target/function.zip (JVM) or the native function.zip."
+variable "artifact_dir" {
+  description = "Where the per-Lambda zips are (<function>.zip, from ./mvnw package, JVM or -Dnative)."
   type        = string
-  default     = "../functions/target/function.zip"
+  default     = "../functions/target/lambda"
 }
 
 variable "jwt_issuer" {

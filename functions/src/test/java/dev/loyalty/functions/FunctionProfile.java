@@ -137,9 +137,24 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    /** migrate connects as the schema owner, as on AWS (the owner secret is given to it alone). */
     public static final class Migrate extends FunctionProfile {
         public Migrate() {
             super("migrate");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(PostgresResource.class, Map.of("role", "owner")),
+                    new TestResourceEntry(DynamoResource.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // As the app secret supplies it on AWS: migrate (re)sets the functions' login user.
+            return Map.of("quarkus.funqy.export", "migrate",
+                    "loyalty.db.app-login-user", PostgresResource.APP_USER,
+                    "loyalty.db.app-login-password", PostgresResource.APP_PASSWORD);
         }
     }
 }

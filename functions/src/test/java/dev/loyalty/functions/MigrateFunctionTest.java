@@ -19,5 +19,7 @@ class MigrateFunctionTest {
         JsonNode second = Lambda.invoke(Lambda.JSON.createObjectNode().put("source", "deploy"));
         assertEquals(0, second.get("applied").size(), "nothing left to apply the second time");
         assertEquals(first.get("latestVersion"), second.get("latestVersion"));
+        assertEquals(PostgresResource.APP_USER, second.get("appLogin").asText(),
+                "migrate (re)sets the functions' login user on every run, so a rotated secret takes effect");
     }
 }

@@ -191,4 +191,43 @@ class TerraformConsistencyTest {
         assertTrue(allHcl.contains("function_response_types            = [\"ReportBatchItemFailures\"]"));
         assertTrue(allHcl.contains("maxReceiveCount"));
     }
+
+    @Test
+    void onlyMigrateConnectsAsTheSchemaOwner() throws IOException {
+        Map<String, Object> logins = local("db_login");
+        assertEquals(local("functions").keySet(), logins.keySet(), "every function's database login is explicit");
+        Map<String, Object> owners = new TreeMap<>(logins);
+        owners.values().removeIf(v -> !"owner".equals(v));
+        assertEquals(Set.of("migrate"), owners.keySet(), "only migrate holds DDL rights");
+        assertTrue(logins.values().stream().allMatch(v -> "owner".equals(v) || "app".equals(v)));
+        // The secret a Lambda gets, and may read, follows db_login.
+        assertTrue(allHcl.contains("LOYALTY_DB_SECRET_ARN       = local.db_login[each.key] == \"owner\" ? "
+                + "aws_rds_cluster.ledger.master_user_secret[0].secret_arn : aws_secretsmanager_secret.app_db.arn"));
+        assertTrue(allHcl.contains("resources = local.db_login[each.key] == \"owner\" ? "
+                + "[aws_rds_cluster.ledger.master_user_secret[0].secret_arn, aws_secretsmanager_secret.app_db.arn]"
+                + " : [aws_secretsmanager_secret.app_db.arn]"));
+        assertEquals(4, allHcl.split("master_user_secret\\[0\\]\\.secret_arn", -1).length - 1,
+                "the owner secret is referenced only by the proxy (policy, auth), migrate's env and migrate's policy");
+        // The app login's grants exist in the migrations the migrate Lambda runs.
+        String v5 = Files.readString(ROOT.resolve("functions/src/main/resources/db/migration/V5__app_role.sql"))
+                .replaceAll("(?m)--.*$", "");
+        assertTrue(v5.contains("CREATE ROLE loyalty_app NOLOGIN"));
+        assertFalse(v5.toUpperCase(java.util.Locale.ROOT).matches("(?s).*GRANT[^;]*\\b(DELETE|TRUNCATE|ALL)\\b[^;]*;.*"),
+                "no DELETE, TRUNCATE or ALL is granted to the functions");
+        assertTrue(resources.get("aws_db_proxy").get("ledger").toString().contains("app_db"),
+                "the proxy can log in as the functions' user");
+    }
+
+    @Test
+    void everyLambdaDeploysItsOwnZipThatTheBuildProduces() throws IOException {
+        String pom = Files.readString(ROOT.resolve("functions/pom.xml"));
+        Matcher zips = Pattern.compile("tofile=\"\\$\\{project.build.directory}/lambda/([a-z-]+)\\.zip\"").matcher(pom);
+        Set<String> built = new TreeSet<>();
+        while (zips.find()) {
+            built.add(zips.group(1));
+        }
+        assertEquals(new TreeSet<>(local("functions").keySet()), built, "a zip per Lambda, and no zip without one");
+        assertTrue(allHcl.contains("filename                       = \"${var.artifact_dir}/${each.key}.zip\""));
+        assertTrue(allHcl.contains("source_code_hash               = filebase64sha256(\"${var.artifact_dir}/${each.key}.zip\")"));
+    }
 }

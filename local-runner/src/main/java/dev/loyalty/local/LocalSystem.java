@@ -33,6 +33,9 @@ public final class LocalSystem implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     public static final String IDEMPOTENCY_TABLE = "loyalty-idempotency";
+    /** The functions' login user (row rights only, created by migrate); local, not a secret. */
+    static final String APP_DB_USER = "loyalty_fn";
+    static final String APP_DB_PASSWORD = "local-only-app-password";
 
     /** {@code root} is the repository (tools/dynalite, infra-terraform/tables); {@code home} holds data and logs. */
     public record Options(Path root, Path home, int port, Path functionJar, String jwtSecret, boolean persistent) {
@@ -83,6 +86,15 @@ public final class LocalSystem implements AutoCloseable {
                     // Jobs scan the whole ledger: a statement may use most of their timeout.
                     processEnv.put("LOYALTY_DB_STATEMENT_TIMEOUT_MS", System.getenv().getOrDefault(
                             "LOYALTY_DB_STATEMENT_TIMEOUT_MS", Long.toString(JOB_INVOCATION_TIMEOUT.toMillis() - 5_000)));
+                }
+                if (name.equals("migrate")) {
+                    // As on AWS: migrate alone connects as the schema owner and creates the
+                    // functions' login user; every other function logs in as that user.
+                    processEnv.put("LOYALTY_DB_APP_LOGIN_USER", APP_DB_USER);
+                    processEnv.put("LOYALTY_DB_APP_LOGIN_PASSWORD", APP_DB_PASSWORD);
+                } else {
+                    processEnv.put("LOYALTY_DB_USER", APP_DB_USER);
+                    processEnv.put("LOYALTY_DB_PASSWORD", APP_DB_PASSWORD);
                 }
                 if (name.equals("migrate")) {
                     // The otherwise idle migrate JVM also ticks the schedules (quarkus-scheduler),

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The program's rules and the functions' limits: one mapping, read once at start-up. */
@@ -60,5 +61,14 @@ public interface LoyaltyConfig {
         /** Bounds every SQL statement, so a stuck query cannot eat the Lambda's whole timeout. */
         @WithDefault("10000")
         int statementTimeoutMs();
+
+        /**
+         * The functions' login user, created or re-passworded by the migrate step (which alone
+         * connects as the schema owner). On AWS both come from the app secret
+         * ({@code LOYALTY_APP_DB_SECRET_ARN}); locally from the environment.
+         */
+        Optional<String> appLoginUser();
+
+        Optional<String> appLoginPassword();
     }
 }

@@ -6,9 +6,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Transactions on the reactive PostgreSQL pool. Every ledger write runs in one transaction;
@@ -21,12 +23,20 @@ public class Db {
     public static final String SERIALIZATION_FAILURE = "40001";
     public static final String DEADLOCK_DETECTED = "40P01";
 
-    private final Pool pool;
+    private final Supplier<Pool> pool;
     private final Duration statementTimeout;
 
-    public Db(Pool pool, LoyaltyConfig config) {
-        this.pool = pool;
+    /** The functions' pool, replaced after a SnapStart restore (see {@link Connections}). */
+    @Inject
+    public Db(Connections connections, LoyaltyConfig config) {
+        this.pool = connections::pool;
         this.statementTimeout = Duration.ofMillis(config.db().statementTimeoutMs());
+    }
+
+    /** Outside CDI (the tests' schema-owner connection). */
+    public Db(Pool pool, Duration statementTimeout) {
+        this.pool = () -> pool;
+        this.statementTimeout = statementTimeout;
     }
 
     public <T> T inTransaction(Function<Tx, T> work) {
@@ -70,7 +80,7 @@ public class Db {
 
     private SqlConnection connect() {
         try {
-            return pool.getConnection().await().atMost(statementTimeout);
+            return pool.get().getConnection().await().atMost(statementTimeout);
         } catch (RuntimeException e) {
             throw new DependencyUnavailableException("PostgreSQL unreachable: " + e.getMessage(), e);
         }

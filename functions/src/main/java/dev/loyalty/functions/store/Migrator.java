@@ -1,6 +1,8 @@
 package dev.loyalty.functions.store;
 
+import dev.loyalty.functions.config.LoyaltyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -19,6 +22,13 @@ import java.util.TreeMap;
  * the local runner, the tests), never on a cold start. Each version runs in its own
  * transaction under an advisory lock, so two migrators at once apply each version once.
  * Applied versions are checksummed: editing an applied file fails loudly instead of drifting.
+ *
+ * <p>Roles: the migrate Lambda alone connects as the schema owner. After the migrations it
+ * creates (or re-passwords, on rotation) the functions' login user from the app secret and
+ * makes it a member of {@code loyalty_app} (V5: row rights only, the ledger append-only). Run
+ * by that login user, {@code migrate} is a harmless no-op when nothing is pending and fails
+ * with "permission denied" when something is, which is how the tests show the functions hold
+ * no DDL rights.
  */
 @ApplicationScoped
 public class Migrator {
@@ -28,27 +38,57 @@ public class Migrator {
             "V1__ledger.sql",
             "V2__spending.sql",
             "V3__parked_messages.sql",
-            "V4__reconcile_checkpoints.sql");
+            "V4__reconcile_checkpoints.sql",
+            "V5__app_role.sql");
+    /** The row-rights role of V5; the functions' login user is made a member of it. */
+    public static final String APP_ROLE = "loyalty_app";
     private static final long ADVISORY_LOCK_KEY = 0x4C4F59414C5459L; // "LOYALTY"
 
     private final Db db;
+    private final Optional<AppLogin> appLogin;
 
-    public Migrator(Db db) {
-        this.db = db;
+    /** The functions' login user, from the app secret ({@code loyalty.db.app-login-*}). */
+    public record AppLogin(String user, String password) {
+        public AppLogin {
+            if (user == null || user.isBlank() || password == null || password.length() < 16) {
+                throw new IllegalArgumentException("the app login needs a user name and a password of 16+ characters");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "AppLogin[" + user + "]";
+        }
     }
 
-    public record Result(List<String> applied, int latestVersion) {
+    @Inject
+    public Migrator(Db db, LoyaltyConfig config) {
+        this(db, config.db().appLoginUser().map(user -> new AppLogin(user, config.db().appLoginPassword()
+                .orElseThrow(() -> new IllegalStateException("loyalty.db.app-login-user is set without a password")))));
+    }
+
+    public Migrator(Db db, Optional<AppLogin> appLogin) {
+        this.db = db;
+        this.appLogin = appLogin;
+    }
+
+    /** {@code appLogin}: the login user ensured in this run, null when none is configured. */
+    public record Result(List<String> applied, int latestVersion, String appLogin) {
     }
 
     public Result migrate() {
         return db.inTransaction(tx -> {
             tx.query("SELECT pg_advisory_xact_lock($1)", ADVISORY_LOCK_KEY);
-            tx.script("""
-                    CREATE TABLE IF NOT EXISTS schema_migrations (
-                        version    integer PRIMARY KEY,
-                        name       text NOT NULL,
-                        checksum   text NOT NULL,
-                        applied_at timestamptz NOT NULL DEFAULT now())""");
+            boolean tracked = tx.one("SELECT to_regclass('schema_migrations') IS NOT NULL AS tracked",
+                    r -> r.getBoolean("tracked")).orElse(false);
+            if (!tracked) {
+                tx.script("""
+                        CREATE TABLE schema_migrations (
+                            version    integer PRIMARY KEY,
+                            name       text NOT NULL,
+                            checksum   text NOT NULL,
+                            applied_at timestamptz NOT NULL DEFAULT now())""");
+            }
             Map<Integer, String> appliedChecksums = new TreeMap<>();
             tx.list("SELECT version, checksum FROM schema_migrations", r -> r)
                     .forEach(r -> appliedChecksums.put(r.getInteger("version"), r.getString("checksum")));
@@ -72,8 +112,27 @@ public class Migrator {
                         version, file, checksum);
                 applied.add(file);
             }
-            return new Result(applied, latest);
+            appLogin.ifPresent(login -> ensureAppLogin(tx, login));
+            return new Result(applied, latest, appLogin.map(AppLogin::user).orElse(null));
         });
+    }
+
+    /**
+     * Creates the login user or sets its password (rotation), and makes it a member of
+     * {@link #APP_ROLE}. DDL takes no bind parameters, so the statement is built by the server's
+     * {@code format()} with %I/%L quoting from bound values, never by string concatenation here.
+     */
+    private static void ensureAppLogin(Tx tx, AppLogin login) {
+        boolean exists = tx.one("SELECT count(*) > 0 AS e FROM pg_roles WHERE rolname = $1",
+                r -> r.getBoolean("e"), login.user()).orElse(false);
+        String template = exists ? "ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L"
+                : "CREATE ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L";
+        for (String statement : List.of(template, "GRANT " + APP_ROLE + " TO %I")) {
+            String sql = tx.one("SELECT format($1, $2::text, $3::text) AS sql", r -> r.getString("sql"),
+                    statement, login.user(), login.password()).orElseThrow();
+            tx.script(sql);
+        }
+        LOG.infof("app login %s ensured (member of %s)", login.user(), APP_ROLE);
     }
 
     static int versionOf(String file) {

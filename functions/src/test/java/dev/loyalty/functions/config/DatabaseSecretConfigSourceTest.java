@@ -40,6 +40,16 @@ class DatabaseSecretConfigSourceTest {
             assertEquals("session-token", token.get());
             assertTrue(query.get().startsWith("secretId=arn%3Aaws%3Asecretsmanager"), query.get());
             assertEquals(275, source.getOrdinal());
+            assertTrue(source.getValue("loyalty.db.app-login-user") == null, "no app secret, no app login");
+
+            // The migrate Lambda: the owner secret for its own connection, the app secret for
+            // the login user it creates.
+            DatabaseSecretConfigSource migrate = new DatabaseSecretConfigSource(Map.of(
+                    "LOYALTY_DB_SECRET_ARN", "arn:owner", "LOYALTY_APP_DB_SECRET_ARN", "arn:app",
+                    "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", String.valueOf(fake.getAddress().getPort())));
+            assertEquals("loyalty_admin", migrate.getValue("loyalty.db.app-login-user"));
+            assertEquals("s3cr\"et", migrate.getValue("loyalty.db.app-login-password"));
+            assertEquals("secretId=arn%3Aapp", query.get(), "the app secret is read by its own ARN");
         } finally {
             fake.stop(0);
         }
