@@ -24,6 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QueueEarnFunctionTest extends LedgerTestSupport {
     @Inject
     Db db;
+    @Inject
+    dev.loyalty.functions.earn.EarnService earnService;
+    @Inject
+    dev.loyalty.functions.queue.QueueEarnService queue;
 
     /** The sample batch with its records replaced by these bodies (message ids m-0, m-1, ...). */
     static ObjectNode batch(String prefix, List<String> bodies) {
@@ -91,6 +95,87 @@ class QueueEarnFunctionTest extends LedgerTestSupport {
         String raw = db.read(tx -> tx.one("SELECT raw_body FROM parked_messages WHERE message_id = $1",
                 r -> r.getString("raw_body"), prefix + "-3").orElseThrow());
         assertEquals("{not json", raw, "the raw body is kept as received");
+    }
+
+    @Test
+    void aBatchChainsSeveralEarnsOfOneMemberAndMeetsTheLedgersEarlierEntries() {
+        String a = newMember();
+        String b = newMember();
+        String fresh = newMember();
+        // Earlier earns through the API: different idempotency keys, same ledger references.
+        earnService.earn(new dev.loyalty.core.earn.EarnCommand(a, 10, "PURCHASE", "shared-1", null, null));
+        earnService.earn(new dev.loyalty.core.earn.EarnCommand(a, 40, "PURCHASE", "shared-2", null, null));
+        earnService.earn(new dev.loyalty.core.earn.EarnCommand(b, 5, "BONUS", "b-0", null, null));
+        String prefix = "chain-" + UUID.randomUUID();
+        List<String> bodies = List.of(
+                earn(a, 1, "PURCHASE", "c-1"),
+                earn(fresh, 7, "PROMO", "f-1"),
+                earn(a, 2, "SIGN_IN", "c-2"),
+                earn(a, 10, "PURCHASE", "shared-1"),      // already in the ledger, same earn: applied once
+                earn(b, 3, "PURCHASE", "b-1"),
+                earn(a, 99, "PURCHASE", "shared-2"),      // already in the ledger as a different earn: parked
+                earn(a, 4, "BONUS", "c-3"));
+        List<dev.loyalty.functions.queue.SqsEvent.Record> records = new ArrayList<>();
+        for (int i = 0; i < bodies.size(); i++) {
+            records.add(new dev.loyalty.functions.queue.SqsEvent.Record(prefix + "-" + i, null, bodies.get(i),
+                    java.util.Map.of(), "aws:sqs", null, null));
+        }
+        var report = queue.process(new dev.loyalty.functions.queue.SqsEvent(records));
+        assertTrue(report.batched(), "applied by the set-based batch, not the per-record fallback");
+        assertEquals(List.of(), report.retry());
+        assertEquals(5, report.applied());
+        assertEquals(10 + 40 + 1 + 2 + 4, count("SELECT balance FROM accounts WHERE member_id = $1", a));
+        assertEquals(5 + 3, count("SELECT balance FROM accounts WHERE member_id = $1", b));
+        assertEquals(7, count("SELECT balance FROM accounts WHERE member_id = $1", fresh));
+        assertEquals(List.of("1:10:10", "2:40:50", "3:1:51", "4:2:53", "5:4:57"), db.read(tx -> tx.list(
+                "SELECT sequence, points, balance_after FROM ledger_entries WHERE member_id = $1 ORDER BY sequence",
+                r -> r.getLong("sequence") + ":" + r.getLong("points") + ":" + r.getLong("balance_after"), a)),
+                "one entry per earn, sequences and running balances chained in batch order");
+        assertEquals(5, count("SELECT count(*) FROM lots WHERE member_id = $1", a));
+        assertEquals(5, count("SELECT version FROM accounts WHERE member_id = $1", a));
+        assertEquals(List.of("5=REFERENCE_ALREADY_USED"), db.read(tx -> tx.list(
+                "SELECT message_id, code FROM parked_messages WHERE message_id LIKE $1 ORDER BY message_id",
+                r -> r.getString("message_id").substring(prefix.length() + 1) + "=" + r.getString("code"), prefix + "-%")));
+    }
+
+    @Test
+    void concurrentBatchesOverTheSameMembersNeitherDeadlockNorLoseAnEarn() throws Exception {
+        // Lambda runs several batches at once (maximum concurrency on the event source mapping):
+        // each shuffles the same members; locks are taken in member id order, so none deadlock.
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            members.add(newMember());
+        }
+        int batches = 6;
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<java.util.concurrent.Future<dev.loyalty.functions.queue.QueueEarnService.BatchReport>> futures = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(batches)) {
+            for (int batch = 0; batch < batches; batch++) {
+                List<dev.loyalty.functions.queue.SqsEvent.Record> records = new ArrayList<>();
+                List<String> shuffled = new ArrayList<>(members);
+                java.util.Collections.shuffle(shuffled, new java.util.Random(batch));
+                for (String m : shuffled) {
+                    records.add(new dev.loyalty.functions.queue.SqsEvent.Record(run + "-" + batch + "-" + m, null,
+                            earn(m, batch + 1, "PURCHASE", "conc-" + batch), java.util.Map.of(), "aws:sqs", null, null));
+                }
+                var event = new dev.loyalty.functions.queue.SqsEvent(records);
+                futures.add(pool.submit(() -> queue.process(event)));
+            }
+            for (var f : futures) {
+                var report = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(List.of(), report.retry(), "no record needed a retry");
+                assertEquals(members.size(), report.applied());
+                assertTrue(report.batched(), "applied by the set-based batch, not the per-record fallback");
+            }
+        }
+        long expected = 0;
+        for (int batch = 0; batch < batches; batch++) {
+            expected += batch + 1;
+        }
+        for (String m : members) {
+            assertEquals(expected, count("SELECT balance FROM accounts WHERE member_id = $1", m));
+            assertEquals(batches, count("SELECT count(*) FROM ledger_entries WHERE member_id = $1", m));
+        }
     }
 
     @Test

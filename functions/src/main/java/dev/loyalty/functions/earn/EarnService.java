@@ -16,6 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,6 +85,59 @@ public class EarnService {
                 yield new EarnResult.Applied(receipt(e.entry(), e.lot()));
             }
         };
+    }
+
+    /** One earn of a batch. */
+    public record BatchItem(MemberId member, EarnCommand command) {
+    }
+
+    /**
+     * Applies many earns inside the caller's transaction with a fixed number of statements,
+     * whatever the batch size: create and lock every account (member id order), look up every
+     * reference at once, let the core decide each earn in turn (several earns of one member
+     * chain through its running state), then insert all entries, all lots and move all
+     * accounts in one statement each. Results are in {@code items} order. A rejection (only
+     * balance overflow can get here) throws {@link RejectedInTransaction}: the caller rolls the
+     * whole batch back and falls back to one transaction per earn, exactly as with
+     * {@link #apply}.
+     */
+    public List<EarnResult> applyBatch(Tx tx, List<BatchItem> items, Instant now) {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        Map<MemberId, AccountState> before = store.lockOrCreateAccounts(tx,
+                items.stream().map(BatchItem::member).toList(), now);
+        Map<String, LedgerEntry> priors = store.findByReferences(tx, EntryKind.EARN,
+                items.stream().map(BatchItem::member).toList(), items.stream().map(i -> i.command().reference()).toList());
+        Map<MemberId, AccountState> running = new HashMap<>(before);
+        Map<MemberId, AccountState> after = new HashMap<>();
+        List<LedgerEntry> entries = new ArrayList<>();
+        List<Lot> lots = new ArrayList<>();
+        List<UUID> lotSources = new ArrayList<>();
+        List<EarnResult> results = new ArrayList<>(items.size());
+        for (BatchItem item : items) {
+            LedgerEntry prior = priors.get(item.member().value() + "#" + item.command().reference());
+            if (prior != null) {
+                results.add(replay(tx, prior, item.command()));
+                continue;
+            }
+            EarnOutcome outcome = EarnRule.apply(running.get(item.member()), item.command(), now, catalog, UUID::randomUUID);
+            switch (outcome) {
+                case EarnOutcome.Rejected r -> throw new RejectedInTransaction(r);
+                case EarnOutcome.Earned e -> {
+                    entries.add(e.entry());
+                    lots.add(e.lot());
+                    lotSources.add(e.entry().entryId());
+                    running.put(item.member(), e.after());
+                    after.put(item.member(), e.after());
+                    results.add(new EarnResult.Applied(receipt(e.entry(), e.lot())));
+                }
+            }
+        }
+        store.insertEntries(tx, entries);
+        store.insertLots(tx, lots, lotSources);
+        store.updateAccounts(tx, before, after, now);
+        return results;
     }
 
     private EarnResult replay(Tx tx, LedgerEntry prior, EarnCommand command) {

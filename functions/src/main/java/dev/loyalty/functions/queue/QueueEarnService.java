@@ -42,8 +42,9 @@ import java.util.UUID;
  *       is parked with its raw body and reason, and acknowledged: never retried, never dropped.</li>
  *   <li>Each valid record claims its idempotency key, the member plus {@code reference}. A
  *       record already applied is acknowledged; one still in flight elsewhere is retried.</li>
- *   <li>The claimed records are applied in ONE PostgreSQL transaction, in member id order (so
- *       concurrent batches lock members in the same order), sharing one commit. If any record
+ *   <li>The claimed records are applied in ONE PostgreSQL transaction with a fixed number of
+ *       set-based statements ({@link EarnService#applyBatch}), locking members in member id
+ *       order (so concurrent batches lock in the same order), sharing one commit. If any record
  *       fails inside it, the batch falls back to one transaction per record.</li>
  *   <li>Only transient failures (a dependency down, a conflict) are reported back to SQS.</li>
  * </ol>
@@ -158,8 +159,9 @@ public class QueueEarnService {
         List<Claimed> ordered = claimed.stream()
                 .sorted(Comparator.comparing((Claimed c) -> c.valid().member().value())).toList();
         try {
-            List<EarnResult> results = db.inTransaction(tx -> ordered.stream()
-                    .map(c -> earn.apply(tx, c.valid().member(), c.valid().command(), now)).toList());
+            List<EarnService.BatchItem> items = ordered.stream()
+                    .map(c -> new EarnService.BatchItem(c.valid().member(), c.valid().command())).toList();
+            List<EarnResult> results = db.inTransaction(tx -> earn.applyBatch(tx, items, now));
             int count = 0;
             int duplicates = 0;
             List<Completion> completions = new ArrayList<>();

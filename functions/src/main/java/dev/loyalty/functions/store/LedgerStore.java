@@ -12,6 +12,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +34,7 @@ public class LedgerStore {
 
     static final String ENTRY_COLUMNS = "member_id, entry_id, sequence, kind, points, balance_after, point_type, "
             + "reference, description, occurred_at, recorded_at";
+    static final String ENTRY_COLUMNS_OF_E = "e." + String.join(", e.", ENTRY_COLUMNS.split(", "));
     static final String HOLD_COLUMNS = "member_id, hold_id, points, status, reference, created_at, expires_at";
     static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, earned_at, expires_at";
 
@@ -171,6 +174,129 @@ public class LedgerStore {
         tx.query("INSERT INTO lots(" + LOT_COLUMNS + ", source_entry_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
                 lot.memberId().value(), lot.lotId(), lot.pointType(), lot.originalPoints(), lot.remainingPoints(),
                 lot.earnedAt(), lot.expiresAt(), sourceEntryId);
+    }
+
+    // ---- Set-based statements for a batch (the queue path): a fixed number of round trips per
+    // batch instead of several per record. Arrays are zipped by unnest(); every statement is
+    // still keyed by member_id first.
+
+    /**
+     * Creates the accounts that do not exist yet, then locks all of them in member id order (the
+     * same order as every other batch and as the single-member paths take one lock), and returns
+     * their states.
+     */
+    public Map<MemberId, AccountState> lockOrCreateAccounts(Tx tx, Collection<MemberId> members, Instant now) {
+        String[] ids = members.stream().map(MemberId::value).distinct().sorted().toArray(String[]::new);
+        tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                + " SELECT m, 0, 0, $2, $2 FROM unnest($1::text[]) AS m ORDER BY m ON CONFLICT (member_id) DO NOTHING", ids, now);
+        Map<MemberId, AccountState> states = new HashMap<>();
+        tx.list("SELECT member_id, balance, version FROM accounts WHERE member_id = ANY($1) ORDER BY member_id FOR UPDATE",
+                LedgerStore::account, (Object) ids).forEach(a -> states.put(a.memberId(), a));
+        if (states.size() != ids.length) {
+            throw new IllegalStateException("locked " + states.size() + " of " + ids.length + " accounts");
+        }
+        return states;
+    }
+
+    /** Entries of {@code kind} already recorded for any of the (member, reference) pairs, by "member#reference". */
+    public Map<String, LedgerEntry> findByReferences(Tx tx, EntryKind kind, List<MemberId> members, List<String> references) {
+        Map<String, LedgerEntry> found = new HashMap<>();
+        tx.list("SELECT " + ENTRY_COLUMNS_OF_E + " FROM ledger_entries e JOIN unnest($1::text[], $2::text[]) AS k(member_id, reference)"
+                        + " ON e.member_id = k.member_id AND e.reference = k.reference WHERE e.kind = $3",
+                LedgerStore::entry, members.stream().map(MemberId::value).toArray(String[]::new),
+                references.toArray(String[]::new), kind.name())
+                .forEach(e -> found.put(e.memberId().value() + "#" + e.reference(), e));
+        return found;
+    }
+
+    /** Many entries in one statement. */
+    public void insertEntries(Tx tx, List<LedgerEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        int n = entries.size();
+        String[] member = new String[n];
+        UUID[] id = new UUID[n];
+        Long[] sequence = new Long[n];
+        String[] kind = new String[n];
+        Long[] points = new Long[n];
+        Long[] balanceAfter = new Long[n];
+        String[] pointType = new String[n];
+        String[] reference = new String[n];
+        String[] description = new String[n];
+        OffsetDateTime[] occurred = new OffsetDateTime[n];
+        OffsetDateTime[] recorded = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            LedgerEntry e = entries.get(i);
+            member[i] = e.memberId().value();
+            id[i] = e.entryId();
+            sequence[i] = e.sequence();
+            kind[i] = e.kind().name();
+            points[i] = e.points();
+            balanceAfter[i] = e.balanceAfter();
+            pointType[i] = e.pointType();
+            reference[i] = e.reference();
+            description[i] = e.description();
+            occurred[i] = utc(e.occurredAt());
+            recorded[i] = utc(e.recordedAt());
+        }
+        tx.query("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") SELECT * FROM unnest($1::text[], $2::uuid[],"
+                        + " $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
+                        + " $10::timestamptz[], $11::timestamptz[])",
+                member, id, sequence, kind, points, balanceAfter, pointType, reference, description, occurred, recorded);
+    }
+
+    /** Many lots in one statement, each with the entry that created it. */
+    public void insertLots(Tx tx, List<Lot> lots, List<UUID> sourceEntryIds) {
+        if (lots.isEmpty()) {
+            return;
+        }
+        int n = lots.size();
+        String[] member = new String[n];
+        UUID[] id = new UUID[n];
+        String[] pointType = new String[n];
+        Long[] original = new Long[n];
+        Long[] remaining = new Long[n];
+        OffsetDateTime[] earned = new OffsetDateTime[n];
+        OffsetDateTime[] expires = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Lot l = lots.get(i);
+            member[i] = l.memberId().value();
+            id[i] = l.lotId();
+            pointType[i] = l.pointType();
+            original[i] = l.originalPoints();
+            remaining[i] = l.remainingPoints();
+            earned[i] = utc(l.earnedAt());
+            expires[i] = utc(l.expiresAt());
+        }
+        tx.query("INSERT INTO lots(" + LOT_COLUMNS + ", source_entry_id) SELECT * FROM unnest($1::text[], $2::uuid[],"
+                        + " $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::uuid[])",
+                member, id, pointType, original, remaining, earned, expires, sourceEntryIds.toArray(new UUID[0]));
+    }
+
+    /**
+     * Moves many locked accounts from {@code before} to {@code after} in one statement; as in
+     * {@link #updateAccount}, a version mismatch means a bug and fails the transaction.
+     */
+    public void updateAccounts(Tx tx, Map<MemberId, AccountState> before, Map<MemberId, AccountState> after, Instant now) {
+        if (after.isEmpty()) {
+            return;
+        }
+        List<MemberId> members = after.keySet().stream().sorted(java.util.Comparator.comparing(MemberId::value)).toList();
+        int updated = tx.query("UPDATE accounts a SET balance = v.balance, version = v.version, updated_at = $5"
+                        + " FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS v(member_id, balance, version, before_version)"
+                        + " WHERE a.member_id = v.member_id AND a.version = v.before_version",
+                members.stream().map(MemberId::value).toArray(String[]::new),
+                members.stream().map(m -> after.get(m).balance()).toArray(Long[]::new),
+                members.stream().map(m -> after.get(m).version()).toArray(Long[]::new),
+                members.stream().map(m -> before.get(m).version()).toArray(Long[]::new), now).rowCount();
+        if (updated != members.size()) {
+            throw new IllegalStateException("accounts moved under their locks: updated " + updated + " of " + members.size());
+        }
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
     public Optional<LedgerEntry> findByReference(Tx tx, MemberId member, EntryKind kind, String reference) {
