@@ -111,6 +111,7 @@ public class QueueEarnService {
                         "reference " + valid.command().reference() + " is used by a different earn in the same batch", now));
             }
         }
+        long parsedAt = System.nanoTime();
         // Claim all keys at once: one DynamoDB round trip of latency for the batch, not one per record.
         List<IdempotencyStore.Claim> claims = parallel(unique, valid -> idempotency.claim(valid.key(), valid.hash(), now,
                 now.toEpochMilli() + idempotencyConfig.lambdaTimeoutMs() + idempotencyConfig.inProgressMarginMs(),
@@ -132,8 +133,12 @@ public class QueueEarnService {
                 }
             }
         }
+        long claimedAt = System.nanoTime();
         Applied applied = apply(claimed, now, toPark, retry);
+        long appliedAt = System.nanoTime();
         int parkedCount = parkAll(toPark, retry);
+        LOG.debugf("batch of %d: claims %d us, apply+complete %d us, park %d us", records.size(),
+                (claimedAt - parsedAt) / 1000, (appliedAt - claimedAt) / 1000, (System.nanoTime() - appliedAt) / 1000);
         return new BatchReport(records.size(), applied.count, duplicates + applied.duplicates, parkedCount,
                 List.copyOf(retry), applied.batched);
     }
@@ -161,7 +166,9 @@ public class QueueEarnService {
         try {
             List<EarnService.BatchItem> items = ordered.stream()
                     .map(c -> new EarnService.BatchItem(c.valid().member(), c.valid().command())).toList();
+            long start = System.nanoTime();
             List<EarnResult> results = db.inTransaction(tx -> earn.applyBatch(tx, items, now));
+            LOG.debugf("batch transaction of %d earns: %d us", items.size(), (System.nanoTime() - start) / 1000);
             int count = 0;
             int duplicates = 0;
             List<Completion> completions = new ArrayList<>();
