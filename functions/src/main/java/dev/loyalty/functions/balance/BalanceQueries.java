@@ -32,12 +32,13 @@ public class BalanceQueries {
 
     public Optional<BalanceView> balance(MemberId member, Instant now) {
         return db.read(tx -> {
-            Optional<AccountState> account = store.findAccount(tx, member);
-            if (account.isEmpty()) {
+            Optional<LedgerStore.Snapshot> snapshot = store.snapshot(tx, member);
+            if (snapshot.isEmpty()) {
                 return Optional.<BalanceView>empty();
             }
-            List<Lot> lots = store.openLots(tx, member);
-            long held = store.heldHolds(tx, member).stream().filter(h -> h.isActiveAt(now))
+            Optional<AccountState> account = Optional.of(snapshot.get().account());
+            List<Lot> lots = snapshot.get().openLots();
+            long held = snapshot.get().heldHolds().stream().filter(h -> h.isActiveAt(now))
                     .mapToLong(h -> h.points()).reduce(0L, Math::addExact);
             long spendable = SpendingOrder.available(lots, now);
             Map<String, Long> byType = new TreeMap<>();
@@ -62,10 +63,12 @@ public class BalanceQueries {
     /** One page, newest first; fetches one extra row to know whether there is a next page. */
     public Optional<HistoryPage> history(MemberId member, LedgerStore.HistoryFilter filter, Long beforeSequence, int limit) {
         return db.read(tx -> {
-            if (store.findAccount(tx, member).isEmpty()) {
+            List<LedgerEntry> rows = store.history(tx, member, filter, beforeSequence, limit + 1);
+            // One round trip for a member with entries; the account is looked up only to tell
+            // "no such member" (404) from "no entries match" (an empty page).
+            if (rows.isEmpty() && store.findAccount(tx, member).isEmpty()) {
                 return Optional.<HistoryPage>empty();
             }
-            List<LedgerEntry> rows = store.history(tx, member, filter, beforeSequence, limit + 1);
             boolean more = rows.size() > limit;
             List<LedgerEntry> page = more ? rows.subList(0, limit) : rows;
             List<HistoryPage.Item> items = page.stream().map(e -> new HistoryPage.Item(e.entryId(), e.kind().name(),

@@ -252,13 +252,16 @@ public class SpendService {
      * whichever operation touches the member first, so nothing waits for the sweep.
      */
     MemberState load(Tx tx, MemberId member, Instant now, Collection<UUID> extraLots, Hold target) {
-        AccountState account = store.findAccount(tx, member).orElseThrow();
+        LedgerStore.Snapshot snapshot = store.snapshot(tx, member).orElseThrow();
+        AccountState account = snapshot.account();
         Map<UUID, Lot> lots = new LinkedHashMap<>();
-        store.openLots(tx, member).forEach(l -> lots.put(l.lotId(), l));
+        snapshot.openLots().forEach(l -> lots.put(l.lotId(), l));
         List<UUID> missing = extraLots.stream().filter(id -> !lots.containsKey(id)).toList();
-        store.lots(tx, member, missing).forEach(l -> lots.put(l.lotId(), l));
+        if (!missing.isEmpty()) {
+            store.lots(tx, member, missing).forEach(l -> lots.put(l.lotId(), l));
+        }
         List<Hold> holds = new ArrayList<>();
-        for (Hold h : store.heldHolds(tx, member)) {
+        for (Hold h : snapshot.heldHolds()) {
             if (!h.isActiveAt(now) && (target == null || !h.holdId().equals(target.holdId()))) {
                 store.updateHoldStatus(tx, h.withStatus(HoldStatus.EXPIRED), null, now);
             } else {

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -130,6 +131,48 @@ public class LedgerStore {
         }
         return tx.list("SELECT " + LOT_COLUMNS + " FROM lots WHERE member_id = $1 AND lot_id = ANY($2)",
                 LedgerStore::lot, member.value(), lotIds.toArray(new UUID[0]));
+    }
+
+    /**
+     * A member's account with its open lots and HELD holds, as of one snapshot. Columns of the
+     * union: k = row kind, tag = a lot's point type or a hold's status, n1/n2 = version and
+     * balance, original and remaining points, or (unused) and hold points; t1/t2 = earned or
+     * created, and expires.
+     */
+    public record Snapshot(AccountState account, List<Lot> openLots, List<Hold> heldHolds) {
+    }
+
+    /**
+     * The account, its open lots and its HELD holds in ONE statement: one round trip, and one
+     * snapshot (under READ COMMITTED each statement sees its own, so three separate reads could
+     * mix states around a concurrent redeem). Empty when the member has no account.
+     */
+    public Optional<Snapshot> snapshot(Tx tx, MemberId member) {
+        AccountState[] account = new AccountState[1];
+        List<Lot> lots = new ArrayList<>();
+        List<Hold> holds = new ArrayList<>();
+        MemberId[] id = {member};
+        tx.list("""
+                SELECT 'A' AS k, NULL::uuid AS id, NULL::text AS tag, a.version AS n1, a.balance AS n2,
+                       NULL::timestamptz AS t1, NULL::timestamptz AS t2, NULL::text AS ref
+                  FROM accounts a WHERE a.member_id = $1
+                UNION ALL
+                SELECT 'L', l.lot_id, l.point_type, l.original_points, l.remaining_points, l.earned_at, l.expires_at, NULL
+                  FROM lots l WHERE l.member_id = $1 AND l.remaining_points > 0
+                UNION ALL
+                SELECT 'H', h.hold_id, h.status, NULL, h.points, h.created_at, h.expires_at, h.reference
+                  FROM holds h WHERE h.member_id = $1 AND h.status = 'HELD'""", r -> {
+            switch (r.getString("k")) {
+                case "A" -> account[0] = new AccountState(id[0], r.getLong("n2"), r.getLong("n1"));
+                case "L" -> lots.add(new Lot(r.getUUID("id"), id[0], r.getString("tag"), r.getLong("n1"),
+                        r.getLong("n2"), Tx.instant(r, "t1"), Tx.instant(r, "t2")));
+                default -> holds.add(new Hold(r.getUUID("id"), id[0], r.getLong("n2"),
+                        HoldStatus.valueOf(r.getString("tag")), r.getString("ref"), Tx.instant(r, "t1"),
+                        Tx.instant(r, "t2")));
+            }
+            return r;
+        }, member.value());
+        return account[0] == null ? Optional.empty() : Optional.of(new Snapshot(account[0], lots, holds));
     }
 
     public List<Hold> heldHolds(Tx tx, MemberId member) {
