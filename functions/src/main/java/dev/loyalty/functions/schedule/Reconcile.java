@@ -70,24 +70,19 @@ public class Reconcile {
     public Report run() {
         long start = System.nanoTime();
         Instant now = clock.instant();
-        List<LedgerChecks.Violation> found = new ArrayList<>(checks.checkAll(config.reconcile().discrepanciesMax()));
-        var totals = db.read(tx -> tx.query("""
-                SELECT (SELECT count(*) FROM accounts) AS members,
-                       (SELECT count(*) FROM ledger_entries) AS entries,
-                       (SELECT COALESCE(SUM(balance), 0) FROM accounts) AS outstanding,
-                       (SELECT COALESCE(SUM(points), 0) FROM ledger_entries) AS net,
-                       (SELECT COALESCE(SUM(points), 0) FROM ledger_entries WHERE kind IN ('TRANSFER_IN','TRANSFER_OUT')) AS transfers
-                """).iterator().next());
-        long outstanding = totals.getLong("outstanding");
-        long net = totals.getLong("net");
+        LedgerChecks.Audit audit = checks.audit(config.reconcile().discrepanciesMax(), null);
+        List<LedgerChecks.Violation> found = new ArrayList<>(audit.violations());
+        LedgerChecks.Totals totals = audit.totals();
+        long outstanding = totals.outstanding();
+        long net = totals.net();
         if (net != outstanding) {
             found.add(new LedgerChecks.Violation("*", "SYSTEM_TOTALS", "outstanding " + net, "accounts " + outstanding));
         }
-        if (totals.getLong("transfers") != 0) {
-            found.add(new LedgerChecks.Violation("*", "TRANSFERS_NET_TO_ZERO", "0", String.valueOf(totals.getLong("transfers"))));
+        if (totals.transfers() != 0) {
+            found.add(new LedgerChecks.Violation("*", "TRANSFERS_NET_TO_ZERO", "0", String.valueOf(totals.transfers())));
         }
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        return new Report("reconcile", "full", now, totals.getLong("members"), totals.getLong("entries"), found.size(),
+        return new Report("reconcile", "full", now, totals.members(), totals.entries(), found.size(),
                 found, outstanding, elapsedMs, true);
     }
 }
