@@ -6,6 +6,7 @@ import dev.loyalty.local.LocalSystem;
 import dev.loyalty.local.RuntimeApi;
 import org.HdrHistogram.Histogram;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,11 +49,12 @@ final class ApiScenarios {
     }
 
     /** API earn latency with {@code clients} concurrent clients, each on its own members; every answer must be 201. */
-    static FrontDoorClient.LoadResult earnLatency(FrontDoorClient api, int clients, int requestsPerClient) throws Exception {
+    static FrontDoorClient.LoadResult earnLatency(FrontDoorClient api, int clients, int requestsPerClient, Duration timeLimit)
+            throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         // A short warm-up (not recorded): the first requests of a JVM run interpreted code.
         FrontDoorClient.load(clients, Math.max(5, requestsPerClient / 10), (c, i) -> expect(api.earn("w" + run + "-" + c, 1), 201, "earn"));
-        return FrontDoorClient.load(clients, requestsPerClient,
+        return FrontDoorClient.load(clients, requestsPerClient, timeLimit,
                 (c, i) -> expect(api.earn("api" + run + "-" + c + "-" + (i % 50), 1), 201, "earn"));
     }
 
@@ -64,10 +66,11 @@ final class ApiScenarios {
      * {@code clients} clients redeeming 1 point at a time, {@code members} distinct members
      * (1 = all on one hot member; = clients: one each). Each member is first given
      * three quarters of the points its clients will try to redeem, so the last quarter is
-     * refused with INSUFFICIENT_POINTS. Afterwards every member's balance must be exactly
+     * refused with INSUFFICIENT_POINTS (when all attempts fit in {@code timeLimit}). Afterwards every member's balance must be exactly
      * earned - redeemed and never negative (no overdraw, no lost update).
      */
-    static Contention redeemContention(FrontDoorClient api, int clients, int members, int redeemsPerClient) throws Exception {
+    static Contention redeemContention(FrontDoorClient api, int clients, int members, int redeemsPerClient, Duration timeLimit)
+            throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String[] ids = new String[members];
         long attemptsPerMember = (long) clients * redeemsPerClient / members;
@@ -81,9 +84,13 @@ final class ApiScenarios {
                 left -= points;
             }
         }
+        // Warm-up (not recorded): every redeem JVM runs its first requests interpreted.
+        String warm = "redeem" + run + "-warm";
+        expect(api.earn(warm, 1000), 201, "earn (warm-up)");
+        FrontDoorClient.load(clients, 2, (c, i) -> expect(api.redeem(warm, 1), 201, "redeem (warm-up)"));
         AtomicLongArray redeemed = new AtomicLongArray(members);
         AtomicLong refused = new AtomicLong();
-        FrontDoorClient.LoadResult r = FrontDoorClient.load(clients, redeemsPerClient, (c, i) -> {
+        FrontDoorClient.LoadResult r = FrontDoorClient.load(clients, redeemsPerClient, timeLimit, (c, i) -> {
             FrontDoorClient.Response res = api.redeem(ids[c % members], 1);
             if (res.status() == 201) {
                 redeemed.incrementAndGet(c % members);
@@ -105,7 +112,7 @@ final class ApiScenarios {
             }
             total += redeemed.get(m);
         }
-        long attempts = (long) clients * redeemsPerClient;
+        long attempts = r.latency().getTotalCount();
         if (total + refused.get() != attempts) {
             throw new IllegalStateException("redeems " + total + " + refusals " + refused.get() + " != attempts " + attempts);
         }
@@ -113,9 +120,9 @@ final class ApiScenarios {
     }
 
     /** Closed-loop single-client GETs of random seeded members: {@code path} is "balance" or "transactions?limit=50". */
-    static Histogram reads(FrontDoorClient api, long seededMembers, String path, int requests) throws Exception {
+    static Histogram reads(FrontDoorClient api, long seededMembers, String path, int requests, Duration timeLimit) throws Exception {
         FrontDoorClient.load(1, Math.max(10, requests / 10), (c, i) -> expect(api.get(member(seededMembers, path)), 200, path));
-        return FrontDoorClient.load(1, requests, (c, i) -> expect(api.get(member(seededMembers, path)), 200, path)).latency();
+        return FrontDoorClient.load(1, requests, timeLimit, (c, i) -> expect(api.get(member(seededMembers, path)), 200, path)).latency();
     }
 
     private static String member(long seededMembers, String path) {

@@ -6,6 +6,7 @@ import org.HdrHistogram.Histogram;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +26,15 @@ public final class Bench {
     /**
      * The sizes of one run. {@code --quick} is a CI smoke run (under 3 minutes here); the full
      * run stays under 30 minutes on 2 cores, most of it seeding the 1M-member data set.
+     * {@code loadLimit} bounds each load phase in time as well as in requests (a busy machine).
      */
     record Plan(boolean quick, int seconds, int pgbenchSeconds, int dynamoPuts, int earnInstances, int earnRequestsC1,
                 int earnRequestsPerClientC8, int redeemInstances, int redeemClients, int redeemsPerClient,
-                long seedMembers, int seedEntriesPerMember, int readRequests, int startupRuns) {
+                long seedMembers, int seedEntriesPerMember, int readRequests, int startupRuns, Duration loadLimit) {
         static Plan of(boolean quick) {
             return quick
-                    ? new Plan(true, 5, 5, 300, 8, 200, 40, 4, 16, 15, 20_000, 10, 300, 1)
-                    : new Plan(false, 30, 30, 3000, 8, 3000, 500, 8, 16, 100, 1_000_000, 10, 3000, 3);
+                    ? new Plan(true, 4, 3, 200, 8, 100, 25, 4, 16, 10, 10_000, 10, 200, 1, Duration.ofSeconds(4))
+                    : new Plan(false, 20, 20, 2000, 8, 2000, 300, 8, 16, 100, 1_000_000, 10, 2000, 3, Duration.ofSeconds(60));
         }
     }
 
@@ -70,8 +72,17 @@ public final class Bench {
         System.out.println("written to " + out.resolve("results.md") + " and results.svg");
         long failed = rows.stream().filter(Row::failed).count();
         if (failed > 0) {
-            System.err.println("bench: " + failed + " scenario(s) failed");
+            System.err.println("bench: " + failed + " scenario(s) failed; logs kept in " + home.resolve("logs"));
             System.exit(1);
+        }
+        deleteTree(home); // logs, pgbench logs and the CDS/AOT archives (~100 MB)
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -75,6 +75,15 @@ final class FrontDoorClient {
 
     /** {@code clients} closed-loop clients, {@code requestsPerClient} each; the first failure ends the run. */
     static LoadResult load(int clients, int requestsPerClient, Call call) throws Exception {
+        return load(clients, requestsPerClient, Duration.ofDays(1), call);
+    }
+
+    /**
+     * As {@link #load(int, int, Call)}, but each client also stops at {@code timeLimit}: a quick
+     * run on a busy machine stays within its time (the histogram says how many were sent).
+     */
+    static LoadResult load(int clients, int requestsPerClient, Duration timeLimit, Call call) throws Exception {
+        long deadline = System.nanoTime() + timeLimit.toNanos();
         List<Histogram> histograms = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             histograms.add(Latency.histogram());
@@ -85,7 +94,7 @@ final class FrontDoorClient {
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 futures.add(pool.submit(() -> {
-                    for (int i = 0; i < requestsPerClient; i++) {
+                    for (int i = 0; i < requestsPerClient && System.nanoTime() < deadline; i++) {
                         Response r = call.call(client, i);
                         Latency.record(histograms.get(client), r.nanos());
                     }

@@ -111,8 +111,8 @@ final class Scenarios {
                 Latency.fmt(Latency.ms(pg, 99.9) + Latency.ms(put, 99.9)));
         for (int clients : new int[]{1, 8}) {
             FrontDoorClient.LoadResult r = clients == 1
-                    ? ApiScenarios.earnLatency(api, 1, plan.earnRequestsC1())
-                    : ApiScenarios.earnLatency(api, clients, plan.earnRequestsPerClientC8());
+                    ? ApiScenarios.earnLatency(api, 1, plan.earnRequestsC1(), plan.loadLimit())
+                    : ApiScenarios.earnLatency(api, clients, plan.earnRequestsPerClientC8(), plan.loadLimit());
             Histogram h = r.latency();
             double[] ratios = new double[3];
             double[] percentiles = {50, 99, 99.9};
@@ -131,8 +131,8 @@ final class Scenarios {
     private void redeemContention() throws Exception {
         int clients = plan.redeemClients();
         Baselines.Pgbench pg16 = Baselines.pgbench(system.databasePort(), clients, plan.pgbenchSeconds(), home);
-        ApiScenarios.Contention spread = ApiScenarios.redeemContention(api, clients, clients, plan.redeemsPerClient());
-        ApiScenarios.Contention hot = ApiScenarios.redeemContention(api, clients, 1, plan.redeemsPerClient());
+        ApiScenarios.Contention spread = ApiScenarios.redeemContention(api, clients, clients, plan.redeemsPerClient(), plan.loadLimit());
+        ApiScenarios.Contention hot = ApiScenarios.redeemContention(api, clients, 1, plan.redeemsPerClient(), plan.loadLimit());
         String jvms = plan.redeemInstances() + " redeem JVMs";
         rows.add(Row.ratio(f("redeem, %d clients on %d members (%s)", clients, clients, jvms),
                 f("%.0f redeems/s (%d attempts: %d redeemed, %d INSUFFICIENT_POINTS; no overdraw)", spread.perSecond(),
@@ -158,11 +158,11 @@ final class Scenarios {
     private void reads() throws Exception {
         Histogram pg = pg1.latency();
         String baseline = f("pgbench 1-client p99 %s", ms(pg, 99));
-        Histogram balance = ApiScenarios.reads(api, plan.seedMembers(), "balance", plan.readRequests());
+        Histogram balance = ApiScenarios.reads(api, plan.seedMembers(), "balance", plan.readRequests(), plan.loadLimit());
         rows.add(Row.ratio(f("balance read, 1 client, %,d-member data set", plan.seedMembers()), Latency.summary(balance),
                         baseline, Latency.ms(balance, 99) / Latency.ms(pg, 99))
                 .target("p99 ≤ 10 ms", Latency.ms(balance, 99) <= BALANCE_P99_TARGET_MS));
-        Histogram history = ApiScenarios.reads(api, plan.seedMembers(), "transactions?limit=50", plan.readRequests());
+        Histogram history = ApiScenarios.reads(api, plan.seedMembers(), "transactions?limit=50", plan.readRequests(), plan.loadLimit());
         rows.add(Row.ratio(f("history read (50 entries), 1 client, %,d-member data set", plan.seedMembers()),
                 Latency.summary(history), baseline, Latency.ms(history, 99) / Latency.ms(pg, 99)));
     }
@@ -190,10 +190,14 @@ final class Scenarios {
     }
 
     private void reconcile() throws Exception {
+        // The raw aggregate before and after, the faster one counts: whichever runs first on a
+        // cold cache pays for it, and the baseline should not be the one that pays.
+        LedgerJobs.Timed before = LedgerJobs.rawGroupBy(system);
         LedgerJobs.Timed rec = LedgerJobs.reconcile(system, root);
-        LedgerJobs.Timed raw = LedgerJobs.rawGroupBy(system);
+        LedgerJobs.Timed after = LedgerJobs.rawGroupBy(system);
+        LedgerJobs.Timed raw = before.seconds() <= after.seconds() ? before : after;
         rows.add(Row.ratio(f("full reconcile, %,d members, no discrepancy (time ratio)", rec.count()),
-                f("%.2f s", rec.seconds()), f("raw GROUP BY (entries summed vs balance): %.2f s", raw.seconds()),
+                f("%.2f s", rec.seconds()), f("raw GROUP BY (entries summed vs balance), best of 2: %.2f s", raw.seconds()),
                 rec.seconds() / raw.seconds()).atMost(2));
     }
 

@@ -25,7 +25,7 @@ final class Startup {
     /** A JVM writing its archive at exit may take this long (the AOT cache is assembled then). */
     static final Duration ARCHIVE_GRACE = Duration.ofSeconds(180);
     /** Requests a training run serves before it exits and writes its archive. */
-    static final int TRAINING_REQUESTS = 50;
+    static final int TRAINING_REQUESTS = 10;
 
     private Startup() {
     }
