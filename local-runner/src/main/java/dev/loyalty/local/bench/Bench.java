@@ -33,7 +33,7 @@ public final class Bench {
                 long seedMembers, int seedEntriesPerMember, int readRequests, int startupRuns, Duration loadLimit) {
         static Plan of(boolean quick) {
             return quick
-                    ? new Plan(true, 4, 3, 200, 8, 100, 25, 4, 16, 10, 10_000, 10, 200, 1, Duration.ofSeconds(4))
+                    ? new Plan(true, 3, 2, 150, 8, 100, 25, 4, 16, 10, 10_000, 10, 200, 1, Duration.ofSeconds(3))
                     : new Plan(false, 20, 20, 2000, 8, 2000, 300, 8, 16, 100, 1_000_000, 10, 2000, 3, Duration.ofSeconds(60));
         }
     }
