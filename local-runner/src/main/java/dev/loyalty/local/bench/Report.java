@@ -12,7 +12,7 @@ final class Report {
     /** The chart's log axis, in decades: 10^-2 .. 10^3. */
     static final int DECADE_MIN = -2;
     static final int DECADE_MAX = 3;
-    static final int LABEL_WIDTH = 430;
+    static final int LABEL_WIDTH = 500;
     static final int PLOT_WIDTH = 440;
     static final int BAR_HEIGHT = 18;
     static final int ROW_HEIGHT = 26;
