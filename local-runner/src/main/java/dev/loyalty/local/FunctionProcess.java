@@ -66,6 +66,15 @@ public final class FunctionProcess implements AutoCloseable {
 
     public FunctionProcess(Path functionJar, String function, RuntimeApi api, Map<String, String> env, Path logFile)
             throws IOException {
+        this(functionJar, function, api, env, logFile, List.of());
+    }
+
+    /**
+     * {@code extraJvmOptions} go after the defaults (so they may override them) and before the
+     * classpath: e.g. {@code -XX:SharedArchiveFile=app.jsa} or {@code -XX:AOTCache=app.aot}.
+     */
+    public FunctionProcess(Path functionJar, String function, RuntimeApi api, Map<String, String> env, Path logFile,
+                           List<String> extraJvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Small heaps and C1 only: these are short local processes, like a Lambda of 512 MB.
@@ -78,6 +87,7 @@ public final class FunctionProcess implements AutoCloseable {
         // Every runtime client extracts its JNI library to the same /tmp path; JVMs starting
         // together corrupt each other's copy. Extract it once and point each JVM at it.
         command.add("-D" + JNI_PROPERTY + "=" + nativeClient(logFile.getParent().getParent()));
+        command.addAll(extraJvmOptions);
         command.add("-cp");
         command.add(functionJar + File.pathSeparator + runtimeClientClasspath());
         command.add(RUNTIME_CLIENT_MAIN);
@@ -106,11 +116,24 @@ public final class FunctionProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The JVM's process id (e.g. to read its peak RSS from {@code /proc/<pid>/status}). */
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
+        close(java.time.Duration.ofSeconds(5));
+    }
+
+    /**
+     * SIGTERM, then SIGKILL after {@code grace}. A JVM writing a CDS or AOT archive at exit
+     * ({@code -XX:ArchiveClassesAtExit}, {@code -XX:AOTCacheOutput}) needs a longer grace.
+     */
+    public void close(java.time.Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {

@@ -24,7 +24,7 @@ public final class LocalRunner {
                 System.out.println(new Jwt(jwtSecret()).mint(args[1], List.of(args).subList(2, args.length), Instant.now()));
             }
             case "local" -> local();
-            case "bench" -> Bench.run(Path.of("").toAbsolutePath(), List.of(args).contains("--quick"));
+            case "bench" -> dev.loyalty.local.bench.Bench.run(Path.of("").toAbsolutePath(), List.of(args).contains("--quick"));
             default -> {
                 System.err.println("unknown command " + command);
                 System.exit(2);

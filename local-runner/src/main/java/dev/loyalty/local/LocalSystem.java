@@ -37,12 +37,40 @@ public final class LocalSystem implements AutoCloseable {
     static final String APP_DB_USER = "loyalty_fn";
     static final String APP_DB_PASSWORD = "local-only-app-password";
 
-    /** {@code root} is the repository (tools/dynalite, infra-terraform/tables); {@code home} holds data and logs. */
-    public record Options(Path root, Path home, int port, Path functionJar, String jwtSecret, boolean persistent) {
+    /**
+     * {@code root} is the repository (tools/dynalite, infra-terraform/tables); {@code home} holds
+     * data and logs. {@code instances}: JVMs per function polling its one Runtime API (Lambda's
+     * scale-out; each JVM serves one invocation at a time), 1 for a function not named.
+     */
+    public record Options(Path root, Path home, int port, Path functionJar, String jwtSecret, boolean persistent,
+                          Map<String, Integer> instances) {
+        public Options {
+            instances = Map.copyOf(instances);
+            instances.forEach((name, n) -> {
+                if (n < 1 || n > MAX_INSTANCES) {
+                    throw new IllegalArgumentException(name + ": instances 1.." + MAX_INSTANCES + ", not " + n);
+                }
+            });
+        }
+
+        /** One JVM per function. */
+        public Options(Path root, Path home, int port, Path functionJar, String jwtSecret, boolean persistent) {
+            this(root, home, port, functionJar, jwtSecret, persistent, Map.of());
+        }
+
+        public int instancesOf(String function) {
+            return instances.getOrDefault(function, 1);
+        }
     }
+
+    /** JVMs per function at most: each takes ~150 MB and a share of the cores. */
+    public static final int MAX_INSTANCES = 32;
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<String, RuntimeApi> functions = new LinkedHashMap<>();
+    private final Map<String, List<FunctionProcess>> processes = new LinkedHashMap<>();
+    private final Map<String, String> functionEnv;
+    private final String dynamoEndpoint;
     private final EmbeddedPostgres postgres;
     private final FrontDoor frontDoor;
     private final Jwt jwt;
@@ -76,7 +104,8 @@ public final class LocalSystem implements AutoCloseable {
             names.add("earn-queue");
             names.add("expire-sweep");
             names.add("reconcile");
-            List<FunctionProcess> processes = new ArrayList<>();
+            functionEnv = env;
+            dynamoEndpoint = dynamo.endpoint();
             for (String name : names) {
                 RuntimeApi api = new RuntimeApi(name, JOBS.contains(name) ? JOB_INVOCATION_TIMEOUT : INVOCATION_TIMEOUT);
                 resources.add(api);
@@ -102,13 +131,17 @@ public final class LocalSystem implements AutoCloseable {
                     processEnv.put("QUARKUS_SCHEDULER_ENABLED", "true");
                     processEnv.put("LOYALTY_LOCAL_SCHEDULE_URL", "http://localhost:" + o.port() + "/_local/schedules");
                 }
-                FunctionProcess p = new FunctionProcess(o.functionJar(), name, api, processEnv,
-                        o.home().resolve("logs").resolve(name + ".log"));
-                resources.add(p);
-                processes.add(p);
+                int count = name.equals("migrate") ? 1 : o.instancesOf(name);
+                for (int i = 0; i < count; i++) {
+                    FunctionProcess p = new FunctionProcess(o.functionJar(), name, api, processEnv,
+                            o.home().resolve("logs").resolve(name + (i == 0 ? "" : "-" + i) + ".log"));
+                    resources.add(p);
+                    processes.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
+                }
             }
             for (RuntimeApi api : functions.values()) {
                 api.awaitReady(START_TIMEOUT);
+                api.awaitPollers(processes.get(api.function()).size(), START_TIMEOUT);
             }
             RuntimeApi.Result migrated = functions.get("migrate").invoke("{\"source\":\"local-runner\"}");
             if (migrated.functionError()) {
@@ -168,6 +201,26 @@ public final class LocalSystem implements AutoCloseable {
 
     public RuntimeApi function(String name) {
         return functions.get(name);
+    }
+
+    /** The process ids of a function's JVMs. */
+    public List<Long> pids(String function) {
+        return processes.getOrDefault(function, List.of()).stream().map(FunctionProcess::pid).toList();
+    }
+
+    /** The environment every function JVM gets (database, idempotency table, emulator endpoint). */
+    public Map<String, String> functionEnvironment() {
+        return functionEnv;
+    }
+
+    /** The DynamoDB-API emulator's endpoint, for raw calls (devkit's DynamoApi). */
+    public String dynamoEndpoint() {
+        return dynamoEndpoint;
+    }
+
+    /** The embedded PostgreSQL as a DataSource (superuser, database postgres). */
+    public javax.sql.DataSource dataSource() {
+        return postgres.getPostgresDatabase();
     }
 
     @Override

@@ -41,6 +41,8 @@ public final class RuntimeApi implements AutoCloseable {
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstPoll = new CompletableFuture<>();
     private volatile String initError;
+    /** Runtimes blocked in GET next right now, i.e. idle JVMs ready for an invocation. */
+    private final java.util.concurrent.atomic.AtomicInteger polling = new java.util.concurrent.atomic.AtomicInteger();
 
     public RuntimeApi(String function, Duration timeout) throws IOException {
         this.function = function;
@@ -71,6 +73,28 @@ public final class RuntimeApi implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code runtimes} JVMs are idle in GET next at once: all instances of a scaled-out
+     * function have finished their init (a benchmark must not time a JVM still starting).
+     */
+    public void awaitPollers(int runtimes, Duration max) throws TimeoutException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (polling.get() < runtimes) {
+            if (initError != null) {
+                throw new IllegalStateException(function + " failed to start: " + initError);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException(function + ": " + polling.get() + " of " + runtimes + " runtimes ready after " + max);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     public Result invoke(String eventJson) throws TimeoutException {
         if (initError != null) {
             return new Result(true, initError);
@@ -98,7 +122,13 @@ public final class RuntimeApi implements AutoCloseable {
             String method = ex.getRequestMethod();
             if (method.equals("GET") && path.equals("invocation/next")) {
                 firstPoll.complete(null);
-                Invocation inv = pending.take();
+                Invocation inv;
+                polling.incrementAndGet();
+                try {
+                    inv = pending.take();
+                } finally {
+                    polling.decrementAndGet();
+                }
                 ex.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", inv.id());
                 ex.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineEpochMs()));
                 ex.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",

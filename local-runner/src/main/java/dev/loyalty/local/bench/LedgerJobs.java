@@ -1,0 +1,168 @@
+package dev.loyalty.local.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyalty.local.LocalSystem;
+import dev.loyalty.local.RuntimeApi;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/**
+ * The batch jobs against hand-written set-based SQL on the same data: the expire-sweep Lambda
+ * (re-invoked until it reports {@code finished}) vs one statement doing the same logical work
+ * on copies of the tables, and the full reconcile Lambda vs the raw GROUP BY (each member's
+ * entries summed and compared with the account balance).
+ */
+final class LedgerJobs {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Sweep invocations at most (each has a 20 s budget): bounds a sweep that never finishes. */
+    static final int SWEEP_INVOCATIONS_MAX = 500;
+
+    private LedgerJobs() {
+    }
+
+    record Timed(long count, double seconds) {
+        double perSecond() {
+            return count / seconds;
+        }
+    }
+
+    static long expiredLots(LocalSystem system, Instant now) throws SQLException {
+        try (Connection c = system.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM lots WHERE remaining_points > 0 AND expires_at <= ?")) {
+            s.setTimestamp(1, Timestamp.from(now));
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Copies of the tables the sweep writes, made before the sweep runs: accounts in full, the
+     * lots that can expire at all (those with an expiry date), and empty copies of
+     * ledger_entries and entry_allocations with the same indexes (no foreign keys: the copies
+     * skip the checks the real tables pay for).
+     */
+    static void copyForRawSweep(LocalSystem system) throws SQLException {
+        try (Connection c = system.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS bench_accounts, bench_lots, bench_entries, bench_allocations");
+            s.execute("CREATE TABLE bench_accounts AS SELECT * FROM accounts");
+            s.execute("ALTER TABLE bench_accounts ADD PRIMARY KEY (member_id)");
+            s.execute("CREATE TABLE bench_lots AS SELECT * FROM lots WHERE expires_at IS NOT NULL");
+            s.execute("ALTER TABLE bench_lots ADD PRIMARY KEY (member_id, lot_id)");
+            s.execute("CREATE INDEX ON bench_lots (expires_at) WHERE remaining_points > 0 AND expires_at IS NOT NULL");
+            s.execute("CREATE TABLE bench_entries (LIKE ledger_entries INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+            s.execute("CREATE TABLE bench_allocations (LIKE entry_allocations INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+            s.execute("ANALYZE bench_accounts");
+            s.execute("ANALYZE bench_lots");
+        }
+    }
+
+    /** The sweep's statement (ExpireSweep.expireChunk) over every member at once, on the copies. */
+    static Timed rawSweep(LocalSystem system, Instant now) throws SQLException {
+        String sql = """
+                WITH exp AS (
+                  SELECT l.member_id, l.lot_id, l.remaining_points AS pts, l.point_type,
+                         (row_number() OVER (PARTITION BY l.member_id ORDER BY l.expires_at, l.earned_at, l.lot_id) - 1)::int AS position
+                  FROM bench_lots l WHERE l.remaining_points > 0 AND l.expires_at <= ?
+                ), totals AS (
+                  SELECT member_id, SUM(pts) AS total FROM exp GROUP BY member_id
+                ), entries AS (
+                  INSERT INTO bench_entries(member_id, entry_id, sequence, kind, points, balance_after, point_type,
+                                            reference, description, occurred_at, recorded_at)
+                  SELECT a.member_id, gen_random_uuid(), a.version + 1, 'EXPIRE', -t.total, a.balance - t.total, NULL,
+                         'expire:raw', 'points expired', ?, ?
+                  FROM bench_accounts a JOIN totals t ON t.member_id = a.member_id
+                  RETURNING member_id, entry_id, balance_after, sequence
+                ), allocations AS (
+                  INSERT INTO bench_allocations(member_id, entry_id, position, lot_id, points)
+                  SELECT x.member_id, e.entry_id, x.position, x.lot_id, x.pts FROM exp x JOIN entries e ON e.member_id = x.member_id
+                  RETURNING 1
+                ), zeroed AS (
+                  UPDATE bench_lots l SET remaining_points = 0 FROM exp x
+                  WHERE l.member_id = x.member_id AND l.lot_id = x.lot_id
+                  RETURNING 1
+                ), moved AS (
+                  UPDATE bench_accounts a SET balance = e.balance_after, version = e.sequence, updated_at = ?
+                  FROM entries e WHERE a.member_id = e.member_id
+                  RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM zeroed) AS lots, (SELECT count(*) FROM moved) AS members""";
+        try (Connection c = system.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            Timestamp t = Timestamp.from(now);
+            for (int i = 1; i <= 4; i++) {
+                s.setTimestamp(i, t);
+            }
+            long start = System.nanoTime();
+            long lots;
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                lots = r.getLong("lots");
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            try (Statement drop = c.createStatement()) {
+                drop.execute("DROP TABLE bench_accounts, bench_lots, bench_entries, bench_allocations");
+            }
+            return new Timed(lots, seconds);
+        }
+    }
+
+    /** The expire-sweep Lambda, invoked with the scheduled event until it answers finished. */
+    static Timed sweep(LocalSystem system, Path root) throws Exception {
+        String event = Files.readString(root.resolve("events/samples/scheduled/expire-sweep.json"));
+        long lots = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < SWEEP_INVOCATIONS_MAX; i++) {
+            RuntimeApi.Result r = system.function("expire-sweep").invoke(event);
+            if (r.functionError()) {
+                throw new IllegalStateException("expire-sweep failed: " + r.body());
+            }
+            JsonNode report = JSON.readTree(r.body());
+            lots += report.path("lotsExpired").asLong();
+            if (report.path("finished").asBoolean()) {
+                return new Timed(lots, (System.nanoTime() - start) / 1e9);
+            }
+        }
+        throw new IllegalStateException("expire-sweep not finished after " + SWEEP_INVOCATIONS_MAX + " invocations");
+    }
+
+    /** The full reconcile Lambda; it must find no discrepancy. {@code count} = members checked. */
+    static Timed reconcile(LocalSystem system, Path root) throws Exception {
+        String event = Files.readString(root.resolve("events/samples/scheduled/reconcile.json"));
+        long start = System.nanoTime();
+        RuntimeApi.Result r = system.function("reconcile").invoke(event);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        JsonNode report = JSON.readTree(r.body());
+        if (r.functionError() || !report.path("finished").asBoolean() || report.path("discrepancyCount").asLong(-1) != 0) {
+            throw new IllegalStateException("reconcile failed or found discrepancies: " + r.body());
+        }
+        return new Timed(report.path("membersChecked").asLong(), seconds);
+    }
+
+    /** The raw aggregate: every member's entries summed and compared with the balance, in one GROUP BY. */
+    static Timed rawGroupBy(LocalSystem system) throws SQLException {
+        try (Connection c = system.dataSource().getConnection(); Statement s = c.createStatement()) {
+            long start = System.nanoTime();
+            try (ResultSet r = s.executeQuery("""
+                    SELECT count(*) AS members, count(*) FILTER (WHERE a.balance IS DISTINCT FROM e.total) AS discrepancies
+                    FROM accounts a FULL JOIN (SELECT member_id, SUM(points) AS total FROM ledger_entries GROUP BY member_id) e
+                      ON e.member_id = a.member_id""")) {
+                r.next();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (r.getLong("discrepancies") != 0) {
+                    throw new IllegalStateException("raw GROUP BY found " + r.getLong("discrepancies") + " discrepancies");
+                }
+                return new Timed(r.getLong("members"), seconds);
+            }
+        }
+    }
+}

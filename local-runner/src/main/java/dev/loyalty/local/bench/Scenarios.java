@@ -1,0 +1,244 @@
+package dev.loyalty.local.bench;
+
+import dev.loyalty.local.LocalSystem;
+import dev.loyalty.local.Seeder;
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static dev.loyalty.local.bench.Bench.f;
+import static dev.loyalty.local.bench.Bench.ms;
+
+/**
+ * The scenarios in the order they run on one system: baselines first, then the load scenarios
+ * (queue earn, API earn, redeem contention), then the seeded data set for reads, sweep and
+ * reconcile, then peak RSS (after the load) and start-up (separate JVMs, the rest idle).
+ */
+final class Scenarios {
+    /** The balance read target: p99 at most this many milliseconds. */
+    static final double BALANCE_P99_TARGET_MS = 10;
+    static final double STARTUP_TARGET_MS = 1000;
+    static final double RSS_TARGET_MB = 300;
+    static final List<String> FUNCTIONS = List.of("earn", "earn-queue", "redeem", "balance", "reports", "expire-sweep",
+            "reconcile", "migrate");
+
+    private final LocalSystem system;
+    private final Path root;
+    private final Path home;
+    private final Path jar;
+    private final Bench.Plan plan;
+    private final List<Row> rows;
+    private final FrontDoorClient api;
+    private Baselines.Pgbench pg1;
+    private Histogram put;
+
+    Scenarios(LocalSystem system, Path root, Path home, Path jar, Bench.Plan plan, List<Row> rows) {
+        this.system = system;
+        this.root = root;
+        this.home = home;
+        this.jar = jar;
+        this.plan = plan;
+        this.rows = rows;
+        this.api = new FrontDoorClient(system.port(), system.jwt().mint("bench", List.of("points:admin"), Instant.now()));
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs one scenario; a failure becomes a FAILED row and the next scenario runs. */
+    private void step(String name, Step step) {
+        System.out.println("bench: " + name + "...");
+        long t = System.nanoTime();
+        try {
+            step.run();
+        } catch (Exception | AssertionError e) {
+            e.printStackTrace();
+            rows.add(Row.failed(name, String.valueOf(e.getMessage())));
+        }
+        System.out.printf("bench: %s done in %.1f s%n", name, (System.nanoTime() - t) / 1e9);
+    }
+
+    void runAll() {
+        step("baselines", this::baselines);
+        if (pg1 == null || put == null) {
+            return; // nothing to hold the scenarios against
+        }
+        step("queue earn", this::queueEarn);
+        step("API earn latency", this::apiEarn);
+        step("redeem contention", this::redeemContention);
+        boolean[] seeded = {false};
+        step("seed", () -> {
+            seed();
+            seeded[0] = true;
+        });
+        if (seeded[0]) {
+            step("balance and history reads", this::reads);
+            step("expire-sweep", this::sweep);
+            step("reconcile", this::reconcile);
+        }
+        step("peak RSS", this::peakRss);
+        if (seeded[0]) {
+            step("start-up", this::startup);
+        }
+    }
+
+    private void baselines() throws Exception {
+        Baselines.initPgbench(system.databasePort());
+        pg1 = Baselines.pgbench(system.databasePort(), 1, plan.pgbenchSeconds(), home);
+        rows.add(Row.baseline("baseline: pgbench -b tpcb-like, 1 client", f("%.0f tps", pg1.tps()),
+                "latency " + Latency.summary(pg1.latency())));
+        put = Baselines.conditionalPut(system, plan.dynamoPuts());
+        rows.add(Row.baseline("baseline: DynamoDB conditional PutItem alone (dynalite)", Latency.summary(put),
+                "attribute_not_exists(pk), new key each"));
+    }
+
+    private void queueEarn() throws Exception {
+        for (int batch : new int[]{10, 100}) {
+            double earnsPerSecond = ApiScenarios.queueEarns(system, batch, plan.seconds());
+            rows.add(Row.ratio("queue earn, SQS batches of " + batch + (batch == 100 ? " (batching window)" : "") + ", 1 client",
+                    f("%.0f earns/s", earnsPerSecond), f("pgbench tpcb-like 1 client %.0f tps", pg1.tps()),
+                    earnsPerSecond / pg1.tps()).atLeast(3));
+        }
+    }
+
+    private void apiEarn() throws Exception {
+        Histogram pg = pg1.latency();
+        String baseline = f("pgbench 1-client + PutItem: p50 %s, p99 %s, p99.9 %s",
+                Latency.fmt(Latency.ms(pg, 50) + Latency.ms(put, 50)), Latency.fmt(Latency.ms(pg, 99) + Latency.ms(put, 99)),
+                Latency.fmt(Latency.ms(pg, 99.9) + Latency.ms(put, 99.9)));
+        for (int clients : new int[]{1, 8}) {
+            FrontDoorClient.LoadResult r = clients == 1
+                    ? ApiScenarios.earnLatency(api, 1, plan.earnRequestsC1(), plan.loadLimit())
+                    : ApiScenarios.earnLatency(api, clients, plan.earnRequestsPerClientC8(), plan.loadLimit());
+            Histogram h = r.latency();
+            double[] ratios = new double[3];
+            double[] percentiles = {50, 99, 99.9};
+            for (int i = 0; i < 3; i++) {
+                ratios[i] = Latency.ms(h, percentiles[i]) / (Latency.ms(pg, percentiles[i]) + Latency.ms(put, percentiles[i]));
+            }
+            Row row = Row.ratio(f("API earn latency, %d client%s (%d earn JVM%s)", clients, clients == 1 ? "" : "s",
+                            plan.earnInstances(), plan.earnInstances() == 1 ? "" : "s"),
+                    Latency.summary(h) + f(", %.0f earns/s", r.perSecond()), baseline, ratios[1]);
+            rows.add(new Row(row.scenario(), row.figure(), row.baseline(), ratios[1],
+                    f("p50 %s, p99 %s, p99.9 %s", Row.x(ratios[0]), Row.x(ratios[1]), Row.x(ratios[2])),
+                    null, null, Double.NaN, false));
+        }
+    }
+
+    private void redeemContention() throws Exception {
+        int clients = plan.redeemClients();
+        Baselines.Pgbench pg16 = Baselines.pgbench(system.databasePort(), clients, plan.pgbenchSeconds(), home);
+        ApiScenarios.Contention spread = ApiScenarios.redeemContention(api, clients, clients, plan.redeemsPerClient(), plan.loadLimit());
+        ApiScenarios.Contention hot = ApiScenarios.redeemContention(api, clients, 1, plan.redeemsPerClient(), plan.loadLimit());
+        String jvms = plan.redeemInstances() + " redeem JVMs";
+        rows.add(Row.ratio(f("redeem, %d clients on %d members (%s)", clients, clients, jvms),
+                f("%.0f redeems/s (%d attempts: %d redeemed, %d INSUFFICIENT_POINTS; no overdraw)", spread.perSecond(),
+                        spread.attempts(), spread.redeemed(), spread.refused()),
+                f("pgbench tpcb-like %d clients %.0f tps", clients, pg16.tps()), spread.perSecond() / pg16.tps()));
+        rows.add(Row.ratio(f("redeem, %d clients on 1 hot member (%s)", clients, jvms),
+                f("%.0f redeems/s (%d attempts: %d redeemed, %d INSUFFICIENT_POINTS; no overdraw), p99 %s", hot.perSecond(),
+                        hot.attempts(), hot.redeemed(), hot.refused(), ms(hot.latency(), 99)),
+                f("the same on %d members: %.0f redeems/s", clients, spread.perSecond()), hot.perSecond() / spread.perSecond()));
+    }
+
+    private void seed() throws Exception {
+        Seeder.Result r = Seeder.seed(system.dataSource(), plan.seedMembers(), plan.seedEntriesPerMember());
+        try (var c = system.dataSource().getConnection(); var s = c.createStatement()) {
+            s.execute("VACUUM ANALYZE");
+        }
+        rows.add(Row.info("data set (seeded, shared by reads, sweep, reconcile, start-up)",
+                f("%,d members x %d entries = %,d entries, a third of the lots expired", r.members(),
+                        plan.seedEntriesPerMember(), r.entries()),
+                f("seeded in %.1f s (set-based SQL)", r.elapsedMs() / 1000.0)));
+    }
+
+    private void reads() throws Exception {
+        Histogram pg = pg1.latency();
+        String baseline = f("pgbench 1-client p99 %s", ms(pg, 99));
+        Histogram balance = ApiScenarios.reads(api, plan.seedMembers(), "balance", plan.readRequests(), plan.loadLimit());
+        rows.add(Row.ratio(f("balance read, 1 client, %,d-member data set", plan.seedMembers()), Latency.summary(balance),
+                        baseline, Latency.ms(balance, 99) / Latency.ms(pg, 99))
+                .target("p99 ≤ 10 ms", Latency.ms(balance, 99) <= BALANCE_P99_TARGET_MS));
+        Histogram history = ApiScenarios.reads(api, plan.seedMembers(), "transactions?limit=50", plan.readRequests(), plan.loadLimit());
+        rows.add(Row.ratio(f("history read (50 entries), 1 client, %,d-member data set", plan.seedMembers()),
+                Latency.summary(history), baseline, Latency.ms(history, 99) / Latency.ms(pg, 99)));
+    }
+
+    private void sweep() throws Exception {
+        Instant now = Instant.now();
+        long expected = LedgerJobs.expiredLots(system, now);
+        LedgerJobs.copyForRawSweep(system);
+        LedgerJobs.Timed raw = LedgerJobs.rawSweep(system, now);
+        if (raw.count() != expected) {
+            throw new IllegalStateException("raw sweep expired " + raw.count() + " lots, expected " + expected);
+        }
+        LedgerJobs.Timed sweep = LedgerJobs.sweep(system, root);
+        if (sweep.count() != expected) {
+            throw new IllegalStateException("expire-sweep expired " + sweep.count() + " lots, expected " + expected);
+        }
+        long left = LedgerJobs.expiredLots(system, Instant.now());
+        if (left != 0) {
+            throw new IllegalStateException(left + " expired lots left after the sweep finished");
+        }
+        rows.add(Row.ratio(f("expire-sweep, %,d expired lots (re-invoked until finished)", expected),
+                f("%,.0f lots/s (%.1f s)", sweep.perSecond(), sweep.seconds()),
+                f("one set-based statement on table copies: %,.0f lots/s (%.1f s)", raw.perSecond(), raw.seconds()),
+                sweep.perSecond() / raw.perSecond()).atLeast(0.5));
+    }
+
+    private void reconcile() throws Exception {
+        // The raw aggregate before and after, the faster one counts: whichever runs first on a
+        // cold cache pays for it, and the baseline should not be the one that pays.
+        LedgerJobs.Timed before = LedgerJobs.rawGroupBy(system);
+        LedgerJobs.Timed rec = LedgerJobs.reconcile(system, root);
+        LedgerJobs.Timed after = LedgerJobs.rawGroupBy(system);
+        LedgerJobs.Timed raw = before.seconds() <= after.seconds() ? before : after;
+        rows.add(Row.ratio(f("full reconcile, %,d members, no discrepancy (time ratio)", rec.count()),
+                f("%.2f s", rec.seconds()), f("raw GROUP BY (entries summed vs balance), best of 2: %.2f s", raw.seconds()),
+                rec.seconds() / raw.seconds()).atMost(2));
+    }
+
+    private void peakRss() {
+        String worst = null;
+        double worstMb = 0;
+        for (String function : FUNCTIONS) {
+            for (long pid : system.pids(function)) {
+                double mb = Startup.peakRssMb(pid);
+                if (mb > worstMb) {
+                    worstMb = mb;
+                    worst = function;
+                }
+            }
+        }
+        // The reports JVM served nothing in the run: its peak is a started, idle function JVM.
+        double idleMb = system.pids("reports").stream().mapToDouble(Startup::peakRssMb).max().orElse(Double.NaN);
+        if (worst == null) {
+            rows.add(Row.info("peak RSS of a function JVM", "n/a (no /proc)", ""));
+            return;
+        }
+        rows.add(Row.ratio("peak RSS (VmHWM) of a function JVM after the load scenarios",
+                        f("%.0f MB (%s, -Xmx256m, SerialGC)", worstMb, worst),
+                        f("an idle function JVM (reports): %.0f MB", idleMb), worstMb / idleMb)
+                .target("≤ 300 MB", worstMb <= RSS_TARGET_MB));
+    }
+
+    private void startup() throws Exception {
+        double hello = Startup.helloMs(Math.max(3, plan.startupRuns()));
+        String member = "seed-00000001";
+        for (Startup.Mode mode : Startup.modes(home)) {
+            if (!Startup.train(system, jar, home, mode, member)) {
+                rows.add(Row.info("start-up to first served request, " + mode.name(),
+                        "not measured: the training run wrote no archive", "see " + home.resolve("logs")));
+                continue;
+            }
+            double ms = Startup.firstRequestMs(system, jar, home, mode, member, plan.startupRuns());
+            rows.add(Row.ratio("start-up to first served request (balance), " + mode.name(),
+                            f("%.0f ms (median of %d)", ms, plan.startupRuns()),
+                            f("hello world, same JVM and flags: %.0f ms", hello), ms / hello)
+                    .target("≤ 1.0 s", ms <= STARTUP_TARGET_MS));
+        }
+    }
+}
