@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * {@code ./loyalty bench [--quick]}: starts the whole system once, runs the scenarios in order,
  * prints the table and writes {@code results.md} and {@code results.svg} to
- * {@code $LOYALTY_BENCH_OUT} (default {@code bench/} in the repository). A scenario that fails
+ * {@code $LOYALTY_BENCH_OUT} (default {@code bench/} for the full run, {@code bench/quick/} for
+ * {@code --quick}). A scenario that fails
  * functionally becomes a FAILED row and the run exits 1 after writing the results.
  */
 public final class Bench {
@@ -42,7 +43,9 @@ public final class Bench {
         Plan plan = Plan.of(quick);
         long started = System.nanoTime();
         Path home = Files.createTempDirectory("loyalty-bench");
-        Path out = Path.of(System.getenv().getOrDefault("LOYALTY_BENCH_OUT", root.resolve("bench").toString()));
+        // The full run's results are the committed bench/results.md; a quick run does not overwrite them.
+        Path defaultOut = quick ? root.resolve("bench").resolve("quick") : root.resolve("bench");
+        Path out = Path.of(System.getenv().getOrDefault("LOYALTY_BENCH_OUT", defaultOut.toString()));
         List<Row> rows = new ArrayList<>();
         Path jar = LocalSystem.findFunctionJar(root);
         LocalSystem.Options options = new LocalSystem.Options(root, home, 0, jar, "bench-secret", false,
