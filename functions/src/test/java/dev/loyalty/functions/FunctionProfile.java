@@ -111,6 +111,19 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    /** Full reconcile in ranges of 7 accounts, 2 at a time, one round per invocation (budget 0). */
+    public static final class ReconcileInRanges extends FunctionProfile {
+        public ReconcileInRanges() {
+            super("reconcile");
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "reconcile", "loyalty.schedules.reconcile.chunk-members", "7",
+                    "loyalty.schedules.reconcile.parallelism", "2", "loyalty.schedules.reconcile.time-budget-ms", "0");
+        }
+    }
+
     public static final class Reports extends FunctionProfile {
         public Reports() {
             super("reports");

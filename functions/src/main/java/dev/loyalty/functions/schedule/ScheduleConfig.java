@@ -32,5 +32,20 @@ public interface ScheduleConfig {
         /** At most this many discrepancies are listed per check in the report. */
         @WithDefault("20")
         int discrepanciesMax();
+
+        /** A full run checks members in ranges of this many accounts, one statement each. */
+        @WithDefault("100000")
+        int chunkMembers();
+
+        /** Ranges checked at once, each on its own connection (the pool holds 4). */
+        @WithDefault("2")
+        int parallelism();
+
+        /**
+         * A full run starts no new ranges after this long and resumes at the next invocation;
+         * well under the reconcile Lambda's 300 s timeout.
+         */
+        @WithDefault("200000")
+        long timeBudgetMs();
     }
 }

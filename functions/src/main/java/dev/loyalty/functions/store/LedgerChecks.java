@@ -57,15 +57,26 @@ public class LedgerChecks {
      * violations are reported per check.
      */
     public Audit audit(int limitPerCheck, String[] members) {
-        // The whole ledger: give the aggregates room to hash in memory (PostgreSQL's default
-        // 4 MB spills the per-member sums to disk); SET LOCAL ends with this transaction.
-        return members == null ? db.inTransaction(tx -> {
-            tx.script("SET LOCAL work_mem = '64MB'");
-            return audit(tx, limitPerCheck, null);
-        }) : db.read(tx -> audit(tx, limitPerCheck, members));
+        return members == null ? auditRange(limitPerCheck, null, null)
+                : db.read(tx -> audit(tx, limitPerCheck, members, null, null));
     }
 
-    private Audit audit(Tx tx, int limitPerCheck, String[] members) {
+    /**
+     * The checks for the members with {@code after < member_id <= upTo} (either bound may be
+     * null: open), in one statement, so one snapshot. Reconcile walks the ledger in such
+     * ranges; entries and lots are filtered by the same range, so one without an account is
+     * still seen by exactly one range.
+     */
+    public Audit auditRange(int limitPerCheck, String after, String upTo) {
+        // Give the aggregates room to hash in memory (PostgreSQL's default 4 MB spills the
+        // per-member sums to disk); SET LOCAL ends with this transaction.
+        return db.inTransaction(tx -> {
+            tx.script("SET LOCAL work_mem = '64MB'");
+            return audit(tx, limitPerCheck, null, after, upTo);
+        });
+    }
+
+    private Audit audit(Tx tx, int limitPerCheck, String[] members, String after, String upTo) {
         List<Violation> out = new ArrayList<>();
         int[] perCheck = new int[CHECKS.size()];
         Totals[] totals = new Totals[1];
@@ -112,7 +123,7 @@ public class LedgerChecks {
                         r.getLong("negative") + " lot(s), lowest " + r.getLong("lowest")));
             }
             return r;
-        }, members, Math.max(1, limitPerCheck) * CHECKS.size());
+        }, members, Math.max(1, limitPerCheck) * CHECKS.size(), after, upTo);
         return new Audit(out, totals[0]);
     }
 
@@ -149,14 +160,18 @@ public class LedgerChecks {
                               OR sequence <> ROW_NUMBER() OVER w) AS broken,
                            (LEAD(sequence) OVER w IS NULL) AS is_last
                     FROM ledger_entries WHERE ($1::text[] IS NULL OR member_id = ANY($1))
+                      AND ($3::text IS NULL OR member_id > $3) AND ($4::text IS NULL OR member_id <= $4)
                     WINDOW w AS (PARTITION BY member_id ORDER BY sequence)) x
               GROUP BY member_id),
             l AS (
               SELECT member_id, SUM(remaining_points) AS total, COUNT(*) FILTER (WHERE remaining_points < 0) AS negative,
                      MIN(remaining_points) AS lowest
-              FROM lots WHERE ($1::text[] IS NULL OR member_id = ANY($1)) GROUP BY member_id),
+              FROM lots WHERE ($1::text[] IS NULL OR member_id = ANY($1))
+                AND ($3::text IS NULL OR member_id > $3) AND ($4::text IS NULL OR member_id <= $4)
+              GROUP BY member_id),
             a AS MATERIALIZED (
-              SELECT member_id, balance, version FROM accounts WHERE ($1::text[] IS NULL OR member_id = ANY($1)))
+              SELECT member_id, balance, version FROM accounts WHERE ($1::text[] IS NULL OR member_id = ANY($1))
+                AND ($3::text IS NULL OR member_id > $3) AND ($4::text IS NULL OR member_id <= $4))
             (SELECT 'M' AS k, COALESCE(a.member_id, e.member_id, l.member_id) AS member_id,
                     a.balance::numeric AS balance, a.version::numeric AS version, e.total AS entry_total,
                     e.n::numeric AS n, e.last_balance, e.broken, e.first_break[1] AS broken_seq,
