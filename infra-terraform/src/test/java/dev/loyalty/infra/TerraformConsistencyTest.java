@@ -145,6 +145,22 @@ class TerraformConsistencyTest {
         assertTrue(allHcl.contains("schedule_expression_timezone = var.program_time_zone"));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachJobStopsStartingWorkWellBeforeItsLambdaTimesOut() throws IOException {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("functions/src/main/resources/application.properties"))) {
+            props.load(r);
+        }
+        for (String job : List.of("expire-sweep", "reconcile")) {
+            long budgetMs = Long.parseLong(props.getProperty("loyalty.schedules." + job + ".time-budget-ms"));
+            Map<String, Object> fn = (Map<String, Object>) local("functions").get(job);
+            long timeoutMs = ((Number) fn.get("timeout_s")).longValue() * 1000;
+            // The last unit of work started just before the budget runs out must still finish.
+            assertTrue(budgetMs <= timeoutMs * 3 / 4, job + ": budget " + budgetMs + " ms vs timeout " + timeoutMs + " ms");
+        }
+    }
+
     /** Quartz "sec min hour dom month dow" to EventBridge "cron(min hour dom month dow year)". */
     static String eventBridge(String quartz) {
         String[] f = quartz.trim().split("\\s+");
