@@ -36,11 +36,12 @@ public class Connections implements Resource {
     private static final Logger LOG = Logger.getLogger(Connections.class);
 
     private final Vertx vertx;
+    private final Pool quarkusPool;
     private final AtomicReference<Pool> current;
-    private final AtomicReference<Pool> ownPool = new AtomicReference<>();
 
     public Connections(Pool quarkusPool, Vertx vertx) {
         this.vertx = vertx;
+        this.quarkusPool = quarkusPool;
         this.current = new AtomicReference<>(quarkusPool);
     }
 
@@ -92,13 +93,11 @@ public class Connections implements Resource {
                 .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
         Pool fresh = PgPool.pool(vertx, connect, options);
         Pool previous = current.getAndSet(fresh);
-        Pool previousOwn = ownPool.getAndSet(fresh);
-        if (previousOwn != null) {
-            // A pool this bean built earlier: close it and its sockets. The Quarkus-managed pool
-            // is closed by Quarkus at shutdown; its stale connections are never used again.
-            previousOwn.close().subscribe().with(ok -> { }, e -> LOG.debug("closing the old pool failed", e));
+        if (previous != quarkusPool) {
+            // A pool this bean built at an earlier restore: close it and its sockets. The
+            // Quarkus-managed pool is closed by Quarkus at shutdown and is never used again.
+            previous.close().subscribe().with(ok -> { }, e -> LOG.debug("closing the old pool failed", e));
         }
-        LOG.infof("database pool rebuilt after restore (user %s, previous pool %s)", user,
-                previous == previousOwn ? "closed" : "retired");
+        LOG.infof("database pool rebuilt after restore (user %s)", user);
     }
 }

@@ -151,7 +151,6 @@ public class LedgerStore {
         AccountState[] account = new AccountState[1];
         List<Lot> lots = new ArrayList<>();
         List<Hold> holds = new ArrayList<>();
-        MemberId[] id = {member};
         tx.list("""
                 SELECT 'A' AS k, NULL::uuid AS id, NULL::text AS tag, a.version AS n1, a.balance AS n2,
                        NULL::timestamptz AS t1, NULL::timestamptz AS t2, NULL::text AS ref
@@ -163,10 +162,10 @@ public class LedgerStore {
                 SELECT 'H', h.hold_id, h.status, NULL, h.points, h.created_at, h.expires_at, h.reference
                   FROM holds h WHERE h.member_id = $1 AND h.status = 'HELD'""", r -> {
             switch (r.getString("k")) {
-                case "A" -> account[0] = new AccountState(id[0], r.getLong("n2"), r.getLong("n1"));
-                case "L" -> lots.add(new Lot(r.getUUID("id"), id[0], r.getString("tag"), r.getLong("n1"),
+                case "A" -> account[0] = new AccountState(member, r.getLong("n2"), r.getLong("n1"));
+                case "L" -> lots.add(new Lot(r.getUUID("id"), member, r.getString("tag"), r.getLong("n1"),
                         r.getLong("n2"), Tx.instant(r, "t1"), Tx.instant(r, "t2")));
-                default -> holds.add(new Hold(r.getUUID("id"), id[0], r.getLong("n2"),
+                default -> holds.add(new Hold(r.getUUID("id"), member, r.getLong("n2"),
                         HoldStatus.valueOf(r.getString("tag")), r.getString("ref"), Tx.instant(r, "t1"),
                         Tx.instant(r, "t2")));
             }
