@@ -9,6 +9,12 @@ public final class Limits {
     public static final int DESCRIPTION_MAX_LENGTH = 500;
     /** Tolerates client clocks running a little ahead; more than this is a bug or an attempt to pre-date. */
     public static final int FUTURE_SKEW_SECONDS = 300;
+    /**
+     * The earliest business time a write may carry (late queue events, imports). Older is a
+     * client bug (an epoch-zero default, seconds read as milliseconds); the same bound on every
+     * path that takes an {@code occurredAt}, API and queue alike.
+     */
+    public static final java.time.Instant OCCURRED_AT_MIN = java.time.Instant.parse("2000-01-01T00:00:00Z");
 
     private Limits() {
     }

@@ -1,7 +1,8 @@
 package dev.loyalty.core;
 
 /**
- * A member's identifier as issued by the program: 1..64 characters of {@code [A-Za-z0-9_.:-]}.
+ * A member's identifier as issued by the program: 1..64 characters of {@code [A-Za-z0-9_.:-]},
+ * except {@code .} and {@code ..}.
  * The alphabet is narrow so an id is safe in URLs, log lines and storage keys without escaping.
  */
 public record MemberId(String value) {
@@ -19,6 +20,10 @@ public record MemberId(String value) {
     /** Null-safe check, for parsing untrusted input before constructing. */
     public static boolean isValid(String raw) {
         if (raw == null || raw.isEmpty() || raw.length() > MAX_LENGTH) {
+            return false;
+        }
+        // "." and ".." are path traversal segments: proxies and clients rewrite them in a URL.
+        if (raw.equals(".") || raw.equals("..")) {
             return false;
         }
         for (int i = 0; i < raw.length(); i++) {

@@ -1,10 +1,31 @@
 package dev.loyalty.core;
 
+import dev.loyalty.core.spend.Hold;
+import dev.loyalty.core.spend.HoldStatus;
+
+import java.time.Instant;
+import java.util.UUID;
+
 /**
- * A rule's refusal in the API's terms, shared by every outcome family (earn, spend), so the
- * boundary maps all of them to problem+json in one place.
+ * Every reason a rule refuses a request, defined once for every rule family (earn, spend,
+ * adjust, the reference rule), in the API's terms. Outcomes wrap one of these in their
+ * {@code Refused} case; the boundary maps {@link #code()} to a status and problem+json in one
+ * place, and reads the extra amounts ({@code available}, {@code reversible},
+ * {@code transactionId}) off the record.
+ *
+ * <p>Messages never echo the rejected value: it is untrusted and may be huge or contain markup.
  */
-public interface Refusal {
+public sealed interface Refusal {
+    String VALIDATION_FAILED = "VALIDATION_FAILED";
+    String UNKNOWN_POINT_TYPE = "UNKNOWN_POINT_TYPE";
+    String INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS";
+    String MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND";
+    String HOLD_NOT_FOUND = "HOLD_NOT_FOUND";
+    String HOLD_NOT_ACTIVE = "HOLD_NOT_ACTIVE";
+    String TRANSACTION_NOT_FOUND = "TRANSACTION_NOT_FOUND";
+    String NOT_REVERSIBLE = "NOT_REVERSIBLE";
+    String REFERENCE_ALREADY_USED = "REFERENCE_ALREADY_USED";
+
     /** API error code, e.g. VALIDATION_FAILED or INSUFFICIENT_POINTS. */
     String code();
 
@@ -13,4 +34,177 @@ public interface Refusal {
 
     /** Human-readable explanation; never echoes the rejected value. */
     String message();
+
+    /** {@code field} is memberId or toMemberId. */
+    record InvalidMemberId(String field, String memberId) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String message() {
+            return field + " must be 1.." + MemberId.MAX_LENGTH + " characters of A-Z a-z 0-9 _ . : -, not . or ..";
+        }
+    }
+
+    record InvalidPoints(long points) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "points"; }
+        public String message() {
+            return "points must be between " + Points.MIN_PER_OPERATION + " and " + Points.MAX_PER_OPERATION;
+        }
+    }
+
+    /** An adjustment's signed amount: non-zero, at most the per-operation maximum either way. */
+    record InvalidAdjustmentPoints(long points) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "points"; }
+        public String message() {
+            return "points must be a non-zero whole number of at most " + Points.MAX_PER_OPERATION + " either way";
+        }
+    }
+
+    /** Also used when the type is missing or blank, with a message saying so. */
+    record UnknownPointType(String type) implements Refusal {
+        public String code() { return UNKNOWN_POINT_TYPE; }
+        public String field() { return "type"; }
+        public String message() {
+            return type == null || type.isBlank() ? "type is required" : "type is not a known point type";
+        }
+    }
+
+    record InvalidReference(String reference) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "reference"; }
+        public String message() {
+            return "reference must be 1.." + Limits.REFERENCE_MAX_LENGTH + " printable ASCII characters without spaces";
+        }
+    }
+
+    /** {@code latestAllowed} is now plus the tolerated clock skew. */
+    record OccurredInFuture(Instant occurredAt, Instant latestAllowed) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "occurredAt"; }
+        public String message() {
+            return "occurredAt must not be more than " + Limits.FUTURE_SKEW_SECONDS + " seconds in the future";
+        }
+    }
+
+    record OccurredTooLongAgo(Instant occurredAt, Instant earliestAllowed) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "occurredAt"; }
+        public String message() {
+            return "occurredAt must not be before " + earliestAllowed;
+        }
+    }
+
+    /**
+     * A free-text field (description, reason) that is too long or has control characters;
+     * {@code length} may be in range when a control character was the problem. {@code required}
+     * says the field may not be missing (an adjustment's reason).
+     */
+    record InvalidText(String field, int length, boolean required) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String message() {
+            return field + (required ? " is required, " : " must be ") + "at most " + Limits.DESCRIPTION_MAX_LENGTH
+                    + " characters with no control characters";
+        }
+    }
+
+    record InvalidTtl(long ttlSeconds) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "ttlSeconds"; }
+        public String message() {
+            return "ttlSeconds must be between " + Hold.HOLD_TTL_SECONDS_MIN + " and " + Hold.HOLD_TTL_SECONDS_MAX;
+        }
+    }
+
+    /** {@code available} is what the member could spend for this request (the API's `available`). */
+    record InsufficientPoints(long requested, long available) implements Refusal {
+        public String code() { return INSUFFICIENT_POINTS; }
+        public String field() { return "points"; }
+        public String message() {
+            return "only " + available + " points are available";
+        }
+    }
+
+    record MemberNotFound(MemberId memberId) implements Refusal {
+        public String code() { return MEMBER_NOT_FOUND; }
+        public String field() { return "memberId"; }
+        public String message() {
+            return "member " + memberId + " has no account";
+        }
+    }
+
+    record HoldNotFound(UUID holdId) implements Refusal {
+        public String code() { return HOLD_NOT_FOUND; }
+        public String field() { return "holdId"; }
+        public String message() {
+            return "no such hold for this member";
+        }
+    }
+
+    /** {@code status} is the hold's status as of now: a HELD hold past its expiry reports EXPIRED. */
+    record HoldNotActive(UUID holdId, HoldStatus status) implements Refusal {
+        public String code() { return HOLD_NOT_ACTIVE; }
+        public String field() { return "holdId"; }
+        public String message() {
+            return "hold is " + status + ", not HELD";
+        }
+    }
+
+    record CaptureExceedsHold(long requested, long held) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "points"; }
+        public String message() {
+            return "points must not exceed the " + held + " points held";
+        }
+    }
+
+    record TransactionNotFound(UUID id) implements Refusal {
+        public String code() { return TRANSACTION_NOT_FOUND; }
+        public String field() { return "transactionId"; }
+        public String message() {
+            return "no such transaction for this member";
+        }
+    }
+
+    /** {@code reversible} is how much of the transaction can still be reversed (the API's amount). */
+    record NotReversible(long requested, long reversible) implements Refusal {
+        public String code() { return NOT_REVERSIBLE; }
+        public String field() { return "points"; }
+        public String message() {
+            return reversible == 0 ? "this transaction cannot be reversed"
+                    : "only " + reversible + " points of this transaction can be reversed";
+        }
+    }
+
+    record SelfTransfer() implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "toMemberId"; }
+        public String message() {
+            return "toMemberId must be another member";
+        }
+    }
+
+    /**
+     * Crediting {@code points} would overflow the 64-bit balance. Unreachable with sane data
+     * (it takes over 9 billion maximal earns); checked so it is a refusal, not an exception.
+     */
+    record BalanceOverflow(long balance, long points) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "points"; }
+        public String message() {
+            return "points would overflow the account balance";
+        }
+    }
+
+    /**
+     * The member already used this reference for a write of the same kind with a different
+     * request (see {@link dev.loyalty.core.reference.ReferenceRule}). {@code transactionId} is
+     * the original entry, or null when the original is a hold (then {@code holdId} names it).
+     */
+    record ReferenceAlreadyUsed(UUID transactionId, UUID holdId) implements Refusal {
+        public String code() { return REFERENCE_ALREADY_USED; }
+        public String field() { return "reference"; }
+        public String message() {
+            return "this reference was already used by a different request of this member";
+        }
+    }
 }

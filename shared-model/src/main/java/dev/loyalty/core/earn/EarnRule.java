@@ -9,14 +9,8 @@ import dev.loyalty.core.MemberId;
 import dev.loyalty.core.PointType;
 import dev.loyalty.core.PointTypeCatalog;
 import dev.loyalty.core.Points;
-import dev.loyalty.core.earn.EarnOutcome.BalanceOverflow;
+import dev.loyalty.core.Refusal;
 import dev.loyalty.core.earn.EarnOutcome.Earned;
-import dev.loyalty.core.earn.EarnOutcome.InvalidDescription;
-import dev.loyalty.core.earn.EarnOutcome.InvalidMemberId;
-import dev.loyalty.core.earn.EarnOutcome.InvalidPoints;
-import dev.loyalty.core.earn.EarnOutcome.InvalidReference;
-import dev.loyalty.core.earn.EarnOutcome.OccurredInFuture;
-import dev.loyalty.core.earn.EarnOutcome.UnknownPointType;
 
 import java.time.Instant;
 import java.util.Objects;
@@ -48,34 +42,37 @@ public final class EarnRule {
         Objects.requireNonNull(ids, "ids");
 
         if (!MemberId.isValid(command.memberId())) {
-            return new InvalidMemberId(command.memberId());
+            return refused(new Refusal.InvalidMemberId("memberId", command.memberId()));
         }
         if (!state.memberId().value().equals(command.memberId())) {
             throw new IllegalArgumentException("account state belongs to another member");
         }
         if (!Points.isValidAmount(command.points())) {
-            return new InvalidPoints(command.points());
+            return refused(new Refusal.InvalidPoints(command.points()));
         }
         Optional<PointType> type = catalog.find(command.type());
         if (type.isEmpty()) {
-            return new UnknownPointType(command.type());
+            return refused(new Refusal.UnknownPointType(command.type()));
         }
         if (!Limits.isValidReference(command.reference())) {
-            return new InvalidReference(command.reference());
+            return refused(new Refusal.InvalidReference(command.reference()));
         }
         Instant occurredAt = command.occurredAt() == null ? now : command.occurredAt();
         Instant latestAllowed = now.plusSeconds(Limits.FUTURE_SKEW_SECONDS);
         if (occurredAt.isAfter(latestAllowed)) {
-            return new OccurredInFuture(occurredAt, latestAllowed);
+            return refused(new Refusal.OccurredInFuture(occurredAt, latestAllowed));
+        }
+        if (occurredAt.isBefore(Limits.OCCURRED_AT_MIN)) {
+            return refused(new Refusal.OccurredTooLongAgo(occurredAt, Limits.OCCURRED_AT_MIN));
         }
         if (!Limits.isValidDescription(command.description())) {
-            return new InvalidDescription(command.description().length());
+            return refused(new Refusal.InvalidText("description", command.description().length(), false));
         }
         long balanceAfter;
         try {
             balanceAfter = Math.addExact(state.balance(), command.points());
         } catch (ArithmeticException overflow) {
-            return new BalanceOverflow(state.balance(), command.points());
+            return refused(new Refusal.BalanceOverflow(state.balance(), command.points()));
         }
 
         MemberId member = state.memberId();
@@ -91,5 +88,9 @@ public final class EarnRule {
         LedgerEntry entry = new LedgerEntry(entryId, member, sequence, EntryKind.EARN, command.points(),
                 balanceAfter, pointType.code(), command.reference(), command.description(), occurredAt, now);
         return new Earned(entry, lot, new AccountState(member, balanceAfter, sequence));
+    }
+
+    private static EarnOutcome refused(Refusal refusal) {
+        return new EarnOutcome.Refused(refusal);
     }
 }

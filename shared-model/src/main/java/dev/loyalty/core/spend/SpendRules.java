@@ -7,30 +7,8 @@ import dev.loyalty.core.Limits;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.Points;
+import dev.loyalty.core.Refusal;
 import dev.loyalty.core.spend.AllocationResult.Allocated;
-import dev.loyalty.core.spend.SpendOutcome.BalanceOverflow;
-import dev.loyalty.core.spend.SpendOutcome.CaptureExceedsHold;
-import dev.loyalty.core.spend.SpendOutcome.Captured;
-import dev.loyalty.core.spend.SpendOutcome.Expired;
-import dev.loyalty.core.spend.SpendOutcome.HoldNotActive;
-import dev.loyalty.core.spend.SpendOutcome.HoldNotFound;
-import dev.loyalty.core.spend.SpendOutcome.HoldPlaced;
-import dev.loyalty.core.spend.SpendOutcome.InsufficientPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidDescription;
-import dev.loyalty.core.spend.SpendOutcome.InvalidMemberId;
-import dev.loyalty.core.spend.SpendOutcome.InvalidPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidReason;
-import dev.loyalty.core.spend.SpendOutcome.InvalidReference;
-import dev.loyalty.core.spend.SpendOutcome.InvalidTtl;
-import dev.loyalty.core.spend.SpendOutcome.NotReversible;
-import dev.loyalty.core.spend.SpendOutcome.NothingToExpire;
-import dev.loyalty.core.spend.SpendOutcome.Redeemed;
-import dev.loyalty.core.spend.SpendOutcome.Rejected;
-import dev.loyalty.core.spend.SpendOutcome.Reversed;
-import dev.loyalty.core.spend.SpendOutcome.SelfTransfer;
-import dev.loyalty.core.spend.SpendOutcome.TransactionNotFound;
-import dev.loyalty.core.spend.SpendOutcome.Transferred;
-import dev.loyalty.core.spend.SpendOutcome.Voided;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,56 +45,56 @@ public final class SpendRules {
 
     // --- input validation, usable before any state is read ---
 
-    public static Optional<Rejected> validateRedeem(RedeemCommand command) {
+    public static Optional<Refusal> validateRedeem(RedeemCommand command) {
         Objects.requireNonNull(command, "command");
         return firstOf(checkPoints(command.points()), checkReference(command.reference()),
                 checkDescription(command.description()));
     }
 
-    public static Optional<Rejected> validateHold(HoldCommand command) {
+    public static Optional<Refusal> validateHold(HoldCommand command) {
         Objects.requireNonNull(command, "command");
-        Optional<Rejected> invalid = firstOf(checkPoints(command.points()), checkReference(command.reference()));
+        Optional<Refusal> invalid = firstOf(checkPoints(command.points()), checkReference(command.reference()));
         if (invalid.isPresent()) {
             return invalid;
         }
         long ttlSeconds = ttlSecondsOf(command);
-        return Hold.isValidTtlSeconds(ttlSeconds) ? Optional.empty() : Optional.of(new InvalidTtl(ttlSeconds));
+        return Hold.isValidTtlSeconds(ttlSeconds) ? Optional.empty() : Optional.of(new Refusal.InvalidTtl(ttlSeconds));
     }
 
-    public static Optional<Rejected> validateCapture(CaptureCommand command) {
+    public static Optional<Refusal> validateCapture(CaptureCommand command) {
         Objects.requireNonNull(command, "command");
         return command.points() == null ? Optional.empty() : checkPoints(command.points());
     }
 
-    public static Optional<Rejected> validateReversal(ReversalCommand command) {
+    public static Optional<Refusal> validateReversal(ReversalCommand command) {
         Objects.requireNonNull(command, "command");
-        Optional<Rejected> invalid = firstOf(
+        Optional<Refusal> invalid = firstOf(
                 command.points() == null ? Optional.empty() : checkPoints(command.points()),
                 checkReference(command.reference()));
         if (invalid.isPresent()) {
             return invalid;
         }
         return Limits.isValidDescription(command.reason()) ? Optional.empty()
-                : Optional.of(new InvalidReason(command.reason().length()));
+                : Optional.of(new Refusal.InvalidText("reason", command.reason().length(), false));
     }
 
     /**
      * Everything about a transfer that needs no state, so the caller can run it before looking the
      * receiver up (an unknown receiver is the caller's MEMBER_NOT_FOUND, after these checks).
      */
-    public static Optional<Rejected> validateTransfer(MemberId from, TransferCommand command) {
+    public static Optional<Refusal> validateTransfer(MemberId from, TransferCommand command) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(command, "command");
-        Optional<Rejected> invalid = firstOf(checkPoints(command.points()), checkReference(command.reference()),
+        Optional<Refusal> invalid = firstOf(checkPoints(command.points()), checkReference(command.reference()),
                 checkDescription(command.description()));
         if (invalid.isPresent()) {
             return invalid;
         }
         if (!MemberId.isValid(command.toMemberId())) {
-            return Optional.of(new InvalidMemberId(command.toMemberId()));
+            return Optional.of(new Refusal.InvalidMemberId("toMemberId", command.toMemberId()));
         }
         if (from.value().equals(command.toMemberId())) {
-            return Optional.of(new SelfTransfer());
+            return Optional.of(new Refusal.SelfTransfer());
         }
         return Optional.empty();
     }
@@ -129,21 +107,21 @@ public final class SpendRules {
      *
      * @param ids source of fresh ids: one, the entry id
      */
-    public static SpendOutcome redeem(MemberState state, RedeemCommand command, Instant now, Supplier<UUID> ids) {
+    public static RedeemOutcome redeem(MemberState state, RedeemCommand command, Instant now, Supplier<UUID> ids) {
         requireArguments(state, command, now, ids);
-        Optional<Rejected> invalid = validateRedeem(command);
+        Optional<Refusal> invalid = validateRedeem(command);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return new Refused(invalid.get());
         }
         long available = state.available(now);
         if (command.points() > available) {
-            return new InsufficientPoints(command.points(), available);
+            return new Refused(new Refusal.InsufficientPoints(command.points(), available));
         }
         Spend spend = spend(state, command.points(), now);
         AccountState after = debit(state.account(), command.points());
         LedgerEntry entry = entry(ids, after, EntryKind.REDEEM, Math.negateExact(command.points()), null,
                 command.reference(), command.description(), now);
-        return new Redeemed(entry, spend.allocations(), spend.changedLots(), after);
+        return new RedeemOutcome.Redeemed(entry, spend.allocations(), spend.changedLots(), after);
     }
 
     /**
@@ -151,20 +129,20 @@ public final class SpendRules {
      *
      * @param ids source of fresh ids: one, the hold id
      */
-    public static SpendOutcome placeHold(MemberState state, HoldCommand command, Instant now, Supplier<UUID> ids) {
+    public static HoldOutcome placeHold(MemberState state, HoldCommand command, Instant now, Supplier<UUID> ids) {
         requireArguments(state, command, now, ids);
-        Optional<Rejected> invalid = validateHold(command);
+        Optional<Refusal> invalid = validateHold(command);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return new Refused(invalid.get());
         }
         long available = state.available(now);
         if (command.points() > available) {
-            return new InsufficientPoints(command.points(), available);
+            return new Refused(new Refusal.InsufficientPoints(command.points(), available));
         }
         UUID holdId = Objects.requireNonNull(ids.get(), "hold id");
         Hold hold = new Hold(holdId, state.memberId(), command.points(), HoldStatus.HELD, command.reference(),
                 now, now.plusSeconds(ttlSecondsOf(command)));
-        return new HoldPlaced(hold, Math.subtractExact(available, command.points()));
+        return new HoldOutcome.HoldPlaced(hold, Math.subtractExact(available, command.points()));
     }
 
     /**
@@ -175,52 +153,52 @@ public final class SpendRules {
      *
      * @param ids source of fresh ids: one, the entry id
      */
-    public static SpendOutcome capture(MemberState state, CaptureCommand command, Instant now, Supplier<UUID> ids) {
+    public static CaptureOutcome capture(MemberState state, CaptureCommand command, Instant now, Supplier<UUID> ids) {
         requireArguments(state, command, now, ids);
-        Optional<Rejected> invalid = validateCapture(command);
+        Optional<Refusal> invalid = validateCapture(command);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return new Refused(invalid.get());
         }
         Optional<Hold> found = command.holdId() == null ? Optional.empty() : state.hold(command.holdId());
         if (found.isEmpty()) {
-            return new HoldNotFound(command.holdId());
+            return new Refused(new Refusal.HoldNotFound(command.holdId()));
         }
         Hold hold = found.get();
         if (!hold.isActiveAt(now)) {
-            return new HoldNotActive(hold.holdId(), hold.effectiveStatusAt(now));
+            return new Refused(new Refusal.HoldNotActive(hold.holdId(), hold.effectiveStatusAt(now)));
         }
         long points = command.points() == null ? hold.points() : command.points();
         if (points > hold.points()) {
-            return new CaptureExceedsHold(points, hold.points());
+            return new Refused(new Refusal.CaptureExceedsHold(points, hold.points()));
         }
         long capturable = state.capturable(hold, now);
         if (points > capturable) {
-            return new InsufficientPoints(points, capturable);
+            return new Refused(new Refusal.InsufficientPoints(points, capturable));
         }
         Spend spend = spend(state, points, now);
         AccountState after = debit(state.account(), points);
         LedgerEntry entry = entry(ids, after, EntryKind.REDEEM, Math.negateExact(points), null,
                 hold.reference(), null, now);
-        return new Captured(hold.withStatus(HoldStatus.CAPTURED), entry, spend.allocations(), spend.changedLots(),
+        return new CaptureOutcome.Captured(hold.withStatus(HoldStatus.CAPTURED), entry, spend.allocations(), spend.changedLots(),
                 after, Math.subtractExact(hold.points(), points));
     }
 
     /** Releases an active hold. A hold that is already captured, voided or expired is not active. */
-    public static SpendOutcome voidHold(MemberState state, VoidCommand command, Instant now) {
+    public static VoidOutcome voidHold(MemberState state, VoidCommand command, Instant now) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(now, "now");
         Optional<Hold> found = command.holdId() == null ? Optional.empty() : state.hold(command.holdId());
         if (found.isEmpty()) {
-            return new HoldNotFound(command.holdId());
+            return new Refused(new Refusal.HoldNotFound(command.holdId()));
         }
         Hold hold = found.get();
         if (!hold.isActiveAt(now)) {
-            return new HoldNotActive(hold.holdId(), hold.effectiveStatusAt(now));
+            return new Refused(new Refusal.HoldNotActive(hold.holdId(), hold.effectiveStatusAt(now)));
         }
         Hold voided = hold.withStatus(HoldStatus.VOIDED);
         long availableAfter = state.withChanges(state.account(), List.of(), List.of(voided)).available(now);
-        return new Voided(voided, availableAfter);
+        return new VoidOutcome.Voided(voided, availableAfter);
     }
 
     /**
@@ -241,18 +219,18 @@ public final class SpendRules {
      * @param ctx what storage found for {@code command.transactionId()}, for this member
      * @param ids source of fresh ids: one, the entry id
      */
-    public static SpendOutcome reverse(MemberState state, ReversalCommand command, ReversalContext ctx, Instant now,
+    public static ReversalOutcome reverse(MemberState state, ReversalCommand command, ReversalContext ctx, Instant now,
                                        Supplier<UUID> ids) {
         requireArguments(state, command, now, ids);
         Objects.requireNonNull(ctx, "ctx");
-        Optional<Rejected> invalid = validateReversal(command);
+        Optional<Refusal> invalid = validateReversal(command);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return new Refused(invalid.get());
         }
         LedgerEntry original = ctx.original();
         // Another member's transaction is reported as not found: its existence is not this caller's business.
         if (original == null || !original.memberId().equals(state.memberId())) {
-            return new TransactionNotFound(command.transactionId());
+            return new Refused(new Refusal.TransactionNotFound(command.transactionId()));
         }
         if (!original.entryId().equals(command.transactionId())) {
             throw new IllegalArgumentException("reversal context is for another transaction");
@@ -265,7 +243,7 @@ public final class SpendRules {
             case EARN -> reverseEarn(state, command, ctx, outstanding, now, ids);
             case REDEEM -> reverseRedeem(state, command, ctx, outstanding, now, ids);
             case EXPIRE, TRANSFER_IN, TRANSFER_OUT, REVERSAL, ADJUSTMENT ->
-                    new NotReversible(requested(command, outstanding), 0L);
+                    new Refused(new Refusal.NotReversible(requested(command, outstanding), 0L));
         };
     }
 
@@ -280,12 +258,12 @@ public final class SpendRules {
      * @param ids source of fresh ids: the sender's entry id, the receiver's entry id, then one lot
      *            id per allocation in order
      */
-    public static SpendOutcome transfer(MemberState from, MemberState to, TransferCommand command, Instant now,
+    public static TransferOutcome transfer(MemberState from, MemberState to, TransferCommand command, Instant now,
                                         Supplier<UUID> ids) {
         requireArguments(from, command, now, ids);
-        Optional<Rejected> invalid = validateTransfer(from.memberId(), command);
+        Optional<Refusal> invalid = validateTransfer(from.memberId(), command);
         if (invalid.isPresent()) {
-            return invalid.get();
+            return new Refused(invalid.get());
         }
         Objects.requireNonNull(to, "to");
         if (!to.memberId().value().equals(command.toMemberId())) {
@@ -293,13 +271,13 @@ public final class SpendRules {
         }
         long available = from.available(now);
         if (command.points() > available) {
-            return new InsufficientPoints(command.points(), available);
+            return new Refused(new Refusal.InsufficientPoints(command.points(), available));
         }
         AccountState receiverAfter;
         try {
             receiverAfter = to.account().advance(command.points());
         } catch (ArithmeticException overflow) {
-            return new BalanceOverflow(to.account().balance(), command.points());
+            return new Refused(new Refusal.BalanceOverflow(to.account().balance(), command.points()));
         }
         Spend spend = spend(from, command.points(), now);
         AccountState senderAfter = debit(from.account(), command.points());
@@ -315,7 +293,91 @@ public final class SpendRules {
             newLots.add(new Lot(lotId, to.memberId(), source.pointType(), allocation.points(), allocation.points(),
                     source.earnedAt(), source.expiresAt()));
         }
-        return new Transferred(out, spend.allocations(), spend.changedLots(), senderAfter, in, newLots, receiverAfter);
+        return new TransferOutcome.Transferred(out, spend.allocations(), spend.changedLots(), senderAfter, in, newLots, receiverAfter);
+    }
+
+    /**
+     * An operator's correction: an ADJUSTMENT entry carrying the reason. A credit is a new lot
+     * of the command's type, expiring by its policy from now, exactly as an earn would make it;
+     * a debit takes points from the lots in {@link SpendingOrder}, as a redeem would, so it
+     * cannot take points that active holds reserve. Checks: points (non-zero, bounded either
+     * way), reference, reason (required), then for a credit the point type.
+     *
+     * @param ids source of fresh ids: the entry id, then (credit) the lot id
+     */
+    public static AdjustOutcome adjust(MemberState state, AdjustCommand command, Instant now,
+                                       dev.loyalty.core.PointTypeCatalog catalog, Supplier<UUID> ids) {
+        requireArguments(state, command, now, ids);
+        Optional<Refusal> invalid = validateAdjustment(command, catalog);
+        if (invalid.isPresent()) {
+            return new Refused(invalid.get());
+        }
+        if (command.points() > 0) {
+            var credit = dev.loyalty.core.earn.EarnRule.apply(state.account(), new dev.loyalty.core.earn.EarnCommand(
+                    state.memberId().value(), command.points(), command.type(), command.reference(), null, null),
+                    now, catalog, ids);
+            return switch (credit) {
+                case dev.loyalty.core.earn.EarnOutcome.Earned e -> new AdjustOutcome.Credited(
+                        asAdjustment(e.entry(), command.reason()), e.lot(), e.after());
+                case dev.loyalty.core.earn.EarnOutcome.Refused r -> new Refused(r.refusal());
+            };
+        }
+        long points = Math.negateExact(command.points());
+        long available = state.available(now);
+        if (points > available) {
+            return new Refused(new Refusal.InsufficientPoints(points, available));
+        }
+        Spend spend = spend(state, points, now);
+        AccountState after = debit(state.account(), points);
+        LedgerEntry entry = entry(ids, after, EntryKind.ADJUSTMENT, command.points(), null, command.reference(),
+                command.reason(), now);
+        return new AdjustOutcome.Debited(entry, spend.allocations(), spend.changedLots(), after);
+    }
+
+    public static Optional<Refusal> validateAdjustment(AdjustCommand command, dev.loyalty.core.PointTypeCatalog catalog) {
+        Objects.requireNonNull(command, "command");
+        if (command.points() == 0 || command.points() == Long.MIN_VALUE
+                || Math.abs(command.points()) > Points.MAX_PER_OPERATION) {
+            return Optional.of(new Refusal.InvalidAdjustmentPoints(command.points()));
+        }
+        Optional<Refusal> invalid = checkReference(command.reference());
+        if (invalid.isPresent()) {
+            return invalid;
+        }
+        if (command.reason() == null || command.reason().isBlank() || !Limits.isValidDescription(command.reason())) {
+            return Optional.of(new Refusal.InvalidText("reason", command.reason() == null ? 0 : command.reason().length(), true));
+        }
+        if (command.points() > 0 && catalog.find(command.type()).isEmpty()) {
+            return Optional.of(new Refusal.UnknownPointType(command.type()));
+        }
+        return Optional.empty();
+    }
+
+    private static LedgerEntry asAdjustment(LedgerEntry e, String reason) {
+        return new LedgerEntry(e.entryId(), e.memberId(), e.sequence(), EntryKind.ADJUSTMENT, e.points(), e.balanceAfter(),
+                e.pointType(), e.reference(), reason, e.occurredAt(), e.recordedAt());
+    }
+
+    /**
+     * The member's HELD holds whose time has run out, as EXPIRED: they reserve nothing any more
+     * (every rule already ignores them), and whichever write touches the member first, or the
+     * sweep, stores them so. The one definition of "a hold is released by time".
+     */
+    public static List<Hold> expiredHolds(MemberState state, Instant now) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(now, "now");
+        List<Hold> released = new ArrayList<>();
+        for (Hold hold : state.holds()) {
+            if (hold.status() == HoldStatus.HELD && !hold.isActiveAt(now)) {
+                released.add(hold.withStatus(HoldStatus.EXPIRED));
+            }
+        }
+        return released;
+    }
+
+    /** The reference of the EXPIRE entry a sweep at {@code now} writes: one per member per sweep second. */
+    public static String expireReference(Instant now) {
+        return EXPIRE_REFERENCE_PREFIX + now.getEpochSecond();
     }
 
     /**
@@ -326,16 +388,11 @@ public final class SpendRules {
      *
      * @param ids source of fresh ids: one, the entry id, drawn only if there is something to expire
      */
-    public static SpendOutcome expire(MemberState state, Instant now, Supplier<UUID> ids) {
+    public static ExpireOutcome expire(MemberState state, Instant now, Supplier<UUID> ids) {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(ids, "ids");
-        List<Hold> released = new ArrayList<>();
-        for (Hold hold : state.holds()) {
-            if (hold.status() == HoldStatus.HELD && !hold.isActiveAt(now)) {
-                released.add(hold.withStatus(HoldStatus.EXPIRED));
-            }
-        }
+        List<Hold> released = expiredHolds(state, now);
         List<Lot> expiring = new ArrayList<>();
         for (Lot lot : state.lots()) {
             if (lot.remainingPoints() > 0 && lot.isExpiredAt(now)) {
@@ -343,7 +400,7 @@ public final class SpendRules {
             }
         }
         if (expiring.isEmpty()) {
-            return new NothingToExpire(released);
+            return new ExpireOutcome.NothingToExpire(released);
         }
         expiring.sort(SpendingOrder.ORDER);
         List<Allocation> allocations = new ArrayList<>();
@@ -356,13 +413,13 @@ public final class SpendRules {
         }
         AccountState after = debit(state.account(), total);
         LedgerEntry entry = entry(ids, after, EntryKind.EXPIRE, Math.negateExact(total), null,
-                EXPIRE_REFERENCE_PREFIX + now.getEpochSecond(), null, now);
-        return new Expired(entry, allocations, changed, after, released);
+                expireReference(now), null, now);
+        return new ExpireOutcome.Expired(entry, allocations, changed, after, released);
     }
 
     // --- reversal, by kind ---
 
-    private static SpendOutcome reverseEarn(MemberState state, ReversalCommand command, ReversalContext ctx,
+    private static ReversalOutcome reverseEarn(MemberState state, ReversalCommand command, ReversalContext ctx,
                                             long outstanding, Instant now, Supplier<UUID> ids) {
         LedgerEntry original = ctx.original();
         if (ctx.originalAllocations().size() != 1
@@ -375,16 +432,16 @@ public final class SpendRules {
         long reversible = Math.min(lot.remainingPoints(), outstanding);
         long points = command.points() == null ? reversible : command.points();
         if (points == 0 || points > reversible) {
-            return new NotReversible(requested(command, outstanding), reversible);
+            return new Refused(new Refusal.NotReversible(requested(command, outstanding), reversible));
         }
         AccountState after = debit(state.account(), points);
         LedgerEntry entry = entry(ids, after, EntryKind.REVERSAL, Math.negateExact(points), original.pointType(),
                 command.reference(), command.reason(), now);
         Lot changed = lot.withRemaining(Math.subtractExact(lot.remainingPoints(), points));
-        return new Reversed(entry, List.of(new Allocation(lotId, points)), List.of(changed), after);
+        return new ReversalOutcome.Reversed(entry, List.of(new Allocation(lotId, points)), List.of(changed), after);
     }
 
-    private static SpendOutcome reverseRedeem(MemberState state, ReversalCommand command, ReversalContext ctx,
+    private static ReversalOutcome reverseRedeem(MemberState state, ReversalCommand command, ReversalContext ctx,
                                               long outstanding, Instant now, Supplier<UUID> ids) {
         List<Allocation> spent = ctx.originalAllocations();
         Map<UUID, Long> restoredByLot = ctx.alreadyRestoredByLot();
@@ -409,13 +466,13 @@ public final class SpendRules {
         long reversible = Math.min(outstanding, restorable);
         long points = command.points() == null ? reversible : command.points();
         if (points == 0 || points > reversible) {
-            return new NotReversible(requested(command, outstanding), reversible);
+            return new Refused(new Refusal.NotReversible(requested(command, outstanding), reversible));
         }
         AccountState after;
         try {
             after = state.account().advance(points);
         } catch (ArithmeticException overflow) {
-            return new BalanceOverflow(state.account().balance(), points);
+            return new Refused(new Refusal.BalanceOverflow(state.account().balance(), points));
         }
         List<Allocation> restored = new ArrayList<>();
         List<Lot> changed = new ArrayList<>();
@@ -441,7 +498,7 @@ public final class SpendRules {
         }
         LedgerEntry entry = entry(ids, after, EntryKind.REVERSAL, points, ctx.original().pointType(),
                 command.reference(), command.reason(), now);
-        return new Reversed(entry, restored, changed, after);
+        return new ReversalOutcome.Reversed(entry, restored, changed, after);
     }
 
     /** What a NOT_REVERSIBLE reports as asked: the points, or for "all" what is not yet reversed. */
@@ -494,22 +551,22 @@ public final class SpendRules {
         return command.ttlSeconds() == null ? Hold.HOLD_TTL_SECONDS_DEFAULT : command.ttlSeconds();
     }
 
-    private static Optional<Rejected> checkPoints(long points) {
-        return Points.isValidAmount(points) ? Optional.empty() : Optional.of(new InvalidPoints(points));
+    private static Optional<Refusal> checkPoints(long points) {
+        return Points.isValidAmount(points) ? Optional.empty() : Optional.of(new Refusal.InvalidPoints(points));
     }
 
-    private static Optional<Rejected> checkReference(String reference) {
-        return Limits.isValidReference(reference) ? Optional.empty() : Optional.of(new InvalidReference(reference));
+    private static Optional<Refusal> checkReference(String reference) {
+        return Limits.isValidReference(reference) ? Optional.empty() : Optional.of(new Refusal.InvalidReference(reference));
     }
 
-    private static Optional<Rejected> checkDescription(String description) {
+    private static Optional<Refusal> checkDescription(String description) {
         return Limits.isValidDescription(description) ? Optional.empty()
-                : Optional.of(new InvalidDescription(description.length()));
+                : Optional.of(new Refusal.InvalidText("description", description.length(), false));
     }
 
     @SafeVarargs
-    private static Optional<Rejected> firstOf(Optional<Rejected>... checks) {
-        for (Optional<Rejected> check : checks) {
+    private static Optional<Refusal> firstOf(Optional<Refusal>... checks) {
+        for (Optional<Refusal> check : checks) {
             if (check.isPresent()) {
                 return check;
             }

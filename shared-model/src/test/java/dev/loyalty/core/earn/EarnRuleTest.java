@@ -6,15 +6,15 @@ import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.PointTypeCatalog;
-import dev.loyalty.core.earn.EarnOutcome.BalanceOverflow;
+import dev.loyalty.core.Refusal.BalanceOverflow;
 import dev.loyalty.core.earn.EarnOutcome.Earned;
-import dev.loyalty.core.earn.EarnOutcome.InvalidDescription;
-import dev.loyalty.core.earn.EarnOutcome.InvalidMemberId;
-import dev.loyalty.core.earn.EarnOutcome.InvalidPoints;
-import dev.loyalty.core.earn.EarnOutcome.InvalidReference;
-import dev.loyalty.core.earn.EarnOutcome.OccurredInFuture;
-import dev.loyalty.core.earn.EarnOutcome.Rejected;
-import dev.loyalty.core.earn.EarnOutcome.UnknownPointType;
+import dev.loyalty.core.Refusal.InvalidText;
+import dev.loyalty.core.Refusal.InvalidMemberId;
+import dev.loyalty.core.Refusal.InvalidPoints;
+import dev.loyalty.core.Refusal.InvalidReference;
+import dev.loyalty.core.Refusal.OccurredInFuture;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.Refusal.UnknownPointType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,8 +59,10 @@ class EarnRuleTest {
         return queue::removeFirst;
     }
 
-    static EarnOutcome earn(AccountState state, EarnCommand command) {
-        return EarnRule.apply(state, command, NOW, CATALOG, ids());
+    /** The outcome, with a refusal unwrapped to its bare record so rows can name it. */
+    static Object earn(AccountState state, EarnCommand command) {
+        EarnOutcome outcome = EarnRule.apply(state, command, NOW, CATALOG, ids());
+        return outcome instanceof EarnOutcome.Refused r ? r.refusal() : outcome;
     }
 
     // --- precedence: row k fixes rules 1..k-1 and still violates rules k..7 ---
@@ -78,15 +80,15 @@ class EarnRuleTest {
                 new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", FUTURE, BAD_DESC),
                         OccurredInFuture.class, "VALIDATION_FAILED", "occurredAt"},
                 new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", NOW, BAD_DESC),
-                        InvalidDescription.class, "VALIDATION_FAILED", "description"},
+                        InvalidText.class, "VALIDATION_FAILED", "description"},
                 new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", NOW, "ok"),
                         BalanceOverflow.class, "VALIDATION_FAILED", "points"});
     }
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("precedence")
-    void earliestRuleWins(EarnCommand command, Class<? extends Rejected> expected, String code, String field) {
-        Rejected rejected = assertInstanceOf(expected, earn(FULL, command));
+    void earliestRuleWins(EarnCommand command, Class<? extends Refusal> expected, String code, String field) {
+        Refusal rejected = assertInstanceOf(expected, earn(FULL, command));
         assertEquals(code, rejected.code());
         assertEquals(field, rejected.field());
         assertFalse(rejected.message().isBlank());
@@ -126,7 +128,7 @@ class EarnRuleTest {
     }
 
     /** expected == null means the command must be accepted. */
-    record Row(String name, EarnCommand command, long balance, Rejected expected) {
+    record Row(String name, EarnCommand command, long balance, Refusal expected) {
         @Override
         public String toString() {
             return name;
@@ -137,7 +139,7 @@ class EarnRuleTest {
         return new Row(name, command, 0, null);
     }
 
-    static Row no(String name, EarnCommand command, Rejected expected) {
+    static Row no(String name, EarnCommand command, Refusal expected) {
         return new Row(name, command, 0, expected);
     }
 
@@ -153,12 +155,12 @@ class EarnRuleTest {
 
                 ok("member id of 64", member("a".repeat(64))),
                 ok("member id with every allowed symbol", member("Az09_.:-")),
-                no("member id of 65", member("a".repeat(65)), new InvalidMemberId("a".repeat(65))),
-                no("member id with space", member("m 1"), new InvalidMemberId("m 1")),
-                no("member id with slash", member("m/1"), new InvalidMemberId("m/1")),
-                no("member id non-ASCII", member("mé"), new InvalidMemberId("mé")),
-                no("member id empty", member(""), new InvalidMemberId("")),
-                no("member id null", member(null), new InvalidMemberId(null)),
+                no("member id of 65", member("a".repeat(65)), new InvalidMemberId("memberId", "a".repeat(65))),
+                no("member id with space", member("m 1"), new InvalidMemberId("memberId", "m 1")),
+                no("member id with slash", member("m/1"), new InvalidMemberId("memberId", "m/1")),
+                no("member id non-ASCII", member("mé"), new InvalidMemberId("memberId", "mé")),
+                no("member id empty", member(""), new InvalidMemberId("memberId", "")),
+                no("member id null", member(null), new InvalidMemberId("memberId", null)),
 
                 ok("type BONUS", type("BONUS")),
                 no("type null", type(null), new UnknownPointType(null)),
@@ -186,9 +188,9 @@ class EarnRuleTest {
                 ok("description empty", description("")),
                 ok("description of 500", description("d".repeat(500))),
                 ok("description with emoji", description("thanks \uD83D\uDE00")),
-                no("description of 501", description(desc501), new InvalidDescription(501)),
-                no("description with newline", description("a\nb"), new InvalidDescription(3)),
-                no("description with lone surrogate", description("a\uD83D"), new InvalidDescription(2)),
+                no("description of 501", description(desc501), new InvalidText("description", 501, false)),
+                no("description with newline", description("a\nb"), new InvalidText("description", 3, false)),
+                no("description with lone surrogate", description("a\uD83D"), new InvalidText("description", 2, false)),
 
                 new Row("balance MAX-1 plus 1", points(1), Long.MAX_VALUE - 1, null),
                 new Row("balance MAX-1 plus 2", points(2), Long.MAX_VALUE - 1,
@@ -203,7 +205,7 @@ class EarnRuleTest {
         String raw = row.command().memberId();
         MemberId owner = new MemberId(MemberId.isValid(raw) ? raw : M);
         AccountState state = new AccountState(owner, row.balance(), row.balance() == 0 ? 0 : 3);
-        EarnOutcome outcome = earn(state, row.command());
+        Object outcome = earn(state, row.command());
         if (row.expected() == null) {
             Earned earned = assertInstanceOf(Earned.class, outcome);
             assertEquals(row.balance() + row.command().points(), earned.after().balance());

@@ -17,8 +17,20 @@ import dev.loyalty.core.spend.MemberState;
 import dev.loyalty.core.spend.RedeemCommand;
 import dev.loyalty.core.spend.ReversalCommand;
 import dev.loyalty.core.spend.ReversalContext;
-import dev.loyalty.core.spend.SpendOutcome;
-import dev.loyalty.core.spend.SpendOutcome.Rejected;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.reference.ReferenceRule;
+import dev.loyalty.core.reference.RequestFingerprint;
+import dev.loyalty.core.spend.AdjustCommand;
+import dev.loyalty.core.spend.AdjustOutcome;
+import dev.loyalty.core.spend.CaptureOutcome;
+import dev.loyalty.core.spend.ExpireOutcome;
+import dev.loyalty.core.spend.HoldOutcome;
+import dev.loyalty.core.spend.HoldStatus;
+import dev.loyalty.core.spend.RedeemOutcome;
+import dev.loyalty.core.spend.Refused;
+import dev.loyalty.core.spend.ReversalOutcome;
+import dev.loyalty.core.spend.TransferOutcome;
+import dev.loyalty.core.spend.VoidOutcome;
 import dev.loyalty.core.spend.SpendRules;
 import dev.loyalty.core.spend.TransferCommand;
 import dev.loyalty.core.spend.VoidCommand;
@@ -72,6 +84,14 @@ public final class CoreLedger implements LedgerUnderTest {
         final Map<UUID, UUID> lotSource = new HashMap<>();
         final Map<UUID, UUID> earnLot = new HashMap<>();
         final Set<String> kindReferences = new HashSet<>();
+        /** What a storage adapter keeps per (namespace, reference): the write and its request fingerprint. */
+        final Map<String, ReferenceRule.Prior> priors = new HashMap<>();
+        /** A captured hold's REDEEM entry with the capture's fingerprint. */
+        final Map<UUID, ReferenceRule.Prior> captures = new HashMap<>();
+
+        Optional<ReferenceRule.Prior> prior(String namespace, String reference) {
+            return Optional.ofNullable(priors.get(namespace + " " + reference));
+        }
 
         Book(MemberId member) {
             state = MemberState.empty(member);
@@ -94,6 +114,20 @@ public final class CoreLedger implements LedgerUnderTest {
         }
     }
 
+    /** Namespaces of references: holds and redeems share one (a capture's entry carries its hold's reference). */
+    static final String EARN = "EARN", SPEND = "SPEND", REVERSAL = "REVERSAL", TRANSFER = "TRANSFER_OUT",
+            ADJUSTMENT = "ADJUSTMENT";
+
+    /** The adapter's part of the reference rule: a replay answers the original id, a conflict the refusal. */
+    private static Optional<OpResult> byReference(Book book, String namespace, String reference, String fingerprint) {
+        return switch (ReferenceRule.decide(book.prior(namespace, reference), fingerprint)) {
+            case ReferenceRule.Fresh f -> Optional.empty();
+            case ReferenceRule.Replay r -> Optional.of(OpResult.ok(r.prior().transactionId() != null
+                    ? r.prior().transactionId() : r.prior().holdId()));
+            case ReferenceRule.Conflict c -> Optional.of(result(c.refusal()));
+        };
+    }
+
     @Override
     public OpResult earn(String member, long points, String type, String reference, Instant now) {
         Book book = books.get(member);
@@ -105,10 +139,17 @@ public final class CoreLedger implements LedgerUnderTest {
         } else {
             return OpResult.rejected("VALIDATION_FAILED");
         }
-        EarnOutcome outcome = EarnRule.apply(state, new EarnCommand(member, points, type, reference, null, null),
-                now, catalog, ids);
-        if (outcome instanceof EarnOutcome.Rejected rejected) {
-            return OpResult.rejected(rejected.code());
+        EarnCommand command = new EarnCommand(member, points, type, reference, null, null);
+        EarnOutcome outcome = EarnRule.apply(state, command, now, catalog, ids);
+        if (outcome instanceof EarnOutcome.Refused refused) {
+            return result(refused.refusal());
+        }
+        String fingerprint = RequestFingerprint.earn(command);
+        if (book != null) {
+            Optional<OpResult> seen = byReference(book, EARN, reference, fingerprint);
+            if (seen.isPresent()) {
+                return seen.get();
+            }
         }
         EarnOutcome.Earned earned = (EarnOutcome.Earned) outcome;
         if (book == null) {
@@ -116,6 +157,7 @@ public final class CoreLedger implements LedgerUnderTest {
             books.put(member, book);
         }
         book.append(earned.entry(), List.of(), null);
+        book.priors.put(EARN + " " + reference, ReferenceRule.Prior.entry(earned.entry().entryId(), fingerprint));
         book.lotSource.put(earned.lot().lotId(), earned.entry().entryId());
         book.earnLot.put(earned.entry().entryId(), earned.lot().lotId());
         book.state = book.state.withChanges(earned.after(), List.of(earned.lot()), List.of());
@@ -125,7 +167,7 @@ public final class CoreLedger implements LedgerUnderTest {
     @Override
     public OpResult redeem(String member, long points, String reference, Instant now) {
         RedeemCommand command = new RedeemCommand(points, reference, null);
-        Optional<Rejected> invalid = SpendRules.validateRedeem(command);
+        Optional<Refusal> invalid = SpendRules.validateRedeem(command);
         if (invalid.isPresent()) {
             return result(invalid.get());
         }
@@ -133,19 +175,26 @@ public final class CoreLedger implements LedgerUnderTest {
         if (book == null) {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
-        SpendOutcome outcome = SpendRules.redeem(book.state, command, now, ids);
-        if (outcome instanceof SpendOutcome.Redeemed redeemed) {
-            book.append(redeemed.entry(), redeemed.allocations(), null);
-            book.state = book.state.withChanges(redeemed.after(), redeemed.changedLots(), List.of());
-            return OpResult.ok(redeemed.entry().entryId());
+        String fingerprint = RequestFingerprint.redeem(command);
+        Optional<OpResult> seen = byReference(book, SPEND, reference, fingerprint);
+        if (seen.isPresent()) {
+            return seen.get();
         }
-        return result((Rejected) outcome);
+        return switch (SpendRules.redeem(released(book, now), command, now, ids)) {
+            case RedeemOutcome.Redeemed redeemed -> {
+                book.append(redeemed.entry(), redeemed.allocations(), null);
+                book.priors.put(SPEND + " " + reference, ReferenceRule.Prior.entry(redeemed.entry().entryId(), fingerprint));
+                book.state = book.state.withChanges(redeemed.after(), redeemed.changedLots(), List.of());
+                yield OpResult.ok(redeemed.entry().entryId());
+            }
+            case Refused r -> result(r.refusal());
+        };
     }
 
     @Override
     public OpResult hold(String member, long points, String reference, Long ttlSeconds, Instant now) {
         HoldCommand command = new HoldCommand(points, reference, ttlSeconds);
-        Optional<Rejected> invalid = SpendRules.validateHold(command);
+        Optional<Refusal> invalid = SpendRules.validateHold(command);
         if (invalid.isPresent()) {
             return result(invalid.get());
         }
@@ -153,18 +202,25 @@ public final class CoreLedger implements LedgerUnderTest {
         if (book == null) {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
-        SpendOutcome outcome = SpendRules.placeHold(book.state, command, now, ids);
-        if (outcome instanceof SpendOutcome.HoldPlaced placed) {
-            book.state = book.state.withChanges(book.state.account(), List.of(), List.of(placed.hold()));
-            return OpResult.ok(placed.hold().holdId());
+        String fingerprint = RequestFingerprint.hold(command);
+        Optional<OpResult> seen = byReference(book, SPEND, reference, fingerprint);
+        if (seen.isPresent()) {
+            return seen.get();
         }
-        return result((Rejected) outcome);
+        return switch (SpendRules.placeHold(released(book, now), command, now, ids)) {
+            case HoldOutcome.HoldPlaced placed -> {
+                book.priors.put(SPEND + " " + reference, ReferenceRule.Prior.hold(placed.hold().holdId(), fingerprint));
+                book.state = book.state.withChanges(book.state.account(), List.of(), List.of(placed.hold()));
+                yield OpResult.ok(placed.hold().holdId());
+            }
+            case Refused r -> result(r.refusal());
+        };
     }
 
     @Override
     public OpResult capture(String member, UUID holdId, Long points, Instant now) {
         CaptureCommand command = new CaptureCommand(holdId, points);
-        Optional<Rejected> invalid = SpendRules.validateCapture(command);
+        Optional<Refusal> invalid = SpendRules.validateCapture(command);
         if (invalid.isPresent()) {
             return result(invalid.get());
         }
@@ -172,13 +228,25 @@ public final class CoreLedger implements LedgerUnderTest {
         if (book == null) {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
-        SpendOutcome outcome = SpendRules.capture(book.state, command, now, ids);
-        if (outcome instanceof SpendOutcome.Captured captured) {
-            book.append(captured.entry(), captured.allocations(), null);
-            book.state = book.state.withChanges(captured.after(), captured.changedLots(), List.of(captured.hold()));
-            return OpResult.ok(captured.entry().entryId());
+        Optional<Hold> hold = holdId == null ? Optional.empty() : book.state.hold(holdId);
+        if (hold.isPresent() && hold.get().status() == HoldStatus.CAPTURED) {
+            String fingerprint = RequestFingerprint.capture(holdId, points == null ? hold.get().points() : points);
+            return switch (ReferenceRule.decide(Optional.of(book.captures.get(holdId)), fingerprint)) {
+                case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
+                case ReferenceRule.Replay r -> OpResult.ok(r.prior().transactionId());
+                case ReferenceRule.Conflict c -> result(c.refusal());
+            };
         }
-        return result((Rejected) outcome);
+        return switch (SpendRules.capture(released(book, now), command, now, ids)) {
+            case CaptureOutcome.Captured captured -> {
+                book.append(captured.entry(), captured.allocations(), null);
+                book.captures.put(holdId, ReferenceRule.Prior.entry(captured.entry().entryId(),
+                        RequestFingerprint.capture(holdId, points == null ? captured.hold().points() : points)));
+                book.state = book.state.withChanges(captured.after(), captured.changedLots(), List.of(captured.hold()));
+                yield OpResult.ok(captured.entry().entryId());
+            }
+            case Refused r -> result(r.refusal());
+        };
     }
 
     @Override
@@ -187,18 +255,23 @@ public final class CoreLedger implements LedgerUnderTest {
         if (book == null) {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
-        SpendOutcome outcome = SpendRules.voidHold(book.state, new VoidCommand(holdId), now);
-        if (outcome instanceof SpendOutcome.Voided voided) {
-            book.state = book.state.withChanges(book.state.account(), List.of(), List.of(voided.hold()));
-            return OpResult.ok(voided.hold().holdId());
+        Optional<Hold> hold = holdId == null ? Optional.empty() : book.state.hold(holdId);
+        if (hold.isPresent() && hold.get().status() == HoldStatus.VOIDED) {
+            return OpResult.ok(holdId); // a void has no fields but the hold: a second one is the same request
         }
-        return result((Rejected) outcome);
+        return switch (SpendRules.voidHold(released(book, now), new VoidCommand(holdId), now)) {
+            case VoidOutcome.Voided voided -> {
+                book.state = book.state.withChanges(book.state.account(), List.of(), List.of(voided.hold()));
+                yield OpResult.ok(voided.hold().holdId());
+            }
+            case Refused r -> result(r.refusal());
+        };
     }
 
     @Override
     public OpResult reverse(String member, UUID transactionId, Long points, String reference, Instant now) {
         ReversalCommand command = new ReversalCommand(transactionId, points, reference, null);
-        Optional<Rejected> invalid = SpendRules.validateReversal(command);
+        Optional<Refusal> invalid = SpendRules.validateReversal(command);
         if (invalid.isPresent()) {
             return result(invalid.get());
         }
@@ -206,13 +279,63 @@ public final class CoreLedger implements LedgerUnderTest {
         if (book == null) {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
-        SpendOutcome outcome = SpendRules.reverse(book.state, command, context(book, transactionId), now, ids);
-        if (outcome instanceof SpendOutcome.Reversed reversed) {
-            book.append(reversed.entry(), reversed.allocations(), transactionId);
-            book.state = book.state.withChanges(reversed.after(), reversed.changedLots(), List.of());
-            return OpResult.ok(reversed.entry().entryId());
+        String fingerprint = RequestFingerprint.reversal(command);
+        Optional<OpResult> seen = byReference(book, REVERSAL, reference, fingerprint);
+        if (seen.isPresent()) {
+            return seen.get();
         }
-        return result((Rejected) outcome);
+        return switch (SpendRules.reverse(released(book, now), command, context(book, transactionId), now, ids)) {
+            case ReversalOutcome.Reversed reversed -> {
+                book.append(reversed.entry(), reversed.allocations(), transactionId);
+                book.priors.put(REVERSAL + " " + reference, ReferenceRule.Prior.entry(reversed.entry().entryId(), fingerprint));
+                book.state = book.state.withChanges(reversed.after(), reversed.changedLots(), List.of());
+                yield OpResult.ok(reversed.entry().entryId());
+            }
+            case Refused r -> result(r.refusal());
+        };
+    }
+
+    @Override
+    public OpResult adjust(String member, long points, String type, String reference, String reason, Instant now) {
+        AdjustCommand command = new AdjustCommand(points, type, reference, reason);
+        Optional<Refusal> invalid = SpendRules.validateAdjustment(command, catalog);
+        if (invalid.isPresent()) {
+            return result(invalid.get());
+        }
+        Book book = books.get(member);
+        if (book == null) {
+            return OpResult.rejected(MEMBER_NOT_FOUND);
+        }
+        String fingerprint = RequestFingerprint.adjustment(command);
+        Optional<OpResult> seen = byReference(book, ADJUSTMENT, reference, fingerprint);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
+        return switch (SpendRules.adjust(released(book, now), command, now, catalog, ids)) {
+            case AdjustOutcome.Credited c -> {
+                book.append(c.entry(), List.of(), null);
+                book.priors.put(ADJUSTMENT + " " + reference, ReferenceRule.Prior.entry(c.entry().entryId(), fingerprint));
+                book.lotSource.put(c.lot().lotId(), c.entry().entryId());
+                book.state = book.state.withChanges(c.after(), List.of(c.lot()), List.of());
+                yield OpResult.ok(c.entry().entryId());
+            }
+            case AdjustOutcome.Debited d -> {
+                book.append(d.entry(), d.allocations(), null);
+                book.priors.put(ADJUSTMENT + " " + reference, ReferenceRule.Prior.entry(d.entry().entryId(), fingerprint));
+                book.state = book.state.withChanges(d.after(), d.changedLots(), List.of());
+                yield OpResult.ok(d.entry().entryId());
+            }
+            case Refused r -> result(r.refusal());
+        };
+    }
+
+    /** As an adapter does before every write: store the holds whose time ran out as EXPIRED (the core's rule). */
+    private static MemberState released(Book book, Instant now) {
+        List<Hold> expired = SpendRules.expiredHolds(book.state, now);
+        if (!expired.isEmpty()) {
+            book.state = book.state.withChanges(book.state.account(), List.of(), expired);
+        }
+        return book.state;
     }
 
     /** What a storage adapter reads for a reversal: the entry, what it moved, and earlier reversals of it. */
@@ -251,43 +374,49 @@ public final class CoreLedger implements LedgerUnderTest {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
         TransferCommand command = new TransferCommand(to, points, reference, null);
-        Optional<Rejected> invalid = SpendRules.validateTransfer(new MemberId(from), command);
+        Optional<Refusal> invalid = SpendRules.validateTransfer(new MemberId(from), command);
         if (invalid.isPresent()) {
             return result(invalid.get());
         }
         if (sender == null) {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
+        String fingerprint = RequestFingerprint.transfer(command);
+        Optional<OpResult> seen = byReference(sender, TRANSFER, reference, fingerprint);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
         Book receiver = books.get(to);
         if (receiver == null) {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
-        SpendOutcome outcome = SpendRules.transfer(sender.state, receiver.state, command, now, ids);
-        if (outcome instanceof SpendOutcome.Transferred t) {
-            // Both sides or neither: nothing below can fail once the rule has answered.
-            sender.append(t.out(), t.outAllocations(), null);
-            sender.state = sender.state.withChanges(t.senderAfter(), t.changedSenderLots(), List.of());
-            receiver.append(t.in(), List.of(), null);
-            for (Lot lot : t.newReceiverLots()) {
-                receiver.lotSource.put(lot.lotId(), t.in().entryId());
+        return switch (SpendRules.transfer(released(sender, now), released(receiver, now), command, now, ids)) {
+            case TransferOutcome.Transferred t -> {
+                // Both sides or neither: nothing below can fail once the rule has answered.
+                sender.append(t.out(), t.outAllocations(), null);
+                sender.priors.put(TRANSFER + " " + reference, ReferenceRule.Prior.entry(t.out().entryId(), fingerprint));
+                sender.state = sender.state.withChanges(t.senderAfter(), t.changedSenderLots(), List.of());
+                receiver.append(t.in(), List.of(), null);
+                for (Lot lot : t.newReceiverLots()) {
+                    receiver.lotSource.put(lot.lotId(), t.in().entryId());
+                }
+                receiver.state = receiver.state.withChanges(t.receiverAfter(), t.newReceiverLots(), List.of());
+                yield OpResult.ok(t.out().entryId());
             }
-            receiver.state = receiver.state.withChanges(t.receiverAfter(), t.newReceiverLots(), List.of());
-            return OpResult.ok(t.out().entryId());
-        }
-        return result((Rejected) outcome);
+            case Refused r -> result(r.refusal());
+        };
     }
 
     @Override
     public OpResult expire(Instant now) {
         for (Book book : books.values()) {
-            SpendOutcome outcome = SpendRules.expire(book.state, now, ids);
-            if (outcome instanceof SpendOutcome.Expired expired) {
-                book.append(expired.entry(), expired.allocations(), null);
-                book.state = book.state.withChanges(expired.after(), expired.changedLots(), expired.releasedHolds());
-            } else if (outcome instanceof SpendOutcome.NothingToExpire nothing) {
-                book.state = book.state.withChanges(book.state.account(), List.of(), nothing.releasedHolds());
-            } else {
-                throw new IllegalStateException("expire answered " + outcome);
+            switch (SpendRules.expire(book.state, now, ids)) {
+                case ExpireOutcome.Expired expired -> {
+                    book.append(expired.entry(), expired.allocations(), null);
+                    book.state = book.state.withChanges(expired.after(), expired.changedLots(), expired.releasedHolds());
+                }
+                case ExpireOutcome.NothingToExpire nothing ->
+                        book.state = book.state.withChanges(book.state.account(), List.of(), nothing.releasedHolds());
             }
         }
         return OpResult.ok(null);
@@ -318,11 +447,13 @@ public final class CoreLedger implements LedgerUnderTest {
                 lots, entries, holds);
     }
 
-    private static OpResult result(Rejected rejected) {
-        return switch (rejected) {
-            case SpendOutcome.InsufficientPoints r -> OpResult.insufficient(r.available());
-            case SpendOutcome.NotReversible r -> OpResult.notReversible(r.reversible());
-            default -> OpResult.rejected(rejected.code());
-        };
+    static OpResult result(Refusal refusal) {
+        if (refusal instanceof Refusal.InsufficientPoints r) {
+            return OpResult.insufficient(r.available());
+        }
+        if (refusal instanceof Refusal.NotReversible r) {
+            return OpResult.notReversible(r.reversible());
+        }
+        return OpResult.rejected(refusal.code());
     }
 }

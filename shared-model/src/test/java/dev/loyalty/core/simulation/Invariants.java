@@ -70,8 +70,8 @@ public final class Invariants {
         Map<UUID, Long> createdBy = new HashMap<>();
         for (Snapshot.LotView lot : s.lots()) {
             Snapshot.EntryView source = entries.get(lot.sourceEntryId());
-            require(source != null && (source.kind() == EntryKind.EARN || source.kind() == EntryKind.TRANSFER_IN), () ->
-                    who + "lot " + lot.lotId() + " was not created by an EARN or TRANSFER_IN of this member");
+            require(source != null && createsLots(source), () ->
+                    who + "lot " + lot.lotId() + " was not created by an EARN, TRANSFER_IN or credit ADJUSTMENT of this member");
             explained.put(lot.lotId(), lot.originalPoints());
             createdBy.merge(lot.sourceEntryId(), lot.originalPoints(), Math::addExact);
         }
@@ -86,14 +86,13 @@ public final class Invariants {
                 allocated = Math.addExact(allocated, a.points());
             }
             long allocatedTotal = allocated;
-            switch (e.kind()) {
-                case EARN, TRANSFER_IN -> {
-                    require(e.allocations().isEmpty(), () -> who + e.kind() + " entry " + e.sequence() + " has allocations");
-                    require(createdBy.getOrDefault(e.entryId(), 0L) == e.points(), () ->
-                            who + e.kind() + " entry " + e.sequence() + " of " + e.points() + " created lots of "
-                                    + createdBy.getOrDefault(e.entryId(), 0L));
-                }
-                default -> require(allocatedTotal == Math.abs(e.points()), () -> who + e.kind() + " entry "
+            if (createsLots(e)) {
+                require(e.allocations().isEmpty(), () -> who + e.kind() + " entry " + e.sequence() + " has allocations");
+                require(createdBy.getOrDefault(e.entryId(), 0L) == e.points(), () ->
+                        who + e.kind() + " entry " + e.sequence() + " of " + e.points() + " created lots of "
+                                + createdBy.getOrDefault(e.entryId(), 0L));
+            } else {
+                require(allocatedTotal == Math.abs(e.points()), () -> who + e.kind() + " entry "
                         + e.sequence() + " of " + e.points() + " allocates " + allocatedTotal);
             }
             // Debits take from lots, a redeem's reversal gives back; an earn's reversal takes.
@@ -174,5 +173,11 @@ public final class Invariants {
         if (!condition) {
             throw new AssertionError(message.get());
         }
+    }
+
+    /** Entries that credit by creating lots: earns, incoming transfers and credit adjustments. */
+    static boolean createsLots(Snapshot.EntryView e) {
+        return e.kind() == EntryKind.EARN || e.kind() == EntryKind.TRANSFER_IN
+                || (e.kind() == EntryKind.ADJUSTMENT && e.points() > 0);
     }
 }

@@ -16,9 +16,12 @@ import java.util.UUID;
  *
  * <p>Ids are the implementation's own: the simulation maps them by operation (the hold placed
  * at step n, the entry with sequence k of member m), never assumes two implementations agree.
- * Every reference the simulation sends is unique per (member, kind), so an implementation that
- * enforces {@code UNIQUE (member_id, kind, reference)} never sees a duplicate; EXPIRE entries use
- * "expire:" + now's epoch second, and the simulation never sweeps twice in one second.
+ * A reference the simulation sends is new per (member, kind) except in a retry: the same request
+ * again (answered as the original: ok with the original's id, nothing written) or a changed one
+ * (REFERENCE_ALREADY_USED, nothing written), checked after input validation and the member's
+ * existence and before every state rule. A capture of a captured hold is a retry of its capture
+ * (same amount: the original entry), a void of a voided hold a retry of its void. EXPIRE entries
+ * use "expire:" + now's epoch second, and the simulation never sweeps twice in one second.
  *
  * <p>Time never goes backwards between calls. Each simulation run uses member ids prefixed with
  * its seed, so many runs can share one database.
@@ -45,6 +48,12 @@ public interface LedgerUnderTest {
 
     /** {@code id}: the sender's TRANSFER_OUT entry. */
     OpResult transfer(String from, String to, long points, String reference, Instant now);
+
+    /**
+     * An operator's correction: a credit (a new lot of {@code type}) or a debit (spending order).
+     * {@code id}: the ADJUSTMENT entry.
+     */
+    OpResult adjust(String member, long points, String type, String reference, String reason, Instant now);
 
     /** The expiry sweep over every member. Always ok, {@code id} null. */
     OpResult expire(Instant now);

@@ -35,6 +35,17 @@ sealed interface Op {
     record Transfer(String from, String to, long points, String reference) implements Op {
     }
 
+    record Adjust(String member, long points, String type, String reference, String reason) implements Op {
+    }
+
+    /**
+     * A write sent again with the reference of the write applied at {@code originalStep}:
+     * {@code op} is that write exactly ({@code changed} false: the original answer, same id) or
+     * with one field that changes its effect ({@code changed}: REFERENCE_ALREADY_USED).
+     */
+    record Retry(Op op, boolean changed, int originalStep) implements Op {
+    }
+
     record Expire() implements Op {
     }
 

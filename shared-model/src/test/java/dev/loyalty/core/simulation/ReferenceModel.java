@@ -8,11 +8,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -99,8 +101,17 @@ final class ReferenceModel implements LedgerUnderTest {
         }
     }
 
+    /** A write as requested, to tell a retry (same request) from a reuse of its reference (another one). */
+    record Request(String namespace, String reference, List<Object> fields, UUID answer) {
+    }
+
     static final class MMember {
         long balance;
+        /** namespace + " " + reference -> the write that took it; holds and redeems share "SPEND". */
+        final Map<String, Request> requests = new HashMap<>();
+        /** holdId -> the amount its capture took and the capture's REDEEM entry. */
+        final Map<UUID, long[]> capturedAmount = new HashMap<>();
+        final Map<UUID, UUID> captureEntry = new HashMap<>();
         final List<MLot> lots = new ArrayList<>();
         final List<MEntry> entries = new ArrayList<>();
         final List<MHold> holds = new ArrayList<>();
@@ -184,12 +195,32 @@ final class ReferenceModel implements LedgerUnderTest {
             return OpResult.rejected("VALIDATION_FAILED");
         }
         MMember m = members.computeIfAbsent(member, k -> new MMember());
+        List<Object> fields = List.of("earn", points, type);
+        Optional<OpResult> seen = seen(m, "EARN", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
         MEntry entry = append(m, EntryKind.EARN, points, null);
+        remember(m, "EARN", reference, fields, entry.id);
         Instant expiresAt = DAYS.containsKey(type)
                 ? LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(DAYS.get(type) + 1L).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : null;
         addLot(m, new MLot(newId(), type, points, now, expiresAt, entry.id));
         return OpResult.ok(entry.id);
+    }
+
+    /** Empty when the reference is new; else the original answer (same request) or REFERENCE_ALREADY_USED. */
+    private static Optional<OpResult> seen(MMember m, String namespace, String reference, List<Object> fields) {
+        Request prior = m.requests.get(namespace + " " + reference);
+        if (prior == null) {
+            return Optional.empty();
+        }
+        return Optional.of(prior.fields().equals(fields) ? OpResult.ok(prior.answer())
+                : OpResult.rejected("REFERENCE_ALREADY_USED"));
+    }
+
+    private static void remember(MMember m, String namespace, String reference, List<Object> fields, UUID answer) {
+        m.requests.put(namespace + " " + reference, new Request(namespace, reference, fields, answer));
     }
 
     @Override
@@ -201,12 +232,18 @@ final class ReferenceModel implements LedgerUnderTest {
         if (m == null) {
             return OpResult.rejected("MEMBER_NOT_FOUND");
         }
+        List<Object> fields = List.of("redeem", points);
+        Optional<OpResult> seen = seen(m, "SPEND", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
         long available = Math.max(0, spendable(m, now) - held(m, now));
         if (points > available) {
             return OpResult.insufficient(available);
         }
         MEntry entry = append(m, EntryKind.REDEEM, -points, null);
         take(m, points, now, entry);
+        remember(m, "SPEND", reference, fields, entry.id);
         return OpResult.ok(entry.id);
     }
 
@@ -220,12 +257,18 @@ final class ReferenceModel implements LedgerUnderTest {
         if (m == null) {
             return OpResult.rejected("MEMBER_NOT_FOUND");
         }
+        List<Object> fields = List.of("hold", points, ttl);
+        Optional<OpResult> seen = seen(m, "SPEND", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
         long available = Math.max(0, spendable(m, now) - held(m, now));
         if (points > available) {
             return OpResult.insufficient(available);
         }
         MHold hold = new MHold(newId(), points, now.plusSeconds(ttl));
         m.holds.add(hold);
+        remember(m, "SPEND", reference, fields, hold.id);
         return OpResult.ok(hold.id);
     }
 
@@ -242,6 +285,11 @@ final class ReferenceModel implements LedgerUnderTest {
         if (hold == null) {
             return OpResult.rejected("HOLD_NOT_FOUND");
         }
+        if (hold.status == HoldStatus.CAPTURED) { // a capture again: the same one (same amount) or another
+            long asked = points == null ? hold.points : points;
+            return asked == m.capturedAmount.get(hold.id)[0] ? OpResult.ok(m.captureEntry.get(hold.id))
+                    : OpResult.rejected("REFERENCE_ALREADY_USED");
+        }
         if (!hold.active(now)) {
             return OpResult.rejected("HOLD_NOT_ACTIVE");
         }
@@ -257,6 +305,8 @@ final class ReferenceModel implements LedgerUnderTest {
         hold.status = HoldStatus.CAPTURED;
         MEntry entry = append(m, EntryKind.REDEEM, -amount, null);
         take(m, amount, now, entry);
+        m.capturedAmount.put(hold.id, new long[]{amount});
+        m.captureEntry.put(hold.id, entry.id);
         return OpResult.ok(entry.id);
     }
 
@@ -269,6 +319,9 @@ final class ReferenceModel implements LedgerUnderTest {
         MHold hold = findHold(m, holdId);
         if (hold == null) {
             return OpResult.rejected("HOLD_NOT_FOUND");
+        }
+        if (hold.status == HoldStatus.VOIDED) {
+            return OpResult.ok(hold.id); // voiding again is the same request
         }
         if (!hold.active(now)) {
             return OpResult.rejected("HOLD_NOT_ACTIVE");
@@ -285,6 +338,11 @@ final class ReferenceModel implements LedgerUnderTest {
         MMember m = members.get(member);
         if (m == null) {
             return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        List<Object> fields = Arrays.asList("reversal", transactionId, points);
+        Optional<OpResult> seen = seen(m, "REVERSAL", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
         }
         MEntry tx = findEntry(m, transactionId);
         if (tx == null) {
@@ -315,7 +373,9 @@ final class ReferenceModel implements LedgerUnderTest {
                 }
             }
         }
-        return OpResult.ok(m.entries.get(m.entries.size() - 1).id);
+        UUID id = m.entries.get(m.entries.size() - 1).id;
+        remember(m, "REVERSAL", reference, fields, id);
+        return OpResult.ok(id);
     }
 
     @Override
@@ -325,8 +385,16 @@ final class ReferenceModel implements LedgerUnderTest {
             return OpResult.rejected("VALIDATION_FAILED");
         }
         MMember sender = members.get(from);
+        if (sender == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        List<Object> fields = List.of("transfer", to, points);
+        Optional<OpResult> seen = seen(sender, "TRANSFER_OUT", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
         MMember receiver = members.get(to);
-        if (sender == null || receiver == null) {
+        if (receiver == null) {
             return OpResult.rejected("MEMBER_NOT_FOUND");
         }
         long available = Math.max(0, spendable(sender, now) - held(sender, now));
@@ -340,7 +408,45 @@ final class ReferenceModel implements LedgerUnderTest {
             MLot source = lotsById.get(taken.getKey());
             addLot(receiver, new MLot(newId(), source.type, taken.getValue(), source.earnedAt, source.expiresAt, in.id));
         }
+        remember(sender, "TRANSFER_OUT", reference, fields, out.id);
         return OpResult.ok(out.id);
+    }
+
+    @Override
+    public OpResult adjust(String member, long points, String type, String reference, String reason, Instant now) {
+        if (points == 0 || Math.abs(points) > MAX_POINTS || !validReference(reference)
+                || reason == null || reason.isBlank()) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        if (points > 0 && !TYPES.contains(type)) {
+            return OpResult.rejected("UNKNOWN_POINT_TYPE");
+        }
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        List<Object> fields = Arrays.asList("adjustment", points, points > 0 ? type : null, reason);
+        Optional<OpResult> seen = seen(m, "ADJUSTMENT", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
+        MEntry entry;
+        if (points > 0) {
+            entry = append(m, EntryKind.ADJUSTMENT, points, null);
+            Instant expiresAt = DAYS.containsKey(type)
+                    ? LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(DAYS.get(type) + 1L).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : null;
+            addLot(m, new MLot(newId(), type, points, now, expiresAt, entry.id));
+        } else {
+            long available = Math.max(0, spendable(m, now) - held(m, now));
+            if (-points > available) {
+                return OpResult.insufficient(available);
+            }
+            entry = append(m, EntryKind.ADJUSTMENT, points, null);
+            take(m, -points, now, entry);
+        }
+        remember(m, "ADJUSTMENT", reference, fields, entry.id);
+        return OpResult.ok(entry.id);
     }
 
     @Override

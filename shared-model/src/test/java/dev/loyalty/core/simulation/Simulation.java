@@ -69,6 +69,9 @@ public final class Simulation {
         final Map<String, Snapshot> lastSnapshots = new HashMap<>();
         final Map<String, Integer> rejections = new HashMap<>();
         final Deque<String> trace = new ArrayDeque<>();
+        final List<Workload.Applied> applied = new ArrayList<>();
+        /** Per applied step, the ids each side answered: a same-request retry must answer them again. */
+        final Map<Integer, UUID[]> answers = new HashMap<>();
         Instant now = START;
         Instant lastExpireAt;
         int operations;
@@ -81,7 +84,7 @@ public final class Simulation {
 
         Report run(int steps) {
             for (int step = 1; step <= steps; step++) {
-                Op op = workload.next(step, now, model, holds, lastExpireAt);
+                Op op = workload.next(step, now, model, holds, lastExpireAt, applied);
                 try {
                     step(step, op);
                     checkMembers();
@@ -114,6 +117,21 @@ public final class Simulation {
             if (!(op instanceof Op.Expire) && actual.id() == null) {
                 throw new AssertionError("ok without an id");
             }
+            if (op instanceof Op.Retry retry) {
+                if (retry.changed()) {
+                    throw new AssertionError("a changed request under a used reference was applied");
+                }
+                UUID[] first = answers.get(retry.originalStep());
+                if (!first[0].equals(expected.id()) || !first[1].equals(actual.id())) {
+                    throw new AssertionError("a retry answered another id than the original: model "
+                            + expected.id() + " vs " + first[0] + ", system " + actual.id() + " vs " + first[1]);
+                }
+                return;
+            }
+            if (!(op instanceof Op.Expire)) {
+                applied.add(new Workload.Applied(step, op));
+                answers.put(step, new UUID[]{expected.id(), actual.id()});
+            }
             if (op instanceof Op.PlaceHold hold) {
                 holds.add(new Workload.HoldHandle(hold.member(), hold.points(), expected.id(), actual.id()));
                 sutToModelHold.put(actual.id(), expected.id());
@@ -135,6 +153,8 @@ public final class Simulation {
                 case Op.Reverse o -> ledger.reverse(o.member(), entryId(o.owner(), o.sequence(), isModel, unknown),
                         o.points(), o.reference(), now);
                 case Op.Transfer o -> ledger.transfer(o.from(), o.to(), o.points(), o.reference(), now);
+                case Op.Adjust o -> ledger.adjust(o.member(), o.points(), o.type(), o.reference(), o.reason(), now);
+                case Op.Retry o -> apply(ledger, o.op(), isModel, step);
                 case Op.Expire o -> ledger.expire(now);
                 case Op.Advance o -> throw new IllegalStateException("advance touches no ledger");
             };

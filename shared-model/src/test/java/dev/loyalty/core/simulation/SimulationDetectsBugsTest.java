@@ -33,6 +33,7 @@ class SimulationDetectsBugsTest {
         public OpResult voidHold(String m, UUID h, Instant now) { return core.voidHold(m, h, now); }
         public OpResult reverse(String m, UUID t, Long p, String r, Instant now) { return core.reverse(m, t, p, r, now); }
         public OpResult transfer(String f, String t, long p, String r, Instant now) { return core.transfer(f, t, p, r, now); }
+        public OpResult adjust(String m, long p, String t, String r, String why, Instant now) { return core.adjust(m, p, t, r, why, now); }
         public OpResult expire(Instant now) { return core.expire(now); }
         public Snapshot snapshot(String m, Instant now) { return core.snapshot(m, now); }
     }
@@ -73,6 +74,34 @@ class SimulationDetectsBugsTest {
                     @Override
                     public OpResult expire(Instant now) {
                         return OpResult.ok(null);
+                    }
+                }),
+                new Bug("a transfer's replay ignores the recipient", seed -> new Delegating(seed) {
+                    // The bug of issue 12: a reused reference answered from the first transfer
+                    // whenever the points match, so the caller believes another member got them.
+                    final java.util.Map<String, Object[]> sent = new java.util.HashMap<>();
+
+                    @Override
+                    public OpResult transfer(String f, String t, long p, String r, Instant now) {
+                        Object[] first = sent.get(f + " " + r);
+                        if (first != null && (long) first[0] == p) {
+                            return OpResult.ok((UUID) first[1]);
+                        }
+                        OpResult result = core.transfer(f, t, p, r, now);
+                        if (result.ok()) {
+                            sent.putIfAbsent(f + " " + r, new Object[]{p, result.id()});
+                        }
+                        return result;
+                    }
+                }),
+                new Bug("a redeem's reused reference is applied again", seed -> new Delegating(seed) {
+                    final java.util.Set<String> used = new java.util.HashSet<>();
+
+                    @Override
+                    public OpResult redeem(String m, long p, String r, Instant now) {
+                        // Checks the reference only for the exact same request, so a changed one spends again.
+                        OpResult result = core.redeem(m, p, used.add(m + " " + r + " " + p) ? r : r + "-again", now);
+                        return result;
                     }
                 }),
                 new Bug("insufficient reports the balance, not what is available", seed -> new Delegating(seed) {

@@ -38,9 +38,20 @@ final class Workload {
         ghost = "s" + seed + "-ghost";
     }
 
-    Op next(int step, Instant now, ReferenceModel model, List<HoldHandle> holds, Instant lastExpireAt) {
+    /** A write that was applied, at {@code step}: what retries are made of. */
+    record Applied(int step, Op op) {
+    }
+
+    Op next(int step, Instant now, ReferenceModel model, List<HoldHandle> holds, Instant lastExpireAt,
+            List<Applied> applied) {
         String ref = random.nextInt(100) < 2 ? "bad ref" : "op-" + step;
         String member = pick(members);
+        if (!applied.isEmpty() && random.nextInt(100) < 8) {
+            return retry(pick(applied), holds);
+        }
+        if (random.nextInt(100) < 5 && model.exists(member)) {
+            return adjust(member, model.available(member, now), ref);
+        }
         int roll = random.nextInt(100);
         // A member exists from its first earn; without this most early steps would only say MEMBER_NOT_FOUND.
         if (!model.exists(member) && random.nextInt(100) < 75) {
@@ -78,6 +89,55 @@ final class Workload {
             return new Op.Expire();
         }
         return advance(now, model);
+    }
+
+    /** The applied write again: half the time exactly, else with one field that changes its effect. */
+    private Op retry(Applied original, List<HoldHandle> holds) {
+        boolean changed = random.nextBoolean();
+        Op op = original.op();
+        if (!changed) {
+            return new Op.Retry(op, false, original.step());
+        }
+        Op altered = switch (op) {
+            case Op.Earn o -> new Op.Earn(o.member(), other(o.points()), o.type(), o.reference());
+            case Op.Redeem o -> new Op.Redeem(o.member(), other(o.points()), o.reference());
+            case Op.PlaceHold o -> random.nextBoolean()
+                    ? new Op.PlaceHold(o.member(), other(o.points()), o.reference(), o.ttlSeconds())
+                    : new Op.PlaceHold(o.member(), o.points(), o.reference(), o.ttlSeconds() == null ? 60L : o.ttlSeconds() == 60L ? 61L : 60L);
+            case Op.Capture o -> new Op.Capture(o.member(), o.hold(),
+                    other(o.points() == null ? holds.get(o.hold()).points() : o.points()));
+            case Op.Reverse o -> new Op.Reverse(o.member(), o.owner(), o.sequence(),
+                    o.points() == null ? Long.valueOf(1L) : Long.valueOf(other(o.points())), o.reference());
+            case Op.Transfer o -> {
+                // Another recipient (the bug this catches: a replay that ignores it) or another amount.
+                List<String> others = members.stream().filter(m -> !m.equals(o.from()) && !m.equals(o.to())).toList();
+                yield others.isEmpty() || random.nextBoolean()
+                        ? new Op.Transfer(o.from(), o.to(), other(o.points()), o.reference())
+                        : new Op.Transfer(o.from(), pick(others), o.points(), o.reference());
+            }
+            case Op.Adjust o -> new Op.Adjust(o.member(), o.points() > 0 ? other(o.points()) : -other(-o.points()),
+                    o.type(), o.reference(), o.reason());
+            case Op.Void o -> null; // a void has nothing to change
+            case Op.Retry o -> throw new IllegalStateException("not a write: " + op);
+            case Op.Expire o -> throw new IllegalStateException("not a write: " + op);
+            case Op.Advance o -> throw new IllegalStateException("not a write: " + op);
+        };
+        return altered == null ? new Op.Retry(op, false, original.step()) : new Op.Retry(altered, true, original.step());
+    }
+
+    /** A valid amount other than {@code points}. */
+    private static long other(long points) {
+        return points >= 1_000_000_000L ? points - 1 : points + 1;
+    }
+
+    private Op adjust(String member, long available, String ref) {
+        int r = random.nextInt(100);
+        String reason = r < 5 ? " " : "support ticket " + r;
+        long points = r < 50 ? 1 + random.nextInt(500) : -amount(available);
+        if (r >= 95) {
+            points = 0;
+        }
+        return new Op.Adjust(member, points, random.nextInt(100) < 4 ? "NOPE" : pick(TYPES), ref, reason);
     }
 
     private Op capture(Instant now, ReferenceModel model, List<HoldHandle> holds, String fallbackMember) {

@@ -4,8 +4,8 @@ import dev.loyalty.core.AccountState;
 import dev.loyalty.core.EntryKind;
 import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
-import dev.loyalty.core.spend.SpendOutcome.Expired;
-import dev.loyalty.core.spend.SpendOutcome.NothingToExpire;
+import dev.loyalty.core.spend.ExpireOutcome.Expired;
+import dev.loyalty.core.spend.ExpireOutcome.NothingToExpire;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,7 +27,7 @@ class ExpireRuleTest {
     void allExpiredLotsGoInOneEntry() {
         MemberState state = state(List.of(AT_NOW, JULY, EMPTY_EXPIRED, NEVER, EXPIRED, NEXT_NANO)); // 200, version 7
 
-        Expired expired = assertInstanceOf(Expired.class, SpendRules.expire(state, NOW, ids(1)));
+        Expired expired = assertInstanceOf(Expired.class, Unwrapped.expire(state, NOW, ids(1)));
 
         assertEquals(new LedgerEntry(newId(1), M, 8, EntryKind.EXPIRE, -47, 153, null, "expire:1749988800", null, NOW, NOW),
                 expired.entry());
@@ -44,7 +44,7 @@ class ExpireRuleTest {
         Hold voided = hold("voided", 20, HoldStatus.VOIDED, NOW.minusSeconds(1));
         MemberState state = state(List.of(EXPIRED, JULY), List.of(active, timedOut, voided));
 
-        Expired expired = assertInstanceOf(Expired.class, SpendRules.expire(state, NOW, ids(1)));
+        Expired expired = assertInstanceOf(Expired.class, Unwrapped.expire(state, NOW, ids(1)));
 
         assertEquals(List.of(timedOut.withStatus(HoldStatus.EXPIRED)), expired.releasedHolds());
         MemberState after = state.withChanges(expired.after(), expired.changedLots(), expired.releasedHolds());
@@ -56,15 +56,15 @@ class ExpireRuleTest {
     void nothingToExpireStillReleasesTimedOutHolds() {
         Hold timedOut = hold("timed-out", 20, HoldStatus.HELD, NOW.minusSeconds(5));
         assertEquals(new NothingToExpire(List.of(timedOut.withStatus(HoldStatus.EXPIRED))),
-                SpendRules.expire(state(List.of(JULY, NEXT_NANO, EMPTY_EXPIRED), List.of(timedOut)), NOW, noIds()));
-        assertEquals(new NothingToExpire(List.of()), SpendRules.expire(EMPTY, NOW, noIds()));
+                Unwrapped.expire(state(List.of(JULY, NEXT_NANO, EMPTY_EXPIRED), List.of(timedOut)), NOW, noIds()));
+        assertEquals(new NothingToExpire(List.of()), Unwrapped.expire(EMPTY, NOW, noIds()));
     }
 
     @Test
     void sweepingTwiceExpiresNothingTheSecondTime() {
         MemberState state = state(List.of(EXPIRED, NEVER));
-        Expired first = assertInstanceOf(Expired.class, SpendRules.expire(state, NOW, ids(1)));
+        Expired first = assertInstanceOf(Expired.class, Unwrapped.expire(state, NOW, ids(1)));
         MemberState after = state.withChanges(first.after(), first.changedLots(), first.releasedHolds());
-        assertEquals(new NothingToExpire(List.of()), SpendRules.expire(after, NOW.plusSeconds(1), noIds()));
+        assertEquals(new NothingToExpire(List.of()), Unwrapped.expire(after, NOW.plusSeconds(1), noIds()));
     }
 }

@@ -3,17 +3,17 @@ package dev.loyalty.core.spend;
 import dev.loyalty.core.AccountState;
 import dev.loyalty.core.EntryKind;
 import dev.loyalty.core.LedgerEntry;
-import dev.loyalty.core.spend.SpendOutcome.CaptureExceedsHold;
-import dev.loyalty.core.spend.SpendOutcome.Captured;
-import dev.loyalty.core.spend.SpendOutcome.HoldNotActive;
-import dev.loyalty.core.spend.SpendOutcome.HoldNotFound;
-import dev.loyalty.core.spend.SpendOutcome.HoldPlaced;
-import dev.loyalty.core.spend.SpendOutcome.InsufficientPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidReference;
-import dev.loyalty.core.spend.SpendOutcome.InvalidTtl;
-import dev.loyalty.core.spend.SpendOutcome.Rejected;
-import dev.loyalty.core.spend.SpendOutcome.Voided;
+import dev.loyalty.core.Refusal.CaptureExceedsHold;
+import dev.loyalty.core.spend.CaptureOutcome.Captured;
+import dev.loyalty.core.Refusal.HoldNotActive;
+import dev.loyalty.core.Refusal.HoldNotFound;
+import dev.loyalty.core.spend.HoldOutcome.HoldPlaced;
+import dev.loyalty.core.Refusal.InsufficientPoints;
+import dev.loyalty.core.Refusal.InvalidPoints;
+import dev.loyalty.core.Refusal.InvalidReference;
+import dev.loyalty.core.Refusal.InvalidTtl;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.spend.VoidOutcome.Voided;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,8 +41,8 @@ class HoldRulesTest {
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("placePrecedence")
-    void placeEarliestRuleWins(HoldCommand command, Rejected expected, String field) {
-        assertEquals(expected, SpendRules.placeHold(EMPTY, command, NOW, noIds()));
+    void placeEarliestRuleWins(HoldCommand command, Refusal expected, String field) {
+        assertEquals(expected, Unwrapped.placeHold(EMPTY, command, NOW, noIds()));
         assertEquals(field, expected.field());
         assertFalse(expected.message().isBlank());
     }
@@ -61,7 +61,7 @@ class HoldRulesTest {
     @ParameterizedTest(name = "ttlSeconds {0}")
     @MethodSource("ttls")
     void ttlBoundaries(Long ttlSeconds, java.time.Instant expiresAt) {
-        SpendOutcome outcome = SpendRules.placeHold(state(LOTS), new HoldCommand(10, "cart-1", ttlSeconds), NOW, ids(1));
+        Object outcome = Unwrapped.placeHold(state(LOTS), new HoldCommand(10, "cart-1", ttlSeconds), NOW, ids(1));
         if (expiresAt == null) {
             assertEquals(new InvalidTtl(ttlSeconds), outcome);
         } else {
@@ -74,12 +74,12 @@ class HoldRulesTest {
         MemberState state = state(LOTS, List.of(activeHold("earlier", 30))); // 180 spendable - 30 held
 
         HoldPlaced placed = assertInstanceOf(HoldPlaced.class,
-                SpendRules.placeHold(state, new HoldCommand(150, "cart-1", null), NOW, ids(1)));
+                Unwrapped.placeHold(state, new HoldCommand(150, "cart-1", null), NOW, ids(1)));
 
         assertEquals(new Hold(newId(1), M, 150, HoldStatus.HELD, "cart-1", NOW, NOW.plusSeconds(900)), placed.hold());
         assertEquals(0, placed.availableAfter());
         assertEquals(new InsufficientPoints(151, 150),
-                SpendRules.placeHold(state, new HoldCommand(151, "cart-1", null), NOW, noIds()));
+                Unwrapped.placeHold(state, new HoldCommand(151, "cart-1", null), NOW, noIds()));
     }
 
     // ===== capture =====
@@ -102,8 +102,8 @@ class HoldRulesTest {
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("capturePrecedence")
-    void captureEarliestRuleWins(CaptureCommand command, Rejected expected) {
-        assertEquals(expected, SpendRules.capture(UNCOVERED, command, NOW, noIds()));
+    void captureEarliestRuleWins(CaptureCommand command, Refusal expected) {
+        assertEquals(expected, Unwrapped.capture(UNCOVERED, command, NOW, noIds()));
         assertFalse(expected.message().isBlank());
     }
 
@@ -113,7 +113,7 @@ class HoldRulesTest {
         MemberState state = state(LOTS, List.of(cart));
 
         Captured captured = assertInstanceOf(Captured.class,
-                SpendRules.capture(state, new CaptureCommand(cart.holdId(), null), NOW, ids(1)));
+                Unwrapped.capture(state, new CaptureCommand(cart.holdId(), null), NOW, ids(1)));
 
         assertEquals(cart.withStatus(HoldStatus.CAPTURED), captured.hold());
         assertEquals(new LedgerEntry(newId(1), M, 8, EntryKind.REDEEM, -60, 160, null, "hold-cart", null, NOW, NOW),
@@ -128,7 +128,7 @@ class HoldRulesTest {
     void partialCaptureReleasesTheRest() {
         Hold cart = activeHold("cart", 60);
         Captured captured = assertInstanceOf(Captured.class,
-                SpendRules.capture(state(LOTS, List.of(cart)), new CaptureCommand(cart.holdId(), 45L), NOW, ids(1)));
+                Unwrapped.capture(state(LOTS, List.of(cart)), new CaptureCommand(cart.holdId(), 45L), NOW, ids(1)));
 
         assertEquals(-45, captured.entry().points());
         assertEquals(List.of(take(JULY, 45)), captured.allocations());
@@ -145,13 +145,13 @@ class HoldRulesTest {
 
         assertEquals(10, state.available(NOW));
         assertEquals(new InsufficientPoints(100, 10),
-                SpendRules.redeem(state, new RedeemCommand(100, "r", null), NOW, noIds()));
-        assertInstanceOf(Captured.class, SpendRules.capture(state, new CaptureCommand(mine.holdId(), 100L), NOW, ids(1)));
+                Unwrapped.redeem(state, new RedeemCommand(100, "r", null), NOW, noIds()));
+        assertInstanceOf(Captured.class, Unwrapped.capture(state, new CaptureCommand(mine.holdId(), 100L), NOW, ids(1)));
         // Lots expired under the holds: only 110 left, 70 of it still reserved by the other hold.
         MemberState shrunk = state(List.of(EXPIRED, JULY.withRemaining(10), NEVER), List.of(mine, theirs));
         assertEquals(new InsufficientPoints(100, 40),
-                SpendRules.capture(shrunk, new CaptureCommand(mine.holdId(), null), NOW, noIds()));
-        assertInstanceOf(Captured.class, SpendRules.capture(shrunk, new CaptureCommand(mine.holdId(), 40L), NOW, ids(1)));
+                Unwrapped.capture(shrunk, new CaptureCommand(mine.holdId(), null), NOW, noIds()));
+        assertInstanceOf(Captured.class, Unwrapped.capture(shrunk, new CaptureCommand(mine.holdId(), 40L), NOW, ids(1)));
     }
 
     static Stream<Object[]> inactive() {
@@ -168,30 +168,30 @@ class HoldRulesTest {
     void onlyAnActiveHoldCanBeCapturedOrVoided(String name, Hold hold, HoldStatus reported) {
         MemberState state = state(LOTS, List.of(hold));
         assertEquals(new HoldNotActive(hold.holdId(), reported),
-                SpendRules.capture(state, new CaptureCommand(hold.holdId(), null), NOW, noIds()));
-        assertEquals(new HoldNotActive(hold.holdId(), reported), SpendRules.voidHold(state, new VoidCommand(hold.holdId()), NOW));
+                Unwrapped.capture(state, new CaptureCommand(hold.holdId(), null), NOW, noIds()));
+        assertEquals(new HoldNotActive(hold.holdId(), reported), Unwrapped.voidHold(state, new VoidCommand(hold.holdId()), NOW));
     }
 
     @Test
     void aHoldOneNanosecondBeforeExpiryIsStillActive() {
         Hold hold = hold("h", 10, HoldStatus.HELD, NOW.plusNanos(1));
         assertInstanceOf(Captured.class,
-                SpendRules.capture(state(LOTS, List.of(hold)), new CaptureCommand(hold.holdId(), null), NOW, ids(1)));
+                Unwrapped.capture(state(LOTS, List.of(hold)), new CaptureCommand(hold.holdId(), null), NOW, ids(1)));
     }
 
     @Test
     void captureOfANullHoldIdIsNotFound() {
-        assertEquals(new HoldNotFound(null), SpendRules.capture(state(LOTS), new CaptureCommand(null, null), NOW, noIds()));
+        assertEquals(new HoldNotFound(null), Unwrapped.capture(state(LOTS), new CaptureCommand(null, null), NOW, noIds()));
     }
 
     // ===== void =====
 
     @Test
     void voidPrecedence() {
-        assertEquals(new HoldNotFound(UNKNOWN), SpendRules.voidHold(UNCOVERED, new VoidCommand(UNKNOWN), NOW));
+        assertEquals(new HoldNotFound(UNKNOWN), Unwrapped.voidHold(UNCOVERED, new VoidCommand(UNKNOWN), NOW));
         assertEquals(new HoldNotActive(VOIDED_ONE.holdId(), HoldStatus.VOIDED),
-                SpendRules.voidHold(UNCOVERED, new VoidCommand(VOIDED_ONE.holdId()), NOW));
-        assertInstanceOf(Voided.class, SpendRules.voidHold(UNCOVERED, new VoidCommand(ONE.holdId()), NOW));
+                Unwrapped.voidHold(UNCOVERED, new VoidCommand(VOIDED_ONE.holdId()), NOW));
+        assertInstanceOf(Voided.class, Unwrapped.voidHold(UNCOVERED, new VoidCommand(ONE.holdId()), NOW));
     }
 
     @Test
@@ -200,7 +200,7 @@ class HoldRulesTest {
         Hold other = activeHold("other", 20);
         MemberState state = state(LOTS, List.of(cart, other));
 
-        Voided voided = assertInstanceOf(Voided.class, SpendRules.voidHold(state, new VoidCommand(cart.holdId()), NOW));
+        Voided voided = assertInstanceOf(Voided.class, Unwrapped.voidHold(state, new VoidCommand(cart.holdId()), NOW));
 
         assertEquals(cart.withStatus(HoldStatus.VOIDED), voided.hold());
         assertEquals(160, voided.availableAfter()); // 180 - the other hold's 20
@@ -210,6 +210,6 @@ class HoldRulesTest {
     void anotherMembersHoldIsNotFound() {
         // The caller loads only this member's holds, so another member's hold id is simply absent.
         assertEquals(new HoldNotFound(ONE.holdId()),
-                SpendRules.capture(state(LOTS), new CaptureCommand(ONE.holdId(), null), NOW, noIds()));
+                Unwrapped.capture(state(LOTS), new CaptureCommand(ONE.holdId(), null), NOW, noIds()));
     }
 }

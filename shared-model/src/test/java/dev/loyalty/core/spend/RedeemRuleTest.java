@@ -4,12 +4,12 @@ import dev.loyalty.core.AccountState;
 import dev.loyalty.core.EntryKind;
 import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
-import dev.loyalty.core.spend.SpendOutcome.InsufficientPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidDescription;
-import dev.loyalty.core.spend.SpendOutcome.InvalidPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidReference;
-import dev.loyalty.core.spend.SpendOutcome.Redeemed;
-import dev.loyalty.core.spend.SpendOutcome.Rejected;
+import dev.loyalty.core.Refusal.InsufficientPoints;
+import dev.loyalty.core.Refusal.InvalidText;
+import dev.loyalty.core.Refusal.InvalidPoints;
+import dev.loyalty.core.Refusal.InvalidReference;
+import dev.loyalty.core.spend.RedeemOutcome.Redeemed;
+import dev.loyalty.core.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class RedeemRuleTest {
 
-    static SpendOutcome redeem(MemberState state, long points) {
-        return SpendRules.redeem(state, new RedeemCommand(points, "order-9", null), NOW, ids(1));
+    static Object redeem(MemberState state, long points) {
+        return Unwrapped.redeem(state, new RedeemCommand(points, "order-9", null), NOW, ids(1));
     }
 
     // --- precedence: row k fixes rules 1..k-1 and still violates rules k..4 (EMPTY has nothing to spend) ---
@@ -35,14 +35,14 @@ class RedeemRuleTest {
         return Stream.of(
                 new Object[]{new RedeemCommand(0, BAD_REF, BAD_DESC), new InvalidPoints(0), "points"},
                 new Object[]{new RedeemCommand(1, BAD_REF, BAD_DESC), new InvalidReference(BAD_REF), "reference"},
-                new Object[]{new RedeemCommand(1, "order-9", BAD_DESC), new InvalidDescription(8), "description"},
+                new Object[]{new RedeemCommand(1, "order-9", BAD_DESC), new InvalidText("description", 8, false), "description"},
                 new Object[]{new RedeemCommand(1, "order-9", "ok"), new InsufficientPoints(1, 0), "points"});
     }
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("precedence")
-    void earliestRuleWins(RedeemCommand command, Rejected expected, String field) {
-        SpendOutcome outcome = SpendRules.redeem(EMPTY, command, NOW, noIds());
+    void earliestRuleWins(RedeemCommand command, Refusal expected, String field) {
+        Object outcome = Unwrapped.redeem(EMPTY, command, NOW, noIds());
         assertEquals(expected, outcome);
         assertEquals(field, expected.field());
         assertFalse(expected.message().isBlank());
@@ -53,7 +53,7 @@ class RedeemRuleTest {
 
     @Test
     void lastPrecedenceRowIsAcceptedOnceThereArePoints() {
-        assertInstanceOf(Redeemed.class, SpendRules.redeem(state(LOTS), new RedeemCommand(1, "order-9", "ok"), NOW, ids(1)));
+        assertInstanceOf(Redeemed.class, Unwrapped.redeem(state(LOTS), new RedeemCommand(1, "order-9", "ok"), NOW, ids(1)));
     }
 
     // --- boundaries ---
@@ -78,8 +78,8 @@ class RedeemRuleTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("amounts")
-    void amountBoundary(String name, MemberState state, long points, Rejected expected) {
-        SpendOutcome outcome = redeem(state, points);
+    void amountBoundary(String name, MemberState state, long points, Refusal expected) {
+        Object outcome = redeem(state, points);
         if (expected == null) {
             assertEquals(points, -assertInstanceOf(Redeemed.class, outcome).entry().points());
         } else {
@@ -94,7 +94,7 @@ class RedeemRuleTest {
         MemberState state = state(LOTS); // balance 220, version 7
 
         Redeemed redeemed = assertInstanceOf(Redeemed.class,
-                SpendRules.redeem(state, new RedeemCommand(100, "order-9", "Basket #9"), NOW, ids(1)));
+                Unwrapped.redeem(state, new RedeemCommand(100, "order-9", "Basket #9"), NOW, ids(1)));
 
         assertEquals(new LedgerEntry(newId(1), M, 8, EntryKind.REDEEM, -100, 120, null, "order-9", "Basket #9", NOW, NOW),
                 redeemed.entry());

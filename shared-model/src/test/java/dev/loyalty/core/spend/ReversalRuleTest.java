@@ -5,14 +5,14 @@ import dev.loyalty.core.EntryKind;
 import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
-import dev.loyalty.core.spend.SpendOutcome.Expired;
-import dev.loyalty.core.spend.SpendOutcome.InvalidPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidReason;
-import dev.loyalty.core.spend.SpendOutcome.InvalidReference;
-import dev.loyalty.core.spend.SpendOutcome.NotReversible;
-import dev.loyalty.core.spend.SpendOutcome.Rejected;
-import dev.loyalty.core.spend.SpendOutcome.Reversed;
-import dev.loyalty.core.spend.SpendOutcome.TransactionNotFound;
+import dev.loyalty.core.spend.ExpireOutcome.Expired;
+import dev.loyalty.core.Refusal.InvalidPoints;
+import dev.loyalty.core.Refusal.InvalidText;
+import dev.loyalty.core.Refusal.InvalidReference;
+import dev.loyalty.core.Refusal.NotReversible;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.spend.ReversalOutcome.Reversed;
+import dev.loyalty.core.Refusal.TransactionNotFound;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,8 +38,8 @@ class ReversalRuleTest {
     static final MemberState STATE = new MemberState(new AccountState(M, 120, 8), AFTER_REDEEM, List.of());
     static final ReversalContext FIRST = ReversalContext.firstReversalOf(REDEEM, SPENT);
 
-    static SpendOutcome reverse(MemberState state, Long points, ReversalContext ctx) {
-        return SpendRules.reverse(state, new ReversalCommand(ctx.original() == null ? REDEEM.entryId()
+    static Object reverse(MemberState state, Long points, ReversalContext ctx) {
+        return Unwrapped.reverse(state, new ReversalCommand(ctx.original() == null ? REDEEM.entryId()
                 : ctx.original().entryId(), points, "rev-1", "refund"), ctx, NOW, ids(1));
     }
 
@@ -53,7 +53,7 @@ class ReversalRuleTest {
                 new Object[]{new ReversalCommand(REDEEM.entryId(), 1L, BAD_REF, BAD_DESC), ReversalContext.notFound(),
                         new InvalidReference(BAD_REF), "reference"},
                 new Object[]{new ReversalCommand(REDEEM.entryId(), 1L, "rev-1", BAD_DESC), ReversalContext.notFound(),
-                        new InvalidReason(8), "reason"},
+                        new InvalidText("reason", 8, false), "reason"},
                 new Object[]{new ReversalCommand(REDEEM.entryId(), 1L, "rev-1", "ok"), ReversalContext.notFound(),
                         new TransactionNotFound(REDEEM.entryId()), "transactionId"},
                 new Object[]{new ReversalCommand(id("sweep"), 1L, "rev-1", "ok"), expire,
@@ -62,8 +62,8 @@ class ReversalRuleTest {
 
     @ParameterizedTest(name = "{2}")
     @MethodSource("precedence")
-    void earliestRuleWins(ReversalCommand command, ReversalContext ctx, Rejected expected, String field) {
-        assertEquals(expected, SpendRules.reverse(STATE, command, ctx, NOW, noIds()));
+    void earliestRuleWins(ReversalCommand command, ReversalContext ctx, Refusal expected, String field) {
+        assertEquals(expected, Unwrapped.reverse(STATE, command, ctx, NOW, noIds()));
         assertEquals(field, expected.field());
         assertFalse(expected.message().isBlank());
     }
@@ -117,14 +117,14 @@ class ReversalRuleTest {
     @Test
     void pointsGoBackToAnExpiredLotAndLeaveAtTheNextSweep() {
         Instant later = Instant.parse("2025-07-15T00:00:00Z"); // JULY has expired, AUGUST has not
-        Reversed reversed = assertInstanceOf(Reversed.class, SpendRules.reverse(STATE,
+        Reversed reversed = assertInstanceOf(Reversed.class, Unwrapped.reverse(STATE,
                 new ReversalCommand(REDEEM.entryId(), null, "rev-1", null), FIRST, later, ids(1)));
         MemberState after = STATE.withChanges(reversed.after(), reversed.changedLots(), List.of());
 
         assertEquals(JULY.expiresAt(), after.lot(JULY.lotId()).orElseThrow().expiresAt());
         assertEquals(220, after.account().balance());
         assertEquals(130, after.available(later)); // AUGUST 30 + NEVER 100; JULY's 50 and EXPIRED's 40 are not
-        Expired swept = assertInstanceOf(Expired.class, SpendRules.expire(after, later, ids(1)));
+        Expired swept = assertInstanceOf(Expired.class, Unwrapped.expire(after, later, ids(1)));
         assertEquals(List.of(take(EXPIRED, 40), take(JULY, 50)), swept.allocations());
         assertEquals(-90, swept.entry().points());
     }
@@ -200,15 +200,15 @@ class ReversalRuleTest {
     @Test
     void contextsThatContradictThemselvesAreCallerBugs() {
         ReversalCommand command = new ReversalCommand(REDEEM.entryId(), null, "rev-1", null);
-        assertThrows(IllegalArgumentException.class, () -> SpendRules.reverse(STATE,
+        assertThrows(IllegalArgumentException.class, () -> Unwrapped.reverse(STATE,
                 new ReversalCommand(id("other"), null, "rev-1", null), FIRST, NOW, ids(1)));
-        assertThrows(IllegalArgumentException.class, () -> SpendRules.reverse(STATE, command,
+        assertThrows(IllegalArgumentException.class, () -> Unwrapped.reverse(STATE, command,
                 ReversalContext.firstReversalOf(REDEEM, List.of(take(JULY, 50))), NOW, ids(1)));
-        assertThrows(IllegalArgumentException.class, () -> SpendRules.reverse(STATE, command,
+        assertThrows(IllegalArgumentException.class, () -> Unwrapped.reverse(STATE, command,
                 new ReversalContext(REDEEM, SPENT, Map.of(), 101), NOW, ids(1)));
-        assertThrows(IllegalArgumentException.class, () -> SpendRules.reverse(STATE, command,
+        assertThrows(IllegalArgumentException.class, () -> Unwrapped.reverse(STATE, command,
                 new ReversalContext(REDEEM, SPENT, Map.of(JULY.lotId(), 51L), 51), NOW, ids(1)));
-        assertThrows(IllegalArgumentException.class, () -> SpendRules.reverse(state(List.of(NEVER.withRemaining(80))), command, FIRST, NOW, ids(1)));
+        assertThrows(IllegalArgumentException.class, () -> Unwrapped.reverse(state(List.of(NEVER.withRemaining(80))), command, FIRST, NOW, ids(1)));
         assertThrows(IllegalArgumentException.class, () -> new ReversalContext(REDEEM, SPENT, Map.of(), -1));
     }
 }

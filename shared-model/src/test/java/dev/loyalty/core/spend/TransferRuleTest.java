@@ -4,15 +4,15 @@ import dev.loyalty.core.AccountState;
 import dev.loyalty.core.EntryKind;
 import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
-import dev.loyalty.core.spend.SpendOutcome.BalanceOverflow;
-import dev.loyalty.core.spend.SpendOutcome.InsufficientPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidDescription;
-import dev.loyalty.core.spend.SpendOutcome.InvalidMemberId;
-import dev.loyalty.core.spend.SpendOutcome.InvalidPoints;
-import dev.loyalty.core.spend.SpendOutcome.InvalidReference;
-import dev.loyalty.core.spend.SpendOutcome.Rejected;
-import dev.loyalty.core.spend.SpendOutcome.SelfTransfer;
-import dev.loyalty.core.spend.SpendOutcome.Transferred;
+import dev.loyalty.core.Refusal.BalanceOverflow;
+import dev.loyalty.core.Refusal.InsufficientPoints;
+import dev.loyalty.core.Refusal.InvalidText;
+import dev.loyalty.core.Refusal.InvalidMemberId;
+import dev.loyalty.core.Refusal.InvalidPoints;
+import dev.loyalty.core.Refusal.InvalidReference;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.Refusal.SelfTransfer;
+import dev.loyalty.core.spend.TransferOutcome.Transferred;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,16 +40,16 @@ class TransferRuleTest {
         return Stream.of(
                 new Object[]{new TransferCommand(BAD_MEMBER, 0, BAD_REF, BAD_DESC), new InvalidPoints(0), "points"},
                 new Object[]{new TransferCommand(BAD_MEMBER, 1, BAD_REF, BAD_DESC), new InvalidReference(BAD_REF), "reference"},
-                new Object[]{new TransferCommand(BAD_MEMBER, 1, "gift-1", BAD_DESC), new InvalidDescription(8), "description"},
-                new Object[]{new TransferCommand(BAD_MEMBER, 1, "gift-1", "ok"), new InvalidMemberId(BAD_MEMBER), "toMemberId"},
+                new Object[]{new TransferCommand(BAD_MEMBER, 1, "gift-1", BAD_DESC), new InvalidText("description", 8, false), "description"},
+                new Object[]{new TransferCommand(BAD_MEMBER, 1, "gift-1", "ok"), new InvalidMemberId("toMemberId", BAD_MEMBER), "toMemberId"},
                 new Object[]{new TransferCommand("m-1", 1, "gift-1", "ok"), new SelfTransfer(), "toMemberId"},
                 new Object[]{new TransferCommand("m-2", 1, "gift-1", "ok"), new InsufficientPoints(1, 0), "points"});
     }
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("precedence")
-    void earliestRuleWins(TransferCommand command, Rejected expected, String field) {
-        assertEquals(expected, SpendRules.transfer(EMPTY, FULL_RECEIVER, command, NOW, noIds()));
+    void earliestRuleWins(TransferCommand command, Refusal expected, String field) {
+        assertEquals(expected, Unwrapped.transfer(EMPTY, FULL_RECEIVER, command, NOW, noIds()));
         assertEquals(field, expected.field());
         assertFalse(expected.message().isBlank());
     }
@@ -57,8 +57,8 @@ class TransferRuleTest {
     @Test
     void lastRowsCloseTheChain() {
         TransferCommand command = new TransferCommand("m-2", 1, "gift-1", "ok");
-        assertEquals(new BalanceOverflow(Long.MAX_VALUE, 1), SpendRules.transfer(state(LOTS), FULL_RECEIVER, command, NOW, noIds()));
-        assertInstanceOf(Transferred.class, SpendRules.transfer(state(LOTS), receiver(0), command, NOW, ids(3)));
+        assertEquals(new BalanceOverflow(Long.MAX_VALUE, 1), Unwrapped.transfer(state(LOTS), FULL_RECEIVER, command, NOW, noIds()));
+        assertInstanceOf(Transferred.class, Unwrapped.transfer(state(LOTS), receiver(0), command, NOW, ids(3)));
     }
 
     @Test
@@ -66,15 +66,15 @@ class TransferRuleTest {
         // The caller checks input before looking the receiver up (unknown receiver = MEMBER_NOT_FOUND).
         TransferCommand self = new TransferCommand("m-1", 5, "gift-1", null);
         assertEquals(Optional.of(new SelfTransfer()), SpendRules.validateTransfer(M, self));
-        assertEquals(new SelfTransfer(), SpendRules.transfer(state(LOTS), null, self, NOW, noIds()));
+        assertEquals(new SelfTransfer(), Unwrapped.transfer(state(LOTS), null, self, NOW, noIds()));
         assertEquals(Optional.empty(), SpendRules.validateTransfer(M, new TransferCommand("m-2", 5, "gift-1", null)));
-        assertThrows(NullPointerException.class, () -> SpendRules.transfer(state(LOTS), null,
+        assertThrows(NullPointerException.class, () -> Unwrapped.transfer(state(LOTS), null,
                 new TransferCommand("m-2", 5, "gift-1", null), NOW, ids(3)));
     }
 
     @Test
     void receiverStateMustBeTheNamedMember() {
-        assertThrows(IllegalArgumentException.class, () -> SpendRules.transfer(state(LOTS), receiver(0),
+        assertThrows(IllegalArgumentException.class, () -> Unwrapped.transfer(state(LOTS), receiver(0),
                 new TransferCommand("m-3", 5, "gift-1", null), NOW, ids(3)));
     }
 
@@ -83,7 +83,7 @@ class TransferRuleTest {
         MemberState sender = state(LOTS); // 220 balance, version 7
         MemberState receiver = receiver(5); // 5 balance, version 1
 
-        Transferred t = assertInstanceOf(Transferred.class, SpendRules.transfer(sender, receiver,
+        Transferred t = assertInstanceOf(Transferred.class, Unwrapped.transfer(sender, receiver,
                 new TransferCommand("m-2", 60, "gift-1", "Happy birthday"), NOW, ids(4)));
 
         assertEquals(new LedgerEntry(newId(1), M, 8, EntryKind.TRANSFER_OUT, -60, 160, null, "gift-1", "Happy birthday",
@@ -102,7 +102,7 @@ class TransferRuleTest {
 
     @Test
     void neverExpiringPointsStayNeverExpiring() {
-        Transferred t = assertInstanceOf(Transferred.class, SpendRules.transfer(state(List.of(NEVER)), receiver(0),
+        Transferred t = assertInstanceOf(Transferred.class, Unwrapped.transfer(state(List.of(NEVER)), receiver(0),
                 new TransferCommand("m-2", 100, "gift-1", null), NOW, ids(3)));
         assertEquals(List.of(new Lot(newId(3), OTHER, "BONUS", 100, 100, NEVER.earnedAt(), null)), t.newReceiverLots());
         assertEquals(new AccountState(OTHER, 100, 1), t.receiverAfter());
@@ -111,9 +111,9 @@ class TransferRuleTest {
     @Test
     void heldPointsCannotBeSent() {
         MemberState sender = state(LOTS, List.of(activeHold("cart", 150))); // 180 - 150
-        assertEquals(new InsufficientPoints(31, 30), SpendRules.transfer(sender, receiver(0),
+        assertEquals(new InsufficientPoints(31, 30), Unwrapped.transfer(sender, receiver(0),
                 new TransferCommand("m-2", 31, "gift-1", null), NOW, noIds()));
-        assertInstanceOf(Transferred.class, SpendRules.transfer(sender, receiver(0),
+        assertInstanceOf(Transferred.class, Unwrapped.transfer(sender, receiver(0),
                 new TransferCommand("m-2", 30, "gift-1", null), NOW, ids(3)));
     }
 }
