@@ -21,8 +21,8 @@ public sealed interface AllocationResult {
     }
 
     /** Nothing was allocated; {@code available} is what the member could spend now. */
-    record InsufficientPoints(long requested, long available) implements AllocationResult {
-        public InsufficientPoints {
+    record Shortfall(long requested, long available) implements AllocationResult {
+        public Shortfall {
             if (available < 0 || available >= requested) {
                 throw new IllegalArgumentException("available " + available + " does not fall short of " + requested);
             }

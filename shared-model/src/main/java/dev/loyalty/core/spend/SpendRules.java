@@ -37,8 +37,14 @@ import java.util.function.Supplier;
  */
 public final class SpendRules {
 
-    /** Prefix of an EXPIRE entry's reference; the sweep's epoch second follows, so one sweep writes one entry per member. */
+    /**
+     * Prefix of an EXPIRE entry's reference; the sweep's instant in epoch milliseconds follows,
+     * so one sweep writes one entry per member, and two sweeps in the same second (at different
+     * instants) never collide on the ledger's unique reference.
+     */
     public static final String EXPIRE_REFERENCE_PREFIX = "expire:";
+    /** What an EXPIRE entry says on a statement. */
+    public static final String EXPIRE_DESCRIPTION = "points expired";
 
     private SpendRules() {
     }
@@ -377,12 +383,12 @@ public final class SpendRules {
 
     /** The reference of the EXPIRE entry a sweep at {@code now} writes: one per member per sweep second. */
     public static String expireReference(Instant now) {
-        return EXPIRE_REFERENCE_PREFIX + now.getEpochSecond();
+        return EXPIRE_REFERENCE_PREFIX + now.toEpochMilli();
     }
 
     /**
      * The sweep for one member: every lot with remaining points whose expiry has passed at
-     * {@code now} is zeroed in ONE EXPIRE entry (reference "expire:" + now's epoch second), one
+     * {@code now} is zeroed in ONE EXPIRE entry ({@link #expireReference}, {@link #EXPIRE_DESCRIPTION}), one
      * allocation per lot in spending order. Holds whose time has run out are released as EXPIRED;
      * active holds are left alone, even if the expiry leaves them without cover.
      *
@@ -413,7 +419,7 @@ public final class SpendRules {
         }
         AccountState after = debit(state.account(), total);
         LedgerEntry entry = entry(ids, after, EntryKind.EXPIRE, Math.negateExact(total), null,
-                expireReference(now), null, now);
+                expireReference(now), EXPIRE_DESCRIPTION, now);
         return new ExpireOutcome.Expired(entry, allocations, changed, after, released);
     }
 

@@ -3,7 +3,7 @@ package dev.loyalty.core.spend;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.spend.AllocationResult.Allocated;
-import dev.loyalty.core.spend.AllocationResult.InsufficientPoints;
+import dev.loyalty.core.spend.AllocationResult.Shortfall;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +21,27 @@ public final class SpendingOrder {
      * Earliest expiry first (never-expiring last), then oldest earnedAt, then lotId so that no
      * two distinct lots compare equal and the allocation does not depend on input order.
      */
+    /**
+     * {@link #ORDER} as SQL, for set-based statements over the lots table (the sweep): expiry
+     * (PostgreSQL sorts NULL last ascending, as {@code nullsLast} does), then earnedAt, then lot
+     * id in uuid order ({@link #compareLikePostgres}). A test runs the core's sweep and the SQL
+     * sweep on the same lots and requires identical entries and allocations.
+     */
+    public static final String SQL_ORDER = "expires_at, earned_at, lot_id";
+
     public static final Comparator<Lot> ORDER = Comparator
             .comparing(Lot::expiresAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
             .thenComparing(Lot::earnedAt)
-            .thenComparing(Lot::lotId);
+            .thenComparing(Lot::lotId, SpendingOrder::compareLikePostgres);
+
+    /**
+     * Lot ids in PostgreSQL's uuid order (bytes, unsigned), which {@link UUID#compareTo} (signed
+     * longs) is not: so the core and a set-based statement ordering by {@code lot_id} agree.
+     */
+    public static int compareLikePostgres(UUID a, UUID b) {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
 
     private SpendingOrder() {
     }
@@ -43,7 +60,7 @@ public final class SpendingOrder {
         List<Lot> spendable = spendable(lots, now);
         long available = sum(spendable);
         if (available < points) {
-            return new InsufficientPoints(points, available);
+            return new Shortfall(points, available);
         }
         spendable.sort(ORDER);
         List<Allocation> allocations = new ArrayList<>();

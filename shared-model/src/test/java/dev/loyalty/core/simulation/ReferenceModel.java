@@ -552,7 +552,7 @@ final class ReferenceModel implements LedgerUnderTest {
         }
         order.sort(Comparator.comparing((MLot l) -> l.expiresAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
                 .thenComparing(l -> l.earnedAt)
-                .thenComparing(l -> l.tieBreakId));
+                .thenComparing((MLot l) -> l.tieBreakId, ReferenceModel::uuidOrder));
         long left = points;
         for (MLot lot : order) {
             if (left == 0) {
@@ -623,5 +623,11 @@ final class ReferenceModel implements LedgerUnderTest {
             return Math.min(outstanding, restorable);
         }
         return 0;
+    }
+
+    /** The contract orders ties by lot id; ids compare as PostgreSQL compares uuids: bytes, unsigned. */
+    private static int uuidOrder(UUID a, UUID b) {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
     }
 }

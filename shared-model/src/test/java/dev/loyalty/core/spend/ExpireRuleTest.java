@@ -29,7 +29,7 @@ class ExpireRuleTest {
 
         Expired expired = assertInstanceOf(Expired.class, Unwrapped.expire(state, NOW, ids(1)));
 
-        assertEquals(new LedgerEntry(newId(1), M, 8, EntryKind.EXPIRE, -47, 153, null, "expire:1749988800", null, NOW, NOW),
+        assertEquals(new LedgerEntry(newId(1), M, 8, EntryKind.EXPIRE, -47, 153, null, "expire:1749988800000", "points expired", NOW, NOW),
                 expired.entry());
         assertEquals(List.of(take(EXPIRED, 40), take(AT_NOW, 7)), expired.allocations()); // spending order
         assertEquals(List.of(EXPIRED.withRemaining(0), AT_NOW.withRemaining(0)), expired.changedLots());

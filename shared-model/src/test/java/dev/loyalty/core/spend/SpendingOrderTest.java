@@ -3,7 +3,7 @@ package dev.loyalty.core.spend;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.spend.AllocationResult.Allocated;
-import dev.loyalty.core.spend.AllocationResult.InsufficientPoints;
+import dev.loyalty.core.spend.AllocationResult.Shortfall;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -77,9 +77,9 @@ class SpendingOrderTest {
                 new Row("spans several lots", List.of(NEVER, AUGUST, JULY_NEWER, JULY), 120,
                         allocated(120, take(JULY, 50), take(JULY_NEWER, 20), take(AUGUST, 30), take(NEVER, 20))),
                 new Row("insufficient reports what is spendable", List.of(JULY, AUGUST, EXPIRED_NOW, NEVER, EMPTY), 181,
-                        new InsufficientPoints(181, 180)),
-                new Row("only expired points", List.of(EXPIRED_NOW), 1, new InsufficientPoints(1, 0)),
-                new Row("no lots", List.of(), 1, new InsufficientPoints(1, 0)));
+                        new Shortfall(181, 180)),
+                new Row("only expired points", List.of(EXPIRED_NOW), 1, new Shortfall(1, 0)),
+                new Row("no lots", List.of(), 1, new Shortfall(1, 0)));
     }
 
     @ParameterizedTest(name = "{0}")
