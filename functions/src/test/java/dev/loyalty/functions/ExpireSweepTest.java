@@ -43,6 +43,60 @@ class ExpireSweepTest extends SpendingSupport {
                 .iterator().next().getLong(0));
     }
 
+    @Inject
+    dev.loyalty.functions.store.LedgerStore store;
+
+    /**
+     * The sweep's set-based SQL is the core's expiry rule, not a second one: on the same stored
+     * lots (two of them tied on expiry and earnedAt, so the lot-id order decides), the EXPIRE
+     * entry it writes equals what {@code SpendRules.expire} decides, field by field and
+     * allocation by allocation, in order.
+     */
+    @Test
+    void theSqlSweepWritesExactlyWhatTheCoreRuleDecides() {
+        sweep.run(1000, 60_000);
+        String m = newMember();
+        Instant old = Instant.now().minus(40, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS);
+        for (int i = 0; i < 4; i++) {
+            seed(m, 10 + i, "SIGN_IN", old); // same earnedAt and expiry: tied but for the lot id
+        }
+        seed(m, 5, "PROMO", Instant.now().minus(100, ChronoUnit.DAYS));
+        seed(m, 7, "PURCHASE", null);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        var member = new dev.loyalty.core.MemberId(m);
+        var decided = db.read(tx -> {
+            var snapshot = store.snapshot(tx, member).orElseThrow();
+            return dev.loyalty.core.spend.SpendRules.expire(new dev.loyalty.core.spend.MemberState(snapshot.account(),
+                    snapshot.openLots(), snapshot.heldHolds()), now, java.util.UUID::randomUUID);
+        });
+        var expected = (dev.loyalty.core.spend.ExpireOutcome.Expired) decided;
+        TestClock.pin(now);
+        try {
+            sweep.run(1000, 60_000);
+        } finally {
+            TestClock.release();
+        }
+        var written = db.read(tx -> tx.query("SELECT sequence, kind, points, balance_after, point_type, reference,"
+                + " description, occurred_at, recorded_at, entry_id FROM ledger_entries WHERE member_id = $1 AND kind = 'EXPIRE'", m)
+                .iterator().next());
+        var e = expected.entry();
+        assertEquals(e.sequence(), written.getLong("sequence"));
+        assertEquals(e.kind().name(), written.getString("kind"));
+        assertEquals(e.points(), written.getLong("points"));
+        assertEquals(e.balanceAfter(), written.getLong("balance_after"));
+        assertEquals(e.pointType(), written.getString("point_type"));
+        assertEquals(e.reference(), written.getString("reference"));
+        assertEquals(e.description(), written.getString("description"));
+        assertEquals(e.occurredAt(), dev.loyalty.functions.store.Tx.instant(written, "occurred_at"));
+        assertEquals(e.recordedAt(), dev.loyalty.functions.store.Tx.instant(written, "recorded_at"));
+        java.util.UUID entryId = written.getUUID("entry_id");
+        var allocations = db.read(tx -> tx.list("SELECT lot_id, points FROM entry_allocations WHERE member_id = $1"
+                        + " AND entry_id = $2 ORDER BY position",
+                r -> new dev.loyalty.core.spend.Allocation(r.getUUID("lot_id"), r.getLong("points")), m, entryId));
+        assertEquals(expected.allocations(), allocations, "the same lots in the core's spending order");
+        assertEquals(5, allocations.size());
+    }
+
     @Test
     void theScheduledEventSweepsInChunksAndReports() {
         // Drain whatever earlier tests left, so the figures below are this test's own.

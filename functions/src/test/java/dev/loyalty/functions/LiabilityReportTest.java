@@ -52,7 +52,7 @@ class LiabilityReportTest extends SpendingSupport {
         seed(m, 300, "PURCHASE", null);
         TestClock.pin(t0.plus(1, ChronoUnit.DAYS));
         var redeemed = (Receipts.Redeemed) ((SpendResult.Done) spend.redeem(new MemberId(m),
-                new RedeemCommand(150, "o-1", null))).body(); // SIGN_IN 100 + PURCHASE 50
+                new RedeemCommand(150, "o-1", null))).receipt(); // SIGN_IN 100 + PURCHASE 50
         spend.reverse(new MemberId(m), new ReversalCommand(redeemed.transactionId(), 20L, "refund-1", null));
         Instant afterRedeem = t0.plus(2, ChronoUnit.DAYS);
         TestClock.pin(t0.plus(60, ChronoUnit.DAYS));

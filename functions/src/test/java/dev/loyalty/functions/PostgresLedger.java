@@ -1,6 +1,10 @@
 package dev.loyalty.functions;
 
+import dev.loyalty.core.AccountState;
 import dev.loyalty.core.EntryKind;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.earn.EarnOutcome;
+import dev.loyalty.core.earn.EarnRule;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.earn.EarnCommand;
 import dev.loyalty.core.simulation.LedgerUnderTest;
@@ -12,7 +16,7 @@ import dev.loyalty.core.spend.HoldCommand;
 import dev.loyalty.core.spend.HoldStatus;
 import dev.loyalty.core.spend.RedeemCommand;
 import dev.loyalty.core.spend.ReversalCommand;
-import dev.loyalty.core.spend.SpendOutcome;
+import dev.loyalty.core.spend.AdjustCommand;
 import dev.loyalty.core.spend.TransferCommand;
 import dev.loyalty.core.spend.VoidCommand;
 import dev.loyalty.functions.balance.BalanceQueries;
@@ -40,7 +44,11 @@ final class PostgresLedger implements LedgerUnderTest {
     private final BalanceQueries balances;
     private final Db db;
 
-    PostgresLedger(EarnService earn, SpendService spend, ExpireSweep sweep, BalanceQueries balances, Db db) {
+    private final dev.loyalty.core.PointTypeCatalog catalog;
+
+    PostgresLedger(EarnService earn, SpendService spend, ExpireSweep sweep, BalanceQueries balances, Db db,
+                   dev.loyalty.core.PointTypeCatalog catalog) {
+        this.catalog = catalog;
         this.earn = earn;
         this.spend = spend;
         this.sweep = sweep;
@@ -51,12 +59,46 @@ final class PostgresLedger implements LedgerUnderTest {
     @Override
     public OpResult earn(String member, long points, String type, String reference, Instant now) {
         TestClock.pin(now);
-        return switch (earn.earn(new EarnCommand(member, points, type, reference, null, null))) {
+        EarnCommand command = new EarnCommand(member, points, type, reference, null, null);
+        // Half the earns (by reference) go through the queue's batch path, the other half the API's.
+        EarnResult result = Math.floorMod(reference == null ? 0 : reference.hashCode(), 2) == 0
+                ? earn.earn(command) : batchEarn(command, now);
+        return switch (result) {
             case EarnResult.Applied a -> OpResult.ok(a.receipt().transactionId());
             case EarnResult.AlreadyApplied a -> OpResult.ok(a.receipt().transactionId());
-            case EarnResult.ReferenceReusedWithDifferentRequest r -> OpResult.rejected("REFERENCE_ALREADY_USED");
-            case EarnResult.Rejected r -> OpResult.rejected(r.rejection().code());
+            case EarnResult.Refused r -> result(r.refusal());
         };
+    }
+
+    /** As the queue applies a record: the core's checks first (a failing record is parked), then a batch of one. */
+    private EarnResult batchEarn(EarnCommand command, Instant now) {
+        if (!MemberId.isValid(command.memberId())) {
+            return new EarnResult.Refused(new Refusal.InvalidMemberId("memberId", command.memberId()));
+        }
+        MemberId id = new MemberId(command.memberId());
+        if (EarnRule.apply(AccountState.empty(id), command, now, catalog, UUID::randomUUID) instanceof EarnOutcome.Refused(var r)) {
+            return new EarnResult.Refused(r);
+        }
+        try {
+            return db.inTransaction(tx -> earn.applyBatch(tx, List.of(new EarnService.BatchItem(id, command)), now)).get(0);
+        } catch (EarnService.RejectedInTransaction r) {
+            return new EarnResult.Refused(r.rejection);
+        }
+    }
+
+    @Override
+    public OpResult adjust(String member, long points, String type, String reference, String reason, Instant now) {
+        return spendOp(member, now, m -> spend.adjust(m, new AdjustCommand(points, type, reference, reason)));
+    }
+
+    private static OpResult result(Refusal refusal) {
+        if (refusal instanceof Refusal.InsufficientPoints i) {
+            return OpResult.insufficient(i.available());
+        }
+        if (refusal instanceof Refusal.NotReversible n) {
+            return OpResult.notReversible(n.reversible());
+        }
+        return OpResult.rejected(refusal.code());
     }
 
     @Override
@@ -105,19 +147,14 @@ final class PostgresLedger implements LedgerUnderTest {
             return OpResult.rejected("VALIDATION_FAILED");
         }
         return switch (op.apply(new MemberId(member))) {
-            case SpendResult.Done d -> OpResult.ok(switch (d.body()) {
+            case SpendResult.Done d -> OpResult.ok(switch (d.receipt()) {
                 case Receipts.Redeemed r -> r.transactionId();
                 case Receipts.HoldPlaced h -> h.holdId();
                 case Receipts.Transaction t -> t.transactionId();
                 case Receipts.Voided v -> v.holdId();
-                default -> throw new IllegalStateException("unexpected body " + d.body());
+                default -> throw new IllegalStateException("unexpected receipt " + d.receipt());
             });
-            case SpendResult.Problem p -> OpResult.rejected(p.error().name());
-            case SpendResult.Refused r -> switch (r.rejection()) {
-                case SpendOutcome.InsufficientPoints i -> OpResult.insufficient(i.available());
-                case SpendOutcome.NotReversible n -> OpResult.notReversible(n.reversible());
-                default -> OpResult.rejected(r.rejection().code());
-            };
+            case SpendResult.Refused r -> result(r.refusal());
         };
     }
 
@@ -132,6 +169,7 @@ final class PostgresLedger implements LedgerUnderTest {
             return Snapshot.absent(member);
         }
         return db.read(tx -> {
+            checkInDatabase(tx, member);
             List<Snapshot.LotView> lots = tx.list("SELECT lot_id, point_type, original_points, remaining_points, earned_at,"
                             + " expires_at, source_entry_id FROM lots WHERE member_id = $1 ORDER BY earned_at, lot_id",
                     r -> new Snapshot.LotView(r.getUUID("lot_id"), r.getString("point_type"), r.getLong("original_points"),
@@ -152,5 +190,57 @@ final class PostgresLedger implements LedgerUnderTest {
             return new Snapshot(member, true, view.get().balance(), view.get().available(), view.get().held(), lots, entries,
                     holds);
         });
+    }
+
+    /**
+     * The PostgreSQL run's own invariants, asserted in SQL after every step for every member,
+     * independent of the snapshot the simulation compares with the model:
+     * <ol>
+     *   <li>the account's balance equals the sum of its entries and the sum of its lots' remaining;</li>
+     *   <li>the entries' sequences run 1..n with no gap, the account's version is n, and every
+     *       balance_after is the one before plus the entry's points;</li>
+     *   <li>every debit's allocations add up to its points, no lot holds less than 0 or more
+     *       than it was created with, and every write that took a reference stored its
+     *       request fingerprint (the reference rule's record).</li>
+     * </ol>
+     */
+    private static void checkInDatabase(Tx tx, String member) {
+        String totals = tx.one("""
+                SELECT a.balance, a.version,
+                       (SELECT COALESCE(SUM(points), 0) FROM ledger_entries e WHERE e.member_id = a.member_id) AS entries,
+                       (SELECT COALESCE(SUM(remaining_points), 0) FROM lots l WHERE l.member_id = a.member_id) AS lots
+                  FROM accounts a WHERE a.member_id = $1""", r -> r.getLong("balance").equals(r.getLong("entries"))
+                && r.getLong("balance").equals(r.getLong("lots")) ? null
+                : "balance " + r.getLong("balance") + ", entries " + r.getLong("entries") + ", lots " + r.getLong("lots"),
+                member).orElse(null);
+        require(totals == null, member + ": " + totals);
+        long broken = tx.one("""
+                SELECT count(*) FILTER (WHERE sequence <> n OR balance_after <> COALESCE(prev, 0) + points) AS broken,
+                       max(n) AS entries, (SELECT version FROM accounts WHERE member_id = $1) AS version
+                  FROM (SELECT sequence, points, balance_after, row_number() OVER (ORDER BY sequence) AS n,
+                               lag(balance_after) OVER (ORDER BY sequence) AS prev
+                          FROM ledger_entries WHERE member_id = $1) x""",
+                r -> r.getLong("broken") + (r.getLong("entries") == null || r.getLong("entries").equals(r.getLong("version")) ? 0 : 1),
+                member).orElse(0L);
+        require(broken == 0, member + ": the sequence or balance_after chain is broken in " + broken + " places");
+        long bad = tx.one("""
+                SELECT (SELECT count(*) FROM ledger_entries e
+                         WHERE e.member_id = $1 AND e.kind NOT IN ('EARN', 'TRANSFER_IN')
+                           AND NOT (e.kind = 'ADJUSTMENT' AND e.points > 0)
+                           AND ABS(e.points) <> (SELECT COALESCE(SUM(a.points), 0) FROM entry_allocations a
+                                                  WHERE a.member_id = e.member_id AND a.entry_id = e.entry_id))
+                     + (SELECT count(*) FROM lots WHERE member_id = $1
+                         AND (remaining_points < 0 OR remaining_points > original_points))
+                     + (SELECT count(*) FROM ledger_entries WHERE member_id = $1
+                         AND kind NOT IN ('EXPIRE', 'TRANSFER_IN') AND request_fingerprint IS NULL)
+                     + (SELECT count(*) FROM holds WHERE member_id = $1 AND request_fingerprint IS NULL) AS bad""",
+                r -> r.getLong("bad"), member).orElse(0L);
+        require(bad == 0, member + ": " + bad + " allocations, lots or reference records are wrong");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new AssertionError("database invariant: " + message);
+        }
     }
 }

@@ -30,6 +30,8 @@ class PostgresSimulationTest extends LedgerTestSupport {
     BalanceQueries balances;
     @Inject
     Db db;
+    @Inject
+    dev.loyalty.core.PointTypeCatalog catalog;
 
     @AfterEach
     void unpin() {
@@ -41,7 +43,7 @@ class PostgresSimulationTest extends LedgerTestSupport {
         long first = Long.getLong("simulation.pg.seed", 9001);
         int seeds = Long.getLong("simulation.pg.seed") != null ? 1 : Integer.getInteger("simulation.pg.seeds", 6);
         int ops = Integer.getInteger("simulation.pg.ops", 150);
-        PostgresLedger ledger = new PostgresLedger(earn, spend, sweep, balances, db);
+        PostgresLedger ledger = new PostgresLedger(earn, spend, sweep, balances, db, catalog);
         int operations = 0;
         java.util.Map<String, Integer> rejections = new java.util.TreeMap<>();
         for (long seed = first; seed < first + seeds; seed++) {

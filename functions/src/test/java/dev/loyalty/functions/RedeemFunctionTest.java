@@ -72,7 +72,7 @@ class RedeemFunctionTest extends SpendingSupport {
         assertEquals(0, activeHeld(m), "the uncaptured 20 were released");
         JsonNode again = capture(m, holdId, 10L);
         assertEquals(409, again.get("statusCode").asInt());
-        assertEquals("HOLD_NOT_ACTIVE", body(again).get("code").asText());
+        assertEquals("REFERENCE_ALREADY_USED", body(again).get("code").asText(), "another capture of a captured hold");
 
         String second = body(hold(m, 40, "cart-2", null)).get("holdId").asText();
         JsonNode v = voidHold(m, second);

@@ -15,12 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MemberIdTest {
 
     static Stream<String> valid() {
-        return Stream.of("a", "Z", "9", "m-1", "user_42.eu:prod", "Az09_.:-", "x".repeat(64));
+        return Stream.of("a", "Z", "9", "m-1", "user_42.eu:prod", "Az09_.:-", "x".repeat(64), "...", ".a", "a..");
     }
 
     static Stream<String> invalid() {
         return Arrays.stream(new String[]{null, "", "x".repeat(65), "a b", " a", "a/b", "a@b", "a+b", "é",
-                "a\n", "a\u0000", "a\u200B"});
+                "a\n", "a\u0000", "a\u200B", ".", ".."});
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.loyalty.functions.balance;
 import dev.loyalty.contract.ApiRoutes;
 import dev.loyalty.core.EntryKind;
 import dev.loyalty.core.MemberId;
+import dev.loyalty.core.PointTypeCatalog;
 import dev.loyalty.functions.http.ApiError;
 import dev.loyalty.functions.http.ApiException;
 import dev.loyalty.functions.http.Boundary;
@@ -27,8 +28,11 @@ public class BalanceFunction {
     private final Responses responses;
     private final BalanceQueries queries;
     private final Clock clock;
+    private final PointTypeCatalog catalog;
 
-    public BalanceFunction(Boundary boundary, Responses responses, BalanceQueries queries, Clock clock) {
+    public BalanceFunction(Boundary boundary, Responses responses, BalanceQueries queries, Clock clock,
+                           PointTypeCatalog catalog) {
+        this.catalog = catalog;
         this.boundary = boundary;
         this.responses = responses;
         this.queries = queries;
@@ -82,6 +86,10 @@ public class BalanceFunction {
             }
         }
         String type = event.query("type");
+        if (type != null && catalog.find(type).isEmpty()) {
+            // Like an unknown kind: a filter that can never match is a mistake, not an empty page.
+            throw ApiException.validation("type", "must be a configured point type");
+        }
         String cursor = event.query("cursor");
         Long before = cursor == null ? null : HistoryCursor.decode(cursor);
         LedgerStore.HistoryFilter filter = new LedgerStore.HistoryFilter(from, to, type, kind);

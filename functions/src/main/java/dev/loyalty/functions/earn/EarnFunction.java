@@ -20,8 +20,6 @@ import java.util.Set;
 
 /** Lambda {@code earn}: {@code POST /members/{memberId}/earn} through API Gateway. */
 public class EarnFunction {
-    /** Imports and late events may be old, but not older than any loyalty program. */
-    static final Instant OCCURRED_AT_MIN = Instant.parse("2000-01-01T00:00:00Z");
     static final Set<String> FIELDS = Set.of("points", "type", "reference", "occurredAt", "description");
 
     private final Boundary boundary;
@@ -54,10 +52,8 @@ public class EarnFunction {
 
     private HttpApiResponse earn(HttpApiEvent event, String memberId, String raw) {
         JsonBody body = requests.jsonObject(raw, false).allowOnly(FIELDS);
+        // The occurredAt bounds are the core's (EarnRule), the same for the queue.
         Instant occurredAt = body.optionalInstant("occurredAt");
-        if (occurredAt != null && occurredAt.isBefore(OCCURRED_AT_MIN)) {
-            throw ApiException.validation("occurredAt", "must not be before " + OCCURRED_AT_MIN);
-        }
         EarnCommand command = new EarnCommand(memberId, body.requiredLong("points"), body.requiredString("type"),
                 body.requiredString("reference"), occurredAt, body.optionalString("description"));
         return respond(service.earn(command), event.requestId());
@@ -69,10 +65,7 @@ public class EarnFunction {
             // The idempotency record was gone (expired, or lost in a crash) but the ledger had it.
             case EarnResult.AlreadyApplied a -> IdempotentWrites.withHeader(responses.ok(201, a.receipt()),
                     IdempotentWrites.REPLAYED_HEADER, "true");
-            case EarnResult.ReferenceReusedWithDifferentRequest r -> responses.problem(ApiError.REFERENCE_ALREADY_USED,
-                    "this reference was already used for a different earn", Map.of("transactionId", r.originalTransactionId()),
-                    requestId);
-            case EarnResult.Rejected r -> responses.refusal(r.rejection(), Map.of(), requestId);
+            case EarnResult.Refused r -> responses.refusal(r.refusal(), requestId);
         };
     }
 }

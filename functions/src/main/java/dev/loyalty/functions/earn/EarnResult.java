@@ -1,10 +1,8 @@
 package dev.loyalty.functions.earn;
 
-import dev.loyalty.core.earn.EarnOutcome;
+import dev.loyalty.core.Refusal;
 
-import java.util.UUID;
-
-/** What an earn did, as the boundary sees it. */
+/** What an earn did, in domain terms; the function (or the queue) maps it. */
 public sealed interface EarnResult {
     /** Newly applied. */
     record Applied(EarnReceipt receipt) implements EarnResult {
@@ -14,11 +12,7 @@ public sealed interface EarnResult {
     record AlreadyApplied(EarnReceipt receipt) implements EarnResult {
     }
 
-    /** The reference was used before for a different earn: refused, nothing changed. */
-    record ReferenceReusedWithDifferentRequest(UUID originalTransactionId) implements EarnResult {
-    }
-
-    /** The core rejected the command: nothing changed. */
-    record Rejected(EarnOutcome.Rejected rejection) implements EarnResult {
+    /** Refused by a rule (the core's, or the reference rule: REFERENCE_ALREADY_USED); nothing changed. */
+    record Refused(Refusal refusal) implements EarnResult {
     }
 }

@@ -6,11 +6,15 @@ import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.PointTypeCatalog;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.reference.ReferenceRule;
+import dev.loyalty.core.reference.RequestFingerprint;
 import dev.loyalty.core.earn.EarnCommand;
 import dev.loyalty.core.earn.EarnOutcome;
 import dev.loyalty.core.earn.EarnRule;
 import dev.loyalty.functions.store.Db;
 import dev.loyalty.functions.store.LedgerStore;
+import dev.loyalty.functions.store.LedgerWriter;
 import dev.loyalty.functions.store.Tx;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,12 +36,14 @@ import java.util.UUID;
 public class EarnService {
     private final Db db;
     private final LedgerStore store;
+    private final LedgerWriter writer;
     private final PointTypeCatalog catalog;
     private final Clock clock;
 
-    public EarnService(Db db, LedgerStore store, PointTypeCatalog catalog, Clock clock) {
+    public EarnService(Db db, LedgerStore store, LedgerWriter writer, PointTypeCatalog catalog, Clock clock) {
         this.db = db;
         this.store = store;
+        this.writer = writer;
         this.catalog = catalog;
         this.clock = clock;
     }
@@ -47,41 +53,40 @@ public class EarnService {
         // Validate before touching the database: a rejected command must change nothing,
         // not even create the member's account row.
         if (!MemberId.isValid(command.memberId())) {
-            return new EarnResult.Rejected(new EarnOutcome.InvalidMemberId(command.memberId()));
+            return new EarnResult.Refused(new Refusal.InvalidMemberId("memberId", command.memberId()));
         }
         MemberId member = new MemberId(command.memberId());
         EarnOutcome precheck = EarnRule.apply(AccountState.empty(member), command, now, catalog, UUID::randomUUID);
-        if (precheck instanceof EarnOutcome.Rejected r) {
-            return new EarnResult.Rejected(r);
+        if (precheck instanceof EarnOutcome.Refused r) {
+            return new EarnResult.Refused(r.refusal());
         }
         try {
             return db.inTransaction(tx -> apply(tx, member, command, now));
         } catch (RejectedInTransaction r) {
-            return new EarnResult.Rejected(r.rejection);
+            return new EarnResult.Refused(r.rejection);
         }
     }
 
     /** Runs inside the caller's transaction; also used by the batch (queue) path. */
     public EarnResult apply(Tx tx, MemberId member, EarnCommand command, Instant now) {
         Optional<AccountState> existing = store.lockAccount(tx, member);
+        String fingerprint = RequestFingerprint.earn(command);
         if (existing.isPresent()) {
-            Optional<LedgerEntry> prior = store.findByReference(tx, member, EntryKind.EARN, command.reference());
+            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, member, EntryKind.EARN, command.reference());
             if (prior.isPresent()) {
-                return replay(tx, prior.get(), command);
+                return replay(tx, prior.get(), fingerprint);
             }
         }
-        AccountState state = existing.orElseGet(() -> store.lockOrCreateAccount(tx, member, now));
+        AccountState state = existing.orElseGet(() -> writer.openAccount(tx, member, now, store));
         EarnOutcome outcome = EarnRule.apply(state, command, now, catalog, UUID::randomUUID);
         return switch (outcome) {
-            case EarnOutcome.Rejected r -> {
+            case EarnOutcome.Refused r -> {
                 // Only a state-dependent rule (balance overflow) can get here; the transaction
                 // is rolled back by the caller throwing, so the account row created above goes too.
-                throw new RejectedInTransaction(r);
+                throw new RejectedInTransaction(r.refusal());
             }
             case EarnOutcome.Earned e -> {
-                store.insertEntry(tx, e.entry());
-                store.insertLot(tx, e.lot(), e.entry().entryId());
-                store.updateAccount(tx, state, e.after(), now);
+                writer.earned(tx, state, e, fingerprint, now);
                 yield new EarnResult.Applied(receipt(e.entry(), e.lot()));
             }
         };
@@ -105,51 +110,57 @@ public class EarnService {
         if (items.isEmpty()) {
             return List.of();
         }
-        Map<MemberId, AccountState> before = store.lockOrCreateAccounts(tx,
+        Map<MemberId, AccountState> before = writer.openAccounts(tx,
                 items.stream().map(BatchItem::member).toList(), now);
-        Map<String, LedgerEntry> priors = store.findByReferences(tx, EntryKind.EARN,
+        Map<String, LedgerStore.StoredEntry> priors = store.findByReferences(tx, EntryKind.EARN,
                 items.stream().map(BatchItem::member).toList(), items.stream().map(i -> i.command().reference()).toList());
         Map<MemberId, AccountState> running = new HashMap<>(before);
         Map<MemberId, AccountState> after = new HashMap<>();
-        List<LedgerEntry> entries = new ArrayList<>();
-        List<Lot> lots = new ArrayList<>();
-        List<UUID> lotSources = new ArrayList<>();
+        List<EarnOutcome.Earned> earned = new ArrayList<>();
+        List<String> fingerprints = new ArrayList<>();
+        Map<String, String> batchFingerprints = new HashMap<>();
         List<EarnResult> results = new ArrayList<>(items.size());
         for (BatchItem item : items) {
-            LedgerEntry prior = priors.get(item.member().value() + "#" + item.command().reference());
+            String key = item.member().value() + "#" + item.command().reference();
+            String fingerprint = RequestFingerprint.earn(item.command());
+            LedgerStore.StoredEntry prior = priors.get(key);
             if (prior != null) {
-                results.add(replay(tx, prior, item.command()));
+                results.add(replay(tx, prior, fingerprint));
                 continue;
+            }
+            if (batchFingerprints.containsKey(key)) {
+                // A duplicate inside the batch: the unique index would refuse the second insert, so
+                // the batch falls back to one transaction per record, where the first one wins.
+                throw new RejectedInTransaction(new Refusal.ReferenceAlreadyUsed(null, null));
             }
             EarnOutcome outcome = EarnRule.apply(running.get(item.member()), item.command(), now, catalog, UUID::randomUUID);
             switch (outcome) {
-                case EarnOutcome.Rejected r -> throw new RejectedInTransaction(r);
+                case EarnOutcome.Refused r -> throw new RejectedInTransaction(r.refusal());
                 case EarnOutcome.Earned e -> {
-                    entries.add(e.entry());
-                    lots.add(e.lot());
-                    lotSources.add(e.entry().entryId());
+                    earned.add(e);
+                    fingerprints.add(fingerprint);
+                    batchFingerprints.put(key, fingerprint);
                     running.put(item.member(), e.after());
                     after.put(item.member(), e.after());
                     results.add(new EarnResult.Applied(receipt(e.entry(), e.lot())));
                 }
             }
         }
-        store.insertEntries(tx, entries);
-        store.insertLots(tx, lots, lotSources);
-        store.updateAccounts(tx, before, after, now);
+        writer.earnedBatch(tx, earned, fingerprints, before, after, now);
         return results;
     }
 
-    private EarnResult replay(Tx tx, LedgerEntry prior, EarnCommand command) {
-        boolean same = prior.points() == command.points()
-                && Objects.equals(prior.pointType(), command.type())
-                && (command.occurredAt() == null || command.occurredAt().equals(prior.occurredAt()))
-                && (command.description() == null || command.description().equals(prior.description()));
-        if (!same) {
-            return new EarnResult.ReferenceReusedWithDifferentRequest(prior.entryId());
-        }
-        Lot lot = store.lotOfEntry(tx, prior.memberId(), prior.entryId()).orElseThrow();
-        return new EarnResult.AlreadyApplied(receipt(prior, lot));
+    /** The reference rule: the same request is answered as it was first, another one refused. */
+    private EarnResult replay(Tx tx, LedgerStore.StoredEntry prior, String fingerprint) {
+        return switch (ReferenceRule.decide(Optional.of(prior.prior()), fingerprint)) {
+            case ReferenceRule.Replay r -> {
+                LedgerEntry entry = prior.entry();
+                Lot lot = store.lotOfEntry(tx, entry.memberId(), entry.entryId()).orElseThrow();
+                yield new EarnResult.AlreadyApplied(receipt(entry, lot));
+            }
+            case ReferenceRule.Conflict c -> new EarnResult.Refused(c.refusal());
+            case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
+        };
     }
 
     static EarnReceipt receipt(LedgerEntry entry, Lot lot) {
@@ -159,9 +170,9 @@ public class EarnService {
 
     /** Carries a rejection out of a transaction so that it rolls back. */
     public static final class RejectedInTransaction extends RuntimeException {
-        public final EarnOutcome.Rejected rejection;
+        public final Refusal rejection;
 
-        RejectedInTransaction(EarnOutcome.Rejected rejection) {
+        RejectedInTransaction(Refusal rejection) {
             super(rejection.message(), null, false, false);
             this.rejection = rejection;
         }

@@ -19,6 +19,7 @@ public enum ApiError {
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused with a different request"),
     NOT_REVERSIBLE(422, "Not reversible"),
     UNKNOWN_POINT_TYPE(422, "Unknown point type"),
+    PARKED_AGAIN(422, "The replayed record was parked again"),
     INTERNAL_ERROR(500, "Internal error"),
     SERVICE_UNAVAILABLE(503, "Service unavailable");
 

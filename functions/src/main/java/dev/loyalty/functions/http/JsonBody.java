@@ -41,9 +41,22 @@ public final class JsonBody {
         return asLong(field, v);
     }
 
+    /**
+     * Absent means "not given". An explicit {@code null} is refused: the OpenAPI document marks no
+     * request field nullable, and a client sending {@code "points": null} to a capture most likely
+     * meant a number, not "everything".
+     */
     public Long optionalLong(String field) {
+        JsonNode v = present(field);
+        return v == null ? null : asLong(field, v);
+    }
+
+    private JsonNode present(String field) {
         JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : asLong(field, v);
+        if (v != null && v.isNull()) {
+            throw ApiException.validation(field, "must not be null; leave it out instead");
+        }
+        return v;
     }
 
     private static long asLong(String field, JsonNode v) {
@@ -62,8 +75,8 @@ public final class JsonBody {
     }
 
     public String optionalString(String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+        JsonNode v = present(field);
+        if (v == null) {
             return null;
         }
         if (!v.isTextual()) {

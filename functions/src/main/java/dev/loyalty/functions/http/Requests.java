@@ -69,7 +69,8 @@ public class Requests {
         }
         JsonNode node;
         try {
-            node = json.readTree(raw);
+            // A repeated key is ambiguous (one parser takes the first, another the last): refused.
+            node = json.reader().with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(raw);
         } catch (JsonProcessingException e) {
             throw new ApiException(ApiError.VALIDATION_FAILED, "malformed JSON: " + e.getOriginalMessage());
         }
@@ -89,14 +90,6 @@ public class Requests {
         }
     }
 
-    public String pathParameter(HttpApiEvent event, String name) {
-        String v = event.pathParameters() == null ? null : event.pathParameters().get(name);
-        if (v == null || v.isEmpty()) {
-            throw new ApiException(ApiError.NOT_FOUND, "no route for " + event.path());
-        }
-        return v;
-    }
-
     /** The Idempotency-Key of a write: required, 1 to 255 printable ASCII characters. */
     public String idempotencyKey(HttpApiEvent event) {
         String key = event.header("Idempotency-Key");
@@ -104,8 +97,13 @@ public class Requests {
             throw new ApiException(ApiError.IDEMPOTENCY_KEY_MISSING,
                     "every POST needs an Idempotency-Key header (1 to 255 printable ASCII characters)");
         }
-        if (key.length() > IDEMPOTENCY_KEY_MAX_LENGTH || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
-            throw ApiException.validation("Idempotency-Key", "must be 1 to 255 printable ASCII characters");
+        // Printable ASCII only (no TAB or other control characters). A space is printable, but
+        // HTTP trims leading and trailing whitespace from header values on some hops and not on
+        // others, so a key that starts or ends with one could name two keys: refused, both ends alike.
+        if (key.length() > IDEMPOTENCY_KEY_MAX_LENGTH || !key.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)
+                || key.charAt(0) == ' ' || key.charAt(key.length() - 1) == ' ') {
+            throw ApiException.validation("Idempotency-Key",
+                    "must be 1 to 255 printable ASCII characters, not starting or ending with a space");
         }
         return key;
     }

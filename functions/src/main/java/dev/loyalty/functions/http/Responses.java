@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.loyalty.core.Refusal;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,12 +28,29 @@ public class Responses {
     }
 
     /**
-     * A core refusal as problem+json: its code picks the status; VALIDATION_FAILED lists the
-     * field in {@code errors[]}; {@code extra} carries helpful amounts (available, reversible).
+     * A rule's refusal as problem+json, the one mapping for every rule family: its code picks
+     * the status; VALIDATION_FAILED lists the field in {@code errors[]}; the helpful amounts
+     * and ids the contract names ride along ({@code available}, {@code reversible}, the original
+     * {@code transactionId} of a reused reference).
      */
-    public HttpApiResponse refusal(dev.loyalty.core.Refusal r, Map<String, Object> extra, String requestId) {
+    public HttpApiResponse refusal(Refusal r, String requestId) {
         ApiError error = ApiError.valueOf(r.code());
-        Map<String, Object> fields = new LinkedHashMap<>(extra);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        switch (r) {
+            case Refusal.InsufficientPoints i -> fields.put("available", i.available());
+            case Refusal.NotReversible n -> fields.put("reversible", n.reversible());
+            case Refusal.ReferenceAlreadyUsed u -> {
+                if (u.transactionId() != null) {
+                    fields.put("transactionId", u.transactionId());
+                }
+                if (u.holdId() != null) {
+                    fields.put("holdId", u.holdId());
+                }
+            }
+            default -> {
+                // the others carry nothing beyond code, field and message
+            }
+        }
         if (error == ApiError.VALIDATION_FAILED) {
             fields.put("errors", java.util.List.of(new FieldError(r.field(), r.message())));
         }

@@ -10,6 +10,7 @@ import dev.loyalty.core.idempotency.IdempotencyRecord;
 import dev.loyalty.core.idempotency.IdempotencyRules;
 import dev.loyalty.core.idempotency.IdempotencyStore;
 import dev.loyalty.core.idempotency.IdempotencyStoreUnavailableException;
+import dev.loyalty.core.Refusal;
 import dev.loyalty.functions.earn.EarnResult;
 import dev.loyalty.functions.earn.EarnService;
 import dev.loyalty.functions.http.ApiException;
@@ -259,13 +260,13 @@ public class QueueEarnService {
         return switch (r) {
             case EarnResult.Applied a -> new Completion(c, 201, a.receipt().transactionId().toString());
             case EarnResult.AlreadyApplied a -> new Completion(c, 201, a.receipt().transactionId().toString());
-            case EarnResult.ReferenceReusedWithDifferentRequest x -> {
-                toPark.add(park(c.valid().record(), c.valid().member().value(), "REFERENCE_ALREADY_USED",
+            case EarnResult.Refused x when x.refusal() instanceof Refusal.ReferenceAlreadyUsed used -> {
+                toPark.add(park(c.valid().record(), c.valid().member().value(), used.code(),
                         "reference " + c.valid().command().reference() + " was already used for a different earn ("
-                                + x.originalTransactionId() + ")", now));
+                                + used.transactionId() + ")", now));
                 yield new Completion(c, 409, "{\"code\":\"REFERENCE_ALREADY_USED\"}");
             }
-            case EarnResult.Rejected x -> throw new IllegalStateException("rejected inside a transaction: " + x);
+            case EarnResult.Refused x -> throw new IllegalStateException("refused inside a transaction: " + x);
         };
     }
 
@@ -324,7 +325,7 @@ public class QueueEarnService {
             }
             member = memberId;
             MemberId id = new MemberId(memberId);
-            if (EarnRule.apply(AccountState.empty(id), command, now, catalog, UUID::randomUUID) instanceof EarnOutcome.Rejected r) {
+            if (EarnRule.apply(AccountState.empty(id), command, now, catalog, UUID::randomUUID) instanceof EarnOutcome.Refused(var r)) {
                 toPark.add(park(record, memberId, r.code(), r.field() + ": " + r.message(), now));
                 return null;
             }

@@ -3,11 +3,11 @@ package dev.loyalty.functions.redeem;
 import dev.loyalty.contract.ApiRoute;
 import dev.loyalty.contract.ApiRoutes;
 import dev.loyalty.core.MemberId;
+import dev.loyalty.core.spend.AdjustCommand;
 import dev.loyalty.core.spend.CaptureCommand;
 import dev.loyalty.core.spend.HoldCommand;
 import dev.loyalty.core.spend.RedeemCommand;
 import dev.loyalty.core.spend.ReversalCommand;
-import dev.loyalty.core.spend.SpendOutcome;
 import dev.loyalty.core.spend.TransferCommand;
 import dev.loyalty.core.spend.VoidCommand;
 import dev.loyalty.functions.http.ApiError;
@@ -23,7 +23,6 @@ import dev.loyalty.functions.http.Routes;
 import dev.loyalty.functions.idempotency.IdempotentWrites;
 import io.quarkus.funqy.Funq;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -37,11 +36,9 @@ public class RedeemFunction {
     private final Responses responses;
     private final IdempotentWrites idempotent;
     private final SpendService service;
-    private final AdjustmentService adjustments;
 
     public RedeemFunction(Boundary boundary, Requests requests, Responses responses, IdempotentWrites idempotent,
-                          SpendService service, AdjustmentService adjustments) {
-        this.adjustments = adjustments;
+                          SpendService service) {
         this.boundary = boundary;
         this.requests = requests;
         this.responses = responses;
@@ -67,7 +64,9 @@ public class RedeemFunction {
                     throw ApiException.validation("memberId", "must be 1 to 64 characters of [A-Za-z0-9_.:-]");
                 }
                 MemberId member = new MemberId(memberId);
-                return respond(dispatch(route, member, raw), event.requestId());
+                // Voiding answers 200 (nothing is created); every other spending write creates a transaction or hold.
+                int status = route.route().equals(ApiRoutes.VOID) ? 200 : 201;
+                return respond(dispatch(route, member, raw), status, event.requestId());
             });
         });
     }
@@ -104,7 +103,7 @@ public class RedeemFunction {
         }
         if (r.equals(ApiRoutes.ADJUSTMENT)) {
             JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("points", "type", "reference", "reason"));
-            return adjustments.adjust(member, new AdjustmentService.AdjustmentCommand(b.requiredLong("points"),
+            return service.adjust(member, new AdjustCommand(b.requiredLong("points"),
                     b.optionalString("type"), b.requiredString("reference"), b.requiredString("reason")));
         }
         throw new IllegalStateException("route not dispatched: " + r);
@@ -120,22 +119,12 @@ public class RedeemFunction {
         }
     }
 
-    private HttpApiResponse respond(SpendResult result, String requestId) {
+    private HttpApiResponse respond(SpendResult result, int status, String requestId) {
         return switch (result) {
             case SpendResult.Done d -> d.replayed()
-                    ? IdempotentWrites.withHeader(responses.ok(d.status(), d.body()), IdempotentWrites.REPLAYED_HEADER, "true")
-                    : responses.ok(d.status(), d.body());
-            case SpendResult.Problem p -> responses.problem(p.error(), p.detail(), p.extra(), requestId);
-            case SpendResult.Refused r -> rejection(r.rejection(), requestId);
+                    ? IdempotentWrites.withHeader(responses.ok(status, d.receipt()), IdempotentWrites.REPLAYED_HEADER, "true")
+                    : responses.ok(status, d.receipt());
+            case SpendResult.Refused r -> responses.refusal(r.refusal(), requestId);
         };
-    }
-
-    private HttpApiResponse rejection(SpendOutcome.Rejected r, String requestId) {
-        Map<String, Object> extra = switch (r) {
-            case SpendOutcome.InsufficientPoints i -> Map.of("available", i.available());
-            case SpendOutcome.NotReversible n -> Map.of("reversible", n.reversible());
-            default -> Map.of();
-        };
-        return responses.refusal(r, extra, requestId);
     }
 }

@@ -1,21 +1,22 @@
 package dev.loyalty.functions.redeem;
 
-import dev.loyalty.core.spend.SpendOutcome;
-import dev.loyalty.functions.http.ApiError;
+import dev.loyalty.core.Refusal;
 
-import java.util.Map;
+import java.util.Objects;
 
-/** What a spending operation did, as the boundary sees it. */
+/** What a spending operation did, in domain terms; the function maps it to HTTP. */
 public sealed interface SpendResult {
-    /** Applied now, or found already applied ({@code replayed}): answer {@code status} with {@code body}. */
-    record Done(int status, Object body, boolean replayed) implements SpendResult {
+    /** Applied now, or found already applied by the same request ({@code replayed}): its receipt. */
+    record Done(Object receipt, boolean replayed) implements SpendResult {
+        public Done {
+            Objects.requireNonNull(receipt, "receipt");
+        }
     }
 
-    /** The core refused; nothing changed. */
-    record Refused(SpendOutcome.Rejected rejection) implements SpendResult {
-    }
-
-    /** Refused before the core ran (unknown member or transaction, reference clash); nothing changed. */
-    record Problem(ApiError error, String detail, Map<String, Object> extra) implements SpendResult {
+    /** Refused by a rule (the core's, or the reference rule); nothing changed. */
+    record Refused(Refusal refusal) implements SpendResult {
+        public Refused {
+            Objects.requireNonNull(refusal, "refusal");
+        }
     }
 }

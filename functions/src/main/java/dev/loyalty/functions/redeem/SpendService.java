@@ -5,22 +5,34 @@ import dev.loyalty.core.EntryKind;
 import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
+import dev.loyalty.core.PointTypeCatalog;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.reference.ReferenceRule;
+import dev.loyalty.core.reference.RequestFingerprint;
+import dev.loyalty.core.spend.AdjustCommand;
+import dev.loyalty.core.spend.AdjustOutcome;
 import dev.loyalty.core.spend.Allocation;
 import dev.loyalty.core.spend.CaptureCommand;
+import dev.loyalty.core.spend.CaptureOutcome;
 import dev.loyalty.core.spend.Hold;
 import dev.loyalty.core.spend.HoldCommand;
+import dev.loyalty.core.spend.HoldOutcome;
 import dev.loyalty.core.spend.HoldStatus;
 import dev.loyalty.core.spend.MemberState;
 import dev.loyalty.core.spend.RedeemCommand;
+import dev.loyalty.core.spend.RedeemOutcome;
+import dev.loyalty.core.spend.Refused;
 import dev.loyalty.core.spend.ReversalCommand;
 import dev.loyalty.core.spend.ReversalContext;
-import dev.loyalty.core.spend.SpendOutcome;
+import dev.loyalty.core.spend.ReversalOutcome;
 import dev.loyalty.core.spend.SpendRules;
 import dev.loyalty.core.spend.TransferCommand;
+import dev.loyalty.core.spend.TransferOutcome;
 import dev.loyalty.core.spend.VoidCommand;
-import dev.loyalty.functions.http.ApiError;
+import dev.loyalty.core.spend.VoidOutcome;
 import dev.loyalty.functions.store.Db;
 import dev.loyalty.functions.store.LedgerStore;
+import dev.loyalty.functions.store.LedgerWriter;
 import dev.loyalty.functions.store.Tx;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,10 +49,14 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Spending in one transaction each: lock the member's account row (both rows, in member id
- * order, for a transfer), refuse a second application of the same reference, load the state,
- * let the core decide, write what it decided. A refusal rolls the transaction back, so bad
- * input changes nothing.
+ * Redeem, holds, reversals, transfers and adjustments, one transaction each: lock the
+ * member's account row (both rows, in member id order, for a transfer), apply the reference
+ * rule (a used reference is a replay of the same request or 409 for another one), load the
+ * state, let the core decide, and hand what it decided to the {@link LedgerWriter}. A refusal
+ * rolls the transaction back, so bad input changes nothing.
+ *
+ * <p>Order of checks, the same as the simulation's reference model: input validation (before
+ * any lock), the member (MEMBER_NOT_FOUND), the reference rule, then the core's state rules.
  *
  * <p>Concurrency: a row lock on the account ({@code SELECT ... FOR UPDATE}). Writers to one
  * member queue on it; the core always decides on the state they see after the previous
@@ -50,127 +66,178 @@ import java.util.function.Function;
 public class SpendService {
     private final Db db;
     private final LedgerStore store;
+    private final LedgerWriter writer;
+    private final PointTypeCatalog catalog;
     private final Clock clock;
 
-    public SpendService(Db db, LedgerStore store, Clock clock) {
+    public SpendService(Db db, LedgerStore store, LedgerWriter writer, PointTypeCatalog catalog, Clock clock) {
         this.db = db;
         this.store = store;
+        this.writer = writer;
+        this.catalog = catalog;
         this.clock = clock;
     }
 
     public SpendResult redeem(MemberId member, RedeemCommand command) {
-        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateRedeem(command);
+        Optional<Refusal> invalid = SpendRules.validateRedeem(command);
         if (invalid.isPresent()) {
             return new SpendResult.Refused(invalid.get());
         }
-        return write(member, tx -> {
-            Optional<LedgerEntry> prior = store.findByReference(tx, member, EntryKind.REDEEM, command.reference());
-            if (prior.isPresent()) {
-                return prior.get().points() == -command.points()
-                        ? redeemed(prior.get(), store.allocations(tx, member, prior.get().entryId()), true)
-                        : referenceUsed(prior.get().entryId());
+        String fingerprint = RequestFingerprint.redeem(command);
+        return write(member, (tx, account) -> {
+            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, member, EntryKind.REDEEM, command.reference());
+            Optional<LedgerStore.StoredHold> hold = prior.isPresent() ? Optional.empty()
+                    : store.holdByReference(tx, member, command.reference());
+            if (hold.isPresent()) { // holds and redeems share one reference namespace
+                return refused(ReferenceRule.takenByOther(hold.get().prior()).refusal());
             }
-            if (store.holdByReference(tx, member, command.reference()).isPresent()) {
-                return referenceUsed(null);
+            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
+                case ReferenceRule.Replay r -> {
+                    LedgerEntry entry = prior.get().entry();
+                    return redeemed(entry, store.allocations(tx, member, entry.entryId()), true);
+                }
+                case ReferenceRule.Conflict c -> {
+                    return refused(c.refusal());
+                }
+                case ReferenceRule.Fresh f -> {
+                }
             }
             Instant now = clock.instant();
-            MemberState state = load(tx, member, now, Set.of(), null);
+            MemberState state = load(tx, account, now, Set.of(), null);
             return switch (SpendRules.redeem(state, command, now, UUID::randomUUID)) {
-                case SpendOutcome.Redeemed r -> {
-                    writeEntry(tx, state.account(), r.entry(), r.allocations(), r.changedLots(), r.after(), null, now);
+                case RedeemOutcome.Redeemed r -> {
+                    writer.redeemed(tx, state.account(), r, fingerprint, now);
                     yield redeemed(r.entry(), r.allocations(), false);
                 }
-                case SpendOutcome.Rejected r -> throw new Refusal(r);
-                default -> throw new IllegalStateException("unexpected outcome");
+                case Refused r -> refused(r.refusal());
             };
         });
     }
 
     public SpendResult hold(MemberId member, HoldCommand command) {
-        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateHold(command);
+        Optional<Refusal> invalid = SpendRules.validateHold(command);
         if (invalid.isPresent()) {
             return new SpendResult.Refused(invalid.get());
         }
-        return write(member, tx -> {
+        String fingerprint = RequestFingerprint.hold(command);
+        return write(member, (tx, account) -> {
             Instant now = clock.instant();
-            Optional<Hold> prior = store.holdByReference(tx, member, command.reference());
-            if (prior.isPresent()) {
-                Hold h = prior.get();
-                return h.points() == command.points()
-                        ? new SpendResult.Done(201, new Receipts.HoldPlaced(h.holdId(), h.points(), h.status().name(),
-                        h.expiresAt(), load(tx, member, now, Set.of(), null).available(now)), true)
-                        : referenceUsed(null);
+            Optional<LedgerStore.StoredHold> prior = store.holdByReference(tx, member, command.reference());
+            if (prior.isEmpty()) {
+                Optional<LedgerStore.StoredEntry> redeem = store.findByReference(tx, member, EntryKind.REDEEM, command.reference());
+                if (redeem.isPresent()) {
+                    return refused(ReferenceRule.takenByOther(redeem.get().prior()).refusal());
+                }
             }
-            if (store.findByReference(tx, member, EntryKind.REDEEM, command.reference()).isPresent()) {
-                return referenceUsed(null);
+            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredHold::prior), fingerprint)) {
+                case ReferenceRule.Replay r -> {
+                    Hold h = prior.get().hold();
+                    return new SpendResult.Done(new Receipts.HoldPlaced(h.holdId(), h.points(), h.status().name(),
+                            h.expiresAt(), load(tx, account, now, Set.of(), null).available(now)), true);
+                }
+                case ReferenceRule.Conflict c -> {
+                    return refused(c.refusal());
+                }
+                case ReferenceRule.Fresh f -> {
+                }
             }
-            MemberState state = load(tx, member, now, Set.of(), null);
+            MemberState state = load(tx, account, now, Set.of(), null);
             return switch (SpendRules.placeHold(state, command, now, UUID::randomUUID)) {
-                case SpendOutcome.HoldPlaced h -> {
-                    store.insertHold(tx, h.hold(), now);
-                    yield new SpendResult.Done(201, new Receipts.HoldPlaced(h.hold().holdId(), h.hold().points(),
+                case HoldOutcome.HoldPlaced h -> {
+                    writer.holdPlaced(tx, h, fingerprint, now);
+                    yield new SpendResult.Done(new Receipts.HoldPlaced(h.hold().holdId(), h.hold().points(),
                             h.hold().status().name(), h.hold().expiresAt(), h.availableAfter()), false);
                 }
-                case SpendOutcome.Rejected r -> throw new Refusal(r);
-                default -> throw new IllegalStateException("unexpected outcome");
+                case Refused r -> refused(r.refusal());
             };
         });
     }
 
     /**
-     * A hold moves out of HELD once: capturing or voiding it again is HOLD_NOT_ACTIVE, which is
-     * also what stops a second capture when the request's idempotency record is gone.
+     * A hold moves out of HELD once. Capturing a captured hold again is a retry of its capture:
+     * the same amount (a capture without points means the whole hold) is answered with the
+     * original transaction, another amount is REFERENCE_ALREADY_USED; a voided or expired hold
+     * is HOLD_NOT_ACTIVE.
      */
     public SpendResult capture(MemberId member, CaptureCommand command) {
-        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateCapture(command);
+        Optional<Refusal> invalid = SpendRules.validateCapture(command);
         if (invalid.isPresent()) {
             return new SpendResult.Refused(invalid.get());
         }
-        return write(member, tx -> {
+        return write(member, (tx, account) -> {
             Instant now = clock.instant();
-            Optional<Hold> target = store.hold(tx, member, command.holdId());
-            MemberState state = load(tx, member, now, Set.of(), target.orElse(null));
+            Optional<LedgerStore.StoredHold> target = command.holdId() == null ? Optional.empty()
+                    : store.hold(tx, member, command.holdId());
+            if (target.isPresent() && target.get().hold().status() == HoldStatus.CAPTURED) {
+                LedgerStore.StoredHold h = target.get();
+                String fingerprint = RequestFingerprint.capture(h.hold().holdId(),
+                        command.points() == null ? h.hold().points() : command.points());
+                return switch (ReferenceRule.decide(Optional.of(ReferenceRule.Prior.entry(h.capturedEntryId(),
+                        h.captureFingerprint())), fingerprint)) {
+                    case ReferenceRule.Replay r -> {
+                        LedgerEntry entry = store.entry(tx, member, h.capturedEntryId()).orElseThrow();
+                        yield new SpendResult.Done(new Receipts.Transaction(entry.entryId(), -entry.points(),
+                                entry.balanceAfter()), true);
+                    }
+                    case ReferenceRule.Conflict c -> refused(c.refusal());
+                    case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
+                };
+            }
+            MemberState state = load(tx, account, now, Set.of(), target.map(LedgerStore.StoredHold::hold).orElse(null));
             return switch (SpendRules.capture(state, command, now, UUID::randomUUID)) {
-                case SpendOutcome.Captured c -> {
-                    writeEntry(tx, state.account(), c.entry(), c.allocations(), c.changedLots(), c.after(), null, now);
-                    store.updateHoldStatus(tx, c.hold(), c.entry().entryId(), now);
-                    yield new SpendResult.Done(201, new Receipts.Transaction(c.entry().entryId(), -c.entry().points(),
+                case CaptureOutcome.Captured c -> {
+                    long resolved = command.points() == null ? c.hold().points() : command.points();
+                    writer.captured(tx, state.account(), c, RequestFingerprint.capture(c.hold().holdId(), resolved), now);
+                    yield new SpendResult.Done(new Receipts.Transaction(c.entry().entryId(), -c.entry().points(),
                             c.after().balance()), false);
                 }
-                case SpendOutcome.Rejected r -> throw new Refusal(r);
-                default -> throw new IllegalStateException("unexpected outcome");
+                case Refused r -> refused(r.refusal());
             };
         });
     }
 
+    /** Voiding a voided hold is the same request again: answered VOIDED with what is available now. */
     public SpendResult voidHold(MemberId member, VoidCommand command) {
-        return write(member, tx -> {
+        return write(member, (tx, account) -> {
             Instant now = clock.instant();
-            Optional<Hold> target = store.hold(tx, member, command.holdId());
-            MemberState state = load(tx, member, now, Set.of(), target.orElse(null));
+            Optional<Hold> target = command.holdId() == null ? Optional.empty()
+                    : store.hold(tx, member, command.holdId()).map(LedgerStore.StoredHold::hold);
+            if (target.isPresent() && target.get().status() == HoldStatus.VOIDED) {
+                return new SpendResult.Done(new Receipts.Voided(target.get().holdId(), HoldStatus.VOIDED.name(),
+                        load(tx, account, now, Set.of(), null).available(now)), true);
+            }
+            MemberState state = load(tx, account, now, Set.of(), target.orElse(null));
             return switch (SpendRules.voidHold(state, command, now)) {
-                case SpendOutcome.Voided v -> {
-                    store.updateHoldStatus(tx, v.hold(), null, now);
-                    yield new SpendResult.Done(200, new Receipts.Voided(v.hold().holdId(), v.hold().status().name(),
+                case VoidOutcome.Voided v -> {
+                    writer.voided(tx, v, now);
+                    yield new SpendResult.Done(new Receipts.Voided(v.hold().holdId(), v.hold().status().name(),
                             v.availableAfter()), false);
                 }
-                case SpendOutcome.Rejected r -> throw new Refusal(r);
-                default -> throw new IllegalStateException("unexpected outcome");
+                case Refused r -> refused(r.refusal());
             };
         });
     }
 
     public SpendResult reverse(MemberId member, ReversalCommand command) {
-        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateReversal(command);
+        Optional<Refusal> invalid = SpendRules.validateReversal(command);
         if (invalid.isPresent()) {
             return new SpendResult.Refused(invalid.get());
         }
-        return write(member, tx -> {
+        String fingerprint = RequestFingerprint.reversal(command);
+        return write(member, (tx, account) -> {
             Instant now = clock.instant();
-            Optional<LedgerEntry> prior = store.findByReference(tx, member, EntryKind.REVERSAL, command.reference());
-            if (prior.isPresent()) {
-                return new SpendResult.Done(201, new Receipts.Transaction(prior.get().entryId(),
-                        Math.abs(prior.get().points()), prior.get().balanceAfter()), true);
+            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, member, EntryKind.REVERSAL, command.reference());
+            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
+                case ReferenceRule.Replay r -> {
+                    LedgerEntry entry = prior.get().entry();
+                    return new SpendResult.Done(new Receipts.Transaction(entry.entryId(), Math.abs(entry.points()),
+                            entry.balanceAfter()), true);
+                }
+                case ReferenceRule.Conflict c -> {
+                    return refused(c.refusal());
+                }
+                case ReferenceRule.Fresh f -> {
+                }
             }
             LedgerEntry original = store.entry(tx, member, command.transactionId()).orElse(null);
             List<Allocation> originalAllocations = List.of();
@@ -180,31 +247,29 @@ public class SpendService {
                 Lot lot = store.lotOfEntry(tx, member, original.entryId()).orElseThrow();
                 originalAllocations = List.of(new Allocation(lot.lotId(), original.points()));
             }
-            ReversalContext context = original == null
-                    ? new ReversalContext(null, List.of(), Map.of(), 0)
+            ReversalContext context = original == null ? ReversalContext.notFound()
                     : new ReversalContext(original, originalAllocations, store.restoredByLot(tx, member, original.entryId()),
                     store.alreadyReversed(tx, member, original.entryId()));
-            MemberState state = load(tx, member, now, originalAllocations.stream().map(Allocation::lotId).toList(), null);
+            MemberState state = load(tx, account, now, originalAllocations.stream().map(Allocation::lotId).toList(), null);
             return switch (SpendRules.reverse(state, command, context, now, UUID::randomUUID)) {
-                case SpendOutcome.Reversed r -> {
-                    writeEntry(tx, state.account(), r.entry(), r.allocations(), r.changedLots(), r.after(),
-                            command.transactionId(), now);
-                    yield new SpendResult.Done(201, new Receipts.Transaction(r.entry().entryId(),
+                case ReversalOutcome.Reversed r -> {
+                    writer.reversed(tx, state.account(), r, command.transactionId(), fingerprint, now);
+                    yield new SpendResult.Done(new Receipts.Transaction(r.entry().entryId(),
                             Math.abs(r.entry().points()), r.after().balance()), false);
                 }
-                case SpendOutcome.Rejected r -> throw new Refusal(r);
-                default -> throw new IllegalStateException("unexpected outcome");
+                case Refused r -> refused(r.refusal());
             };
         });
     }
 
     public SpendResult transfer(MemberId from, TransferCommand command) {
         // Bad input is refused before any lock or read: it changes nothing.
-        Optional<SpendOutcome.Rejected> invalid = SpendRules.validateTransfer(from, command);
+        Optional<Refusal> invalid = SpendRules.validateTransfer(from, command);
         if (invalid.isPresent()) {
             return new SpendResult.Refused(invalid.get());
         }
         MemberId to = new MemberId(command.toMemberId());
+        String fingerprint = RequestFingerprint.transfer(command);
         return refusing(() -> db.inTransaction(tx -> {
             Instant now = clock.instant();
             // Fixed lock order (member id) so opposite transfers cannot deadlock.
@@ -214,115 +279,145 @@ public class SpendService {
             Optional<AccountState> sender = fromFirst ? first : second;
             Optional<AccountState> receiver = fromFirst ? second : first;
             if (sender.isEmpty()) {
-                return memberNotFound(from);
+                return refused(new Refusal.MemberNotFound(from));
             }
-            Optional<LedgerEntry> prior = store.findByReference(tx, from, EntryKind.TRANSFER_OUT, command.reference());
-            if (prior.isPresent()) {
-                return prior.get().points() == -command.points()
-                        ? new SpendResult.Done(201, new Receipts.Transaction(prior.get().entryId(), command.points(),
-                        prior.get().balanceAfter()), true)
-                        : referenceUsed(prior.get().entryId());
+            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, from, EntryKind.TRANSFER_OUT, command.reference());
+            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
+                case ReferenceRule.Replay r -> {
+                    LedgerEntry entry = prior.get().entry();
+                    return new SpendResult.Done(new Receipts.Transaction(entry.entryId(), -entry.points(),
+                            entry.balanceAfter()), true);
+                }
+                case ReferenceRule.Conflict c -> {
+                    return refused(c.refusal());
+                }
+                case ReferenceRule.Fresh f -> {
+                }
             }
             if (receiver.isEmpty()) {
-                return memberNotFound(to);
+                return refused(new Refusal.MemberNotFound(to));
             }
-            MemberState fromState = load(tx, from, now, Set.of(), null);
-            MemberState toState = load(tx, to, now, Set.of(), null);
+            MemberState fromState = load(tx, sender.get(), now, Set.of(), null);
+            MemberState toState = load(tx, receiver.get(), now, Set.of(), null);
             return switch (SpendRules.transfer(fromState, toState, command, now, UUID::randomUUID)) {
-                case SpendOutcome.Transferred t -> {
-                    writeEntry(tx, fromState.account(), t.out(), t.outAllocations(), t.changedSenderLots(), t.senderAfter(),
-                            null, now);
-                    store.insertEntry(tx, t.in());
-                    for (Lot lot : t.newReceiverLots()) {
-                        store.insertLot(tx, lot, t.in().entryId());
-                    }
-                    store.updateAccount(tx, toState.account(), t.receiverAfter(), now);
-                    yield new SpendResult.Done(201, new Receipts.Transaction(t.out().entryId(), command.points(),
+                case TransferOutcome.Transferred t -> {
+                    writer.transferred(tx, fromState.account(), toState.account(), t, fingerprint, now);
+                    yield new SpendResult.Done(new Receipts.Transaction(t.out().entryId(), command.points(),
                             t.senderAfter().balance()), false);
                 }
-                case SpendOutcome.Rejected r -> throw new Refusal(r);
-                default -> throw new IllegalStateException("unexpected outcome");
+                case Refused r -> refused(r.refusal());
             };
         }));
     }
 
     /**
-     * The member's state for the core: open lots (plus {@code extraLots}, e.g. spent lots a
-     * reversal restores into) and live holds. Holds past their TTL are released here, by
-     * whichever operation touches the member first, so nothing waits for the sweep.
+     * An operator's correction (the core's {@link SpendRules#adjust}): an ADJUSTMENT entry with
+     * its reason, a credit as a new lot or a debit in spending order. Reconcile never fixes
+     * anything itself; this is how a discrepancy is corrected, explicitly.
      */
-    MemberState load(Tx tx, MemberId member, Instant now, Collection<UUID> extraLots, Hold target) {
+    public SpendResult adjust(MemberId member, AdjustCommand command) {
+        Optional<Refusal> invalid = SpendRules.validateAdjustment(command, catalog);
+        if (invalid.isPresent()) {
+            return new SpendResult.Refused(invalid.get());
+        }
+        String fingerprint = RequestFingerprint.adjustment(command);
+        return write(member, (tx, account) -> {
+            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, member, EntryKind.ADJUSTMENT, command.reference());
+            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
+                case ReferenceRule.Replay r -> {
+                    return new SpendResult.Done(adjustment(prior.get().entry()), true);
+                }
+                case ReferenceRule.Conflict c -> {
+                    return refused(c.refusal());
+                }
+                case ReferenceRule.Fresh f -> {
+                }
+            }
+            Instant now = clock.instant();
+            MemberState state = load(tx, account, now, Set.of(), null);
+            AdjustOutcome outcome = SpendRules.adjust(state, command, now, catalog, UUID::randomUUID);
+            return switch (outcome) {
+                case AdjustOutcome.Credited c -> {
+                    writer.adjusted(tx, state.account(), c, fingerprint, now);
+                    yield new SpendResult.Done(adjustment(c.entry()), false);
+                }
+                case AdjustOutcome.Debited d -> {
+                    writer.adjusted(tx, state.account(), d, fingerprint, now);
+                    yield new SpendResult.Done(adjustment(d.entry()), false);
+                }
+                case Refused r -> refused(r.refusal());
+            };
+        });
+    }
+
+    /**
+     * The member's state for the core: open lots (plus {@code extraLots}, e.g. spent lots a
+     * reversal restores into) and holds. Holds the core finds past their time
+     * ({@link SpendRules#expiredHolds}) are stored as EXPIRED by whichever write touches the
+     * member first, so nothing waits for the sweep; {@code target} (a capture's or void's hold)
+     * is kept in the state whatever its status, so the core can say why it is not active.
+     */
+    MemberState load(Tx tx, AccountState account, Instant now, Collection<UUID> extraLots, Hold target) {
+        MemberId member = account.memberId();
         LedgerStore.Snapshot snapshot = store.snapshot(tx, member).orElseThrow();
-        AccountState account = snapshot.account();
         Map<UUID, Lot> lots = new LinkedHashMap<>();
         snapshot.openLots().forEach(l -> lots.put(l.lotId(), l));
         List<UUID> missing = extraLots.stream().filter(id -> !lots.containsKey(id)).toList();
         if (!missing.isEmpty()) {
             store.lots(tx, member, missing).forEach(l -> lots.put(l.lotId(), l));
         }
-        List<Hold> holds = new ArrayList<>();
-        for (Hold h : snapshot.heldHolds()) {
-            if (!h.isActiveAt(now) && (target == null || !h.holdId().equals(target.holdId()))) {
-                store.updateHoldStatus(tx, h.withStatus(HoldStatus.EXPIRED), null, now);
-            } else {
-                holds.add(h);
-            }
-        }
+        MemberState loaded = new MemberState(snapshot.account(), new ArrayList<>(lots.values()), snapshot.heldHolds());
+        List<Hold> expired = SpendRules.expiredHolds(loaded, now).stream()
+                .filter(h -> target == null || !h.holdId().equals(target.holdId())).toList();
+        writer.releaseHolds(tx, expired, now);
+        List<Hold> holds = new ArrayList<>(snapshot.heldHolds().stream()
+                .filter(h -> expired.stream().noneMatch(x -> x.holdId().equals(h.holdId()))).toList());
         if (target != null && holds.stream().noneMatch(h -> h.holdId().equals(target.holdId()))) {
             holds.add(target);
         }
-        return new MemberState(account, new ArrayList<>(lots.values()), holds);
+        return new MemberState(snapshot.account(), new ArrayList<>(lots.values()), holds);
     }
 
-    private void writeEntry(Tx tx, AccountState before, LedgerEntry entry, List<Allocation> allocations,
-                            List<Lot> changedLots, AccountState after, UUID reverses, Instant now) {
-        store.insertEntry(tx, entry, reverses);
-        for (Lot lot : changedLots) {
-            store.updateLotRemaining(tx, lot);
-        }
-        store.insertAllocations(tx, entry.memberId(), entry.entryId(), allocations);
-        store.updateAccount(tx, before, after, now);
-    }
-
-    private SpendResult write(MemberId member, Function<Tx, SpendResult> work) {
+    /** Runs {@code work} with the member's account locked; an unknown member is MEMBER_NOT_FOUND. */
+    private SpendResult write(MemberId member, java.util.function.BiFunction<Tx, AccountState, SpendResult> work) {
         return refusing(() -> db.inTransaction(tx -> {
-            if (store.lockAccount(tx, member).isEmpty()) {
-                return memberNotFound(member);
+            Optional<AccountState> account = store.lockAccount(tx, member);
+            if (account.isEmpty()) {
+                return refused(new Refusal.MemberNotFound(member));
             }
-            return work.apply(tx);
+            return work.apply(tx, account.get());
         }));
     }
 
     private static SpendResult refusing(java.util.function.Supplier<SpendResult> work) {
         try {
             return work.get();
-        } catch (Refusal r) {
-            return new SpendResult.Refused(r.rejection);
+        } catch (RefusedInTransaction r) {
+            return new SpendResult.Refused(r.refusal);
         }
     }
 
+    /** Throws so the transaction rolls back (lazy hold releases included): a refusal changes nothing. */
+    private static SpendResult refused(Refusal refusal) {
+        throw new RefusedInTransaction(refusal);
+    }
+
     private static SpendResult redeemed(LedgerEntry entry, List<Allocation> allocations, boolean replayed) {
-        return new SpendResult.Done(201, new Receipts.Redeemed(entry.entryId(), -entry.points(), entry.balanceAfter(),
+        return new SpendResult.Done(new Receipts.Redeemed(entry.entryId(), -entry.points(), entry.balanceAfter(),
                 allocations.stream().map(a -> new Receipts.AllocationView(a.lotId(), a.points())).toList()), replayed);
     }
 
-    private static SpendResult memberNotFound(MemberId member) {
-        return new SpendResult.Problem(ApiError.MEMBER_NOT_FOUND, "member " + member + " has no account", Map.of());
+    private static Receipts.Transaction adjustment(LedgerEntry e) {
+        return new Receipts.Transaction(e.entryId(), e.points(), e.balanceAfter());
     }
 
-    private static SpendResult referenceUsed(UUID transactionId) {
-        Map<String, Object> extra = transactionId == null ? Map.of() : Map.of("transactionId", transactionId);
-        return new SpendResult.Problem(ApiError.REFERENCE_ALREADY_USED,
-                "this reference was already used by a different request of this member", extra);
-    }
+    /** Carries a refusal out of the transaction so it rolls back. */
+    private static final class RefusedInTransaction extends RuntimeException {
+        final Refusal refusal;
 
-    /** Carries a core refusal out of the transaction so it rolls back (lazy hold releases included). */
-    private static final class Refusal extends RuntimeException {
-        final SpendOutcome.Rejected rejection;
-
-        Refusal(SpendOutcome.Rejected rejection) {
-            super(rejection.message(), null, false, false);
-            this.rejection = rejection;
+        RefusedInTransaction(Refusal refusal) {
+            super(refusal.message(), null, false, false);
+            this.refusal = refusal;
         }
     }
 }

@@ -107,7 +107,11 @@ public class ReportsFunction {
                 return null;
             });
         }
-        return responses.ok(done ? 200 : 422, Map.of("messageId", messageId, "applied", report.applied() == 1,
-                "duplicate", report.duplicates() == 1, "parkedAgain", report.parked() == 1));
+        if (!done) {
+            return responses.problem(ApiError.PARKED_AGAIN, "the record still cannot be applied; it was parked again"
+                    + " with its reason (GET /admin/parked)", Map.of("messageId", messageId, "parkedAgain", true), null);
+        }
+        return responses.ok(200, Map.of("messageId", messageId, "applied", report.applied() == 1,
+                "duplicate", report.duplicates() == 1, "parkedAgain", false));
     }
 }

@@ -31,17 +31,62 @@ public class ScheduledFunctions {
         return report;
     }
 
+    /** The answer to an event reconcile does not understand: nothing was checked, and it says why. */
+    public record Refused(String job, boolean refused, String reason) {
+    }
+
     @Funq("reconcile")
-    public Reconcile.Report reconcile(Map<String, Object> scheduledEvent) {
-        // The schedule's event detail may ask for {"mode": "incremental"}; full otherwise.
-        Object detail = scheduledEvent == null ? null : scheduledEvent.get("detail");
-        boolean incremental = detail instanceof Map<?, ?> d && "incremental".equals(d.get("mode"));
-        Reconcile.Report report = incremental ? reconcile.incremental() : reconcile.run();
+    public Object reconcile(Map<String, Object> scheduledEvent) {
+        String mode;
+        try {
+            mode = mode(scheduledEvent);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("reconcile refused event %s: %s", eventId(scheduledEvent), e.getMessage());
+            return new Refused("reconcile", true, e.getMessage());
+        }
+        Reconcile.Report report = mode.equals("incremental") ? reconcile.incremental() : reconcile.run();
         LOG.infof("reconcile (event %s): %d discrepancies over %d members", eventId(scheduledEvent),
                 report.discrepancyCount(), report.membersChecked());
         Emf.emit(Map.of("Function", "reconcile"), Map.of("ReconcileDiscrepancies", report.discrepancyCount()));
         return report;
     }
+
+    /**
+     * The mode a scheduled event asks for: its {@code detail} (an object, or the JSON string
+     * EventBridge Scheduler passes when the input is text) may hold {@code "mode"}: "full" (also
+     * when absent) or "incremental". Anything else, or an event that is not a scheduled event
+     * (an SQS batch, say), is refused rather than run as a full reconcile nobody asked for.
+     */
+    static String mode(Map<String, Object> event) {
+        if (event == null || event.containsKey("Records") || !(event.get("detail-type") instanceof String)) {
+            throw new IllegalArgumentException("not a scheduled event (no detail-type)");
+        }
+        Object detail = event.get("detail");
+        if (detail instanceof String text) {
+            if (text.isBlank()) {
+                detail = null;
+            } else {
+                try {
+                    detail = JSON.readValue(text, Map.class);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
+                    throw new IllegalArgumentException("detail is a string but not a JSON object");
+                }
+            }
+        }
+        if (detail != null && !(detail instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("detail must be a JSON object");
+        }
+        Object mode = detail == null ? null : ((Map<?, ?>) detail).get("mode");
+        if (mode == null || "full".equals(mode)) {
+            return "full";
+        }
+        if ("incremental".equals(mode)) {
+            return "incremental";
+        }
+        throw new IllegalArgumentException("unknown mode (expected full or incremental)");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static Object eventId(Map<String, Object> event) {
         return event == null ? null : event.get("id");

@@ -1,0 +1,370 @@
+package dev.loyalty.functions.store;
+
+import dev.loyalty.core.AccountState;
+import dev.loyalty.core.EntryKind;
+import dev.loyalty.core.LedgerEntry;
+import dev.loyalty.core.Lot;
+import dev.loyalty.core.MemberId;
+import dev.loyalty.core.earn.EarnOutcome;
+import dev.loyalty.core.spend.AdjustOutcome;
+import dev.loyalty.core.spend.Allocation;
+import dev.loyalty.core.spend.CaptureOutcome;
+import dev.loyalty.core.spend.Hold;
+import dev.loyalty.core.spend.HoldOutcome;
+import dev.loyalty.core.spend.HoldStatus;
+import dev.loyalty.core.spend.RedeemOutcome;
+import dev.loyalty.core.spend.ReversalOutcome;
+import dev.loyalty.core.spend.SpendRules;
+import dev.loyalty.core.spend.SpendingOrder;
+import dev.loyalty.core.spend.TransferOutcome;
+import dev.loyalty.core.spend.VoidOutcome;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The one writer of the ledger tables (accounts, ledger_entries, lots, entry_allocations,
+ * holds): it persists what a core rule decided, for one member or for a batch, and nothing
+ * else writes these tables. Every statement is keyed by member_id first.
+ *
+ * <p>Each method runs inside the caller's transaction, after the caller locked the members'
+ * account rows. Every entry is stored with the fingerprint of the request that made it
+ * ({@link dev.loyalty.core.reference.RequestFingerprint}), so the reference rule can tell a
+ * retry from a different request forever. The outbox of "Events out" belongs here, in the
+ * same transaction as each change.
+ *
+ * <p>Account moves check the version they expect: the row is locked, so a mismatch is a bug and
+ * fails the transaction.
+ */
+@ApplicationScoped
+public class LedgerWriter {
+
+    private static final String ENTRY_COLUMNS = "member_id, entry_id, sequence, kind, points, balance_after, point_type, "
+            + "reference, description, occurred_at, recorded_at, request_fingerprint, reverses_entry_id";
+    private static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, "
+            + "earned_at, expires_at, source_entry_id";
+
+    // ---- accounts
+
+    /** A member exists from its first earn: create the account if needed, then lock it. */
+    public AccountState openAccount(Tx tx, MemberId member, Instant now, LedgerStore store) {
+        tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at) "
+                + "VALUES ($1, 0, 0, $2, $2) ON CONFLICT (member_id) DO NOTHING", member.value(), now);
+        return store.lockAccount(tx, member).orElseThrow();
+    }
+
+    /**
+     * Creates the accounts that do not exist yet, then locks all of them in member id order (the
+     * same order as every other batch and as the single-member paths take one lock), and returns
+     * their states.
+     */
+    public Map<MemberId, AccountState> openAccounts(Tx tx, Collection<MemberId> members, Instant now) {
+        String[] ids = members.stream().map(MemberId::value).distinct().sorted().toArray(String[]::new);
+        tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                + " SELECT m, 0, 0, $2, $2 FROM unnest($1::text[]) AS m ORDER BY m ON CONFLICT (member_id) DO NOTHING", ids, now);
+        Map<MemberId, AccountState> states = new HashMap<>();
+        tx.list("SELECT member_id, balance, version FROM accounts WHERE member_id = ANY($1) ORDER BY member_id FOR UPDATE",
+                LedgerStore::account, (Object) ids).forEach(a -> states.put(a.memberId(), a));
+        if (states.size() != ids.length) {
+            throw new IllegalStateException("locked " + states.size() + " of " + ids.length + " accounts");
+        }
+        return states;
+    }
+
+    // ---- one member, one outcome
+
+    public void earned(Tx tx, AccountState before, EarnOutcome.Earned e, String fingerprint, Instant now) {
+        insertEntry(tx, e.entry(), fingerprint, null);
+        insertLot(tx, e.lot(), e.entry().entryId());
+        moveAccount(tx, before, e.after(), now);
+    }
+
+    public void redeemed(Tx tx, AccountState before, RedeemOutcome.Redeemed r, String fingerprint, Instant now) {
+        debit(tx, before, r.entry(), r.allocations(), r.changedLots(), r.after(), fingerprint, null, now);
+    }
+
+    public void holdPlaced(Tx tx, HoldOutcome.HoldPlaced h, String fingerprint, Instant now) {
+        Hold hold = h.hold();
+        tx.query("INSERT INTO holds(member_id, hold_id, points, status, reference, created_at, expires_at, updated_at,"
+                        + " request_fingerprint) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                hold.memberId().value(), hold.holdId(), hold.points(), hold.status().name(), hold.reference(),
+                hold.createdAt(), hold.expiresAt(), now, fingerprint);
+    }
+
+    public void captured(Tx tx, AccountState before, CaptureOutcome.Captured c, String fingerprint, Instant now) {
+        debit(tx, before, c.entry(), c.allocations(), c.changedLots(), c.after(), fingerprint, null, now);
+        moveHold(tx, c.hold(), c.entry().entryId(), now);
+    }
+
+    public void voided(Tx tx, VoidOutcome.Voided v, Instant now) {
+        moveHold(tx, v.hold(), null, now);
+    }
+
+    public void reversed(Tx tx, AccountState before, ReversalOutcome.Reversed r, UUID reverses, String fingerprint,
+                         Instant now) {
+        debit(tx, before, r.entry(), r.allocations(), r.changedLots(), r.after(), fingerprint, reverses, now);
+    }
+
+    public void transferred(Tx tx, AccountState senderBefore, AccountState receiverBefore, TransferOutcome.Transferred t,
+                            String fingerprint, Instant now) {
+        debit(tx, senderBefore, t.out(), t.outAllocations(), t.changedSenderLots(), t.senderAfter(), fingerprint, null, now);
+        insertEntry(tx, t.in(), null, null);
+        for (Lot lot : t.newReceiverLots()) {
+            insertLot(tx, lot, t.in().entryId());
+        }
+        moveAccount(tx, receiverBefore, t.receiverAfter(), now);
+    }
+
+    public void adjusted(Tx tx, AccountState before, AdjustOutcome outcome, String fingerprint, Instant now) {
+        switch (outcome) {
+            case AdjustOutcome.Credited c -> {
+                insertEntry(tx, c.entry(), fingerprint, null);
+                insertLot(tx, c.lot(), c.entry().entryId());
+                moveAccount(tx, before, c.after(), now);
+            }
+            case AdjustOutcome.Debited d ->
+                    debit(tx, before, d.entry(), d.allocations(), d.changedLots(), d.after(), fingerprint, null, now);
+            case dev.loyalty.core.spend.Refused r -> throw new IllegalArgumentException("a refusal writes nothing");
+        }
+    }
+
+    /** Holds the core found past their time ({@link SpendRules#expiredHolds}), stored as EXPIRED. */
+    public void releaseHolds(Tx tx, List<Hold> expired, Instant now) {
+        for (Hold hold : expired) {
+            moveHold(tx, hold, null, now);
+        }
+    }
+
+    // ---- a batch of earns (the queue path): a fixed number of statements, whatever its size
+
+    /**
+     * The earns of a batch in three statements: all entries, all lots, all accounts moved from
+     * {@code before} to {@code after} (accounts the batch did not change are left out).
+     */
+    public void earnedBatch(Tx tx, List<EarnOutcome.Earned> earned, List<String> fingerprints,
+                            Map<MemberId, AccountState> before, Map<MemberId, AccountState> after, Instant now) {
+        if (earned.isEmpty()) {
+            return;
+        }
+        insertEntries(tx, earned.stream().map(EarnOutcome.Earned::entry).toList(), fingerprints);
+        insertLots(tx, earned.stream().map(EarnOutcome.Earned::lot).toList(),
+                earned.stream().map(e -> e.entry().entryId()).toList());
+        moveAccounts(tx, before, after, now);
+    }
+
+    // ---- the expiry sweep: the core's rule as one set-based statement per chunk
+
+    /** What one chunk of the sweep did. */
+    public record Expired(long members, long lots, Map<String, Long> byType) {
+    }
+
+    /**
+     * {@link SpendRules#expire} for every given (locked) member at once: each member's lots with
+     * points left whose expiry has passed at {@code now} are zeroed in ONE EXPIRE entry with the
+     * core's reference and description, one allocation per lot in the core's spending order
+     * ({@link SpendingOrder#SQL_ORDER}). A test runs the core's rule and this statement on the
+     * same data and requires identical entries.
+     */
+    public Expired expire(Tx tx, List<String> lockedMembers, Instant now) {
+        var row = tx.query("""
+                WITH exp AS (
+                  SELECT l.member_id, l.lot_id, l.remaining_points AS pts, l.point_type,
+                         (row_number() OVER (PARTITION BY l.member_id ORDER BY %s) - 1)::int AS position
+                  FROM lots l
+                  WHERE l.member_id = ANY($1) AND l.remaining_points > 0 AND l.expires_at <= $2
+                ), totals AS (
+                  SELECT member_id, SUM(pts) AS total FROM exp GROUP BY member_id
+                ), entries AS (
+                  INSERT INTO ledger_entries(member_id, entry_id, sequence, kind, points, balance_after, point_type,
+                                             reference, description, occurred_at, recorded_at)
+                  SELECT a.member_id, gen_random_uuid(), a.version + 1, $5, -t.total, a.balance - t.total, NULL,
+                         $3, $4, $2, $2
+                  FROM accounts a JOIN totals t ON t.member_id = a.member_id
+                  RETURNING member_id, entry_id, balance_after, sequence
+                ), allocations AS (
+                  INSERT INTO entry_allocations(member_id, entry_id, position, lot_id, points)
+                  SELECT x.member_id, e.entry_id, x.position, x.lot_id, x.pts FROM exp x JOIN entries e ON e.member_id = x.member_id
+                  RETURNING 1
+                ), zeroed AS (
+                  UPDATE lots l SET remaining_points = 0 FROM exp x
+                  WHERE l.member_id = x.member_id AND l.lot_id = x.lot_id
+                  RETURNING 1
+                ), moved AS (
+                  UPDATE accounts a SET balance = e.balance_after, version = e.sequence, updated_at = $2
+                  FROM entries e WHERE a.member_id = e.member_id
+                  RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM moved) AS members, (SELECT count(*) FROM zeroed) AS lots,
+                       (SELECT json_object_agg(point_type, total) FROM
+                          (SELECT point_type, SUM(pts) AS total FROM exp GROUP BY point_type) t)::text AS by_type
+                """.formatted(SpendingOrder.SQL_ORDER.replace("expires_at", "l.expires_at")
+                        .replace("earned_at", "l.earned_at").replace("lot_id", "l.lot_id")),
+                lockedMembers.toArray(new String[0]), now, SpendRules.expireReference(now), SpendRules.EXPIRE_DESCRIPTION,
+                EntryKind.EXPIRE.name()).iterator().next();
+        Map<String, Long> byType = new TreeMap<>();
+        String json = row.getString("by_type");
+        if (json != null) {
+            new JsonObject(json).forEach(e -> byType.put(e.getKey(), ((Number) e.getValue()).longValue()));
+        }
+        return new Expired(row.getLong("members"), row.getLong("lots"), byType);
+    }
+
+    /**
+     * {@link SpendRules#expiredHolds} for up to {@code chunkMembers} members at once, skipping
+     * members another transaction holds: their holds past their time become EXPIRED.
+     */
+    public long releaseExpiredHolds(Tx tx, Instant now, int chunkMembers) {
+        return tx.query("""
+                WITH m AS (
+                  SELECT a.member_id FROM accounts a
+                  WHERE a.member_id IN (SELECT DISTINCT member_id FROM holds WHERE status = $3 AND expires_at <= $1
+                                        ORDER BY member_id LIMIT $2)
+                  ORDER BY a.member_id FOR UPDATE SKIP LOCKED
+                )
+                UPDATE holds h SET status = $4, updated_at = $1 FROM m
+                WHERE h.member_id = m.member_id AND h.status = $3 AND h.expires_at <= $1
+                """, now, chunkMembers, HoldStatus.HELD.name(), HoldStatus.EXPIRED.name()).rowCount();
+    }
+
+    // ---- the statements
+
+    private void debit(Tx tx, AccountState before, LedgerEntry entry, List<Allocation> allocations, List<Lot> changedLots,
+                       AccountState after, String fingerprint, UUID reverses, Instant now) {
+        insertEntry(tx, entry, fingerprint, reverses);
+        for (Lot lot : changedLots) {
+            int updated = tx.query("UPDATE lots SET remaining_points = $3 WHERE member_id = $1 AND lot_id = $2",
+                    lot.memberId().value(), lot.lotId(), lot.remainingPoints()).rowCount();
+            if (updated != 1) {
+                throw new IllegalStateException("lot " + lot.lotId() + " not found for " + lot.memberId());
+            }
+        }
+        for (int i = 0; i < allocations.size(); i++) {
+            Allocation a = allocations.get(i);
+            tx.query("INSERT INTO entry_allocations(member_id, entry_id, position, lot_id, points) VALUES ($1,$2,$3,$4,$5)",
+                    entry.memberId().value(), entry.entryId(), i, a.lotId(), a.points());
+        }
+        moveAccount(tx, before, after, now);
+    }
+
+    private void insertEntry(Tx tx, LedgerEntry e, String fingerprint, UUID reverses) {
+        tx.query("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+                e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
+                e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt(), fingerprint, reverses);
+    }
+
+    private void insertLot(Tx tx, Lot lot, UUID sourceEntryId) {
+        tx.query("INSERT INTO lots(" + LOT_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                lot.memberId().value(), lot.lotId(), lot.pointType(), lot.originalPoints(), lot.remainingPoints(),
+                lot.earnedAt(), lot.expiresAt(), sourceEntryId);
+    }
+
+    private void moveAccount(Tx tx, AccountState before, AccountState after, Instant now) {
+        int updated = tx.query("UPDATE accounts SET balance = $2, version = $3, updated_at = $4 "
+                        + "WHERE member_id = $1 AND version = $5",
+                after.memberId().value(), after.balance(), after.version(), now, before.version()).rowCount();
+        if (updated != 1) {
+            throw new IllegalStateException("account " + after.memberId() + " moved under its lock");
+        }
+    }
+
+    /** Moves a hold out of HELD; only a HELD hold moves (the row lock on the account serialises this). */
+    private void moveHold(Tx tx, Hold h, UUID capturedEntryId, Instant now) {
+        int updated = tx.query("UPDATE holds SET status = $3, captured_entry_id = $4, updated_at = $5"
+                        + " WHERE member_id = $1 AND hold_id = $2 AND status = $6",
+                h.memberId().value(), h.holdId(), h.status().name(), capturedEntryId, now, HoldStatus.HELD.name()).rowCount();
+        if (updated != 1) {
+            throw new IllegalStateException("hold " + h.holdId() + " was not HELD");
+        }
+    }
+
+    private void insertEntries(Tx tx, List<LedgerEntry> entries, List<String> fingerprints) {
+        int n = entries.size();
+        String[] member = new String[n];
+        UUID[] id = new UUID[n];
+        Long[] sequence = new Long[n];
+        String[] kind = new String[n];
+        Long[] points = new Long[n];
+        Long[] balanceAfter = new Long[n];
+        String[] pointType = new String[n];
+        String[] reference = new String[n];
+        String[] description = new String[n];
+        OffsetDateTime[] occurred = new OffsetDateTime[n];
+        OffsetDateTime[] recorded = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            LedgerEntry e = entries.get(i);
+            member[i] = e.memberId().value();
+            id[i] = e.entryId();
+            sequence[i] = e.sequence();
+            kind[i] = e.kind().name();
+            points[i] = e.points();
+            balanceAfter[i] = e.balanceAfter();
+            pointType[i] = e.pointType();
+            reference[i] = e.reference();
+            description[i] = e.description();
+            occurred[i] = utc(e.occurredAt());
+            recorded[i] = utc(e.recordedAt());
+        }
+        tx.query("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") SELECT *, NULL::uuid FROM unnest($1::text[], $2::uuid[],"
+                        + " $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
+                        + " $10::timestamptz[], $11::timestamptz[], $12::text[])",
+                member, id, sequence, kind, points, balanceAfter, pointType, reference, description, occurred, recorded,
+                fingerprints.toArray(new String[0]));
+    }
+
+    private void insertLots(Tx tx, List<Lot> lots, List<UUID> sourceEntryIds) {
+        int n = lots.size();
+        String[] member = new String[n];
+        UUID[] id = new UUID[n];
+        String[] pointType = new String[n];
+        Long[] original = new Long[n];
+        Long[] remaining = new Long[n];
+        OffsetDateTime[] earned = new OffsetDateTime[n];
+        OffsetDateTime[] expires = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Lot l = lots.get(i);
+            member[i] = l.memberId().value();
+            id[i] = l.lotId();
+            pointType[i] = l.pointType();
+            original[i] = l.originalPoints();
+            remaining[i] = l.remainingPoints();
+            earned[i] = utc(l.earnedAt());
+            expires[i] = utc(l.expiresAt());
+        }
+        tx.query("INSERT INTO lots(" + LOT_COLUMNS + ") SELECT * FROM unnest($1::text[], $2::uuid[],"
+                        + " $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::uuid[])",
+                member, id, pointType, original, remaining, earned, expires, sourceEntryIds.toArray(new UUID[0]));
+    }
+
+    private void moveAccounts(Tx tx, Map<MemberId, AccountState> before, Map<MemberId, AccountState> after, Instant now) {
+        if (after.isEmpty()) {
+            return;
+        }
+        List<MemberId> members = new ArrayList<>(after.keySet());
+        members.sort(Comparator.comparing(MemberId::value));
+        int updated = tx.query("UPDATE accounts a SET balance = v.balance, version = v.version, updated_at = $5"
+                        + " FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS v(member_id, balance, version, before_version)"
+                        + " WHERE a.member_id = v.member_id AND a.version = v.before_version",
+                members.stream().map(MemberId::value).toArray(String[]::new),
+                members.stream().map(m -> after.get(m).balance()).toArray(Long[]::new),
+                members.stream().map(m -> after.get(m).version()).toArray(Long[]::new),
+                members.stream().map(m -> before.get(m).version()).toArray(Long[]::new), now).rowCount();
+        if (updated != members.size()) {
+            throw new IllegalStateException("accounts moved under their locks: updated " + updated + " of " + members.size());
+        }
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+}
