@@ -36,7 +36,7 @@ function parts(node) {
 
 function traversalPart(t) {
   if (t.type === 'nameTraversal') return t.segment;
-  if (t.type === 'indexTraversal') return /^[0-9]+$/.test(t.segment) ? `[${t.segment}]` : '[]';
+  if (t.type === 'indexTraversal') return /^[0-9]+$|^"[^"\\]*"$/.test(t.segment) ? `[${t.segment}]` : '[]';
   return '[*]';
 }
 

@@ -136,3 +136,21 @@ resource "aws_cloudwatch_log_group" "seeded" { # INVALID_META: count and for_eac
 output "typo" {
   value = aws_dynamodb_table.seeded.ar # UNRESOLVED_REFERENCE: no such attribute
 }
+
+resource "aws_iam_role" "many" {
+  for_each           = local.stmts
+  name               = each.key
+  assume_role_policy = "{}"
+}
+
+output "missing_instance" {
+  value = aws_iam_role.many["b"].arn # UNRESOLVED_REFERENCE: for_each = local.stmts has only "a"
+}
+
+output "missing_key" {
+  value = local.stmts["z"] # UNRESOLVED_REFERENCE: no such key in the local map
+}
+
+output "no_instance_picked" {
+  value = aws_iam_role.many.arn # UNRESOLVED_REFERENCE: many has for_each, pick an instance
+}

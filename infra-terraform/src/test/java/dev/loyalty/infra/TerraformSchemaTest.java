@@ -103,6 +103,9 @@ class TerraformSchemaTest {
                 "UNRESOLVED_REFERENCE aws_lambda_function.seeded.environment[0].variables",
                 "UNRESOLVED_REFERENCE data.aws_iam_policy_document.seeded.dynamic.statement.content.resources",
                 "UNRESOLVED_REFERENCE output.typo",
+                "UNRESOLVED_REFERENCE output.missing_instance",
+                "UNRESOLVED_REFERENCE output.missing_key",
+                "UNRESOLVED_REFERENCE output.no_instance_picked",
                 // declared twice, meta-arguments
                 "DUPLICATE aws_lambda_alias.seeded",
                 "INVALID_META aws_cloudwatch_log_group.seeded"));

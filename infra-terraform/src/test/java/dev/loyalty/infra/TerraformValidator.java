@@ -611,6 +611,11 @@ final class TerraformValidator {
             case "local" -> {
                 if (!locals.containsKey(second)) {
                     add(Check.UNRESOLVED_REFERENCE, at, text + ": no local value \"" + second + "\"" + closest(second, locals.keySet()));
+                } else if (p.size() > 2 && p.get(2).startsWith("[\"") && locals.get(second).getValue().isObject()) {
+                    String k = p.get(2).substring(2, p.get(2).length() - 2);
+                    if (!locals.get(second).getValue().has(k)) {
+                        add(Check.UNRESOLVED_REFERENCE, at, text + ": local." + second + " has no key \"" + k + "\"");
+                    }
                 }
             }
             case "each" -> {
@@ -770,7 +775,7 @@ final class TerraformValidator {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
-            int d = distance(name, c);
+            int d = name.length() >= 4 && (c.startsWith(name) || name.startsWith(c)) ? 1 : distance(name, c);
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
