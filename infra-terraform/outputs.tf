@@ -7,7 +7,7 @@ output "earn_queue_url" {
 }
 
 output "migrate_function" {
-  description = "Invoke once per release, before traffic: aws lambda invoke --function-name <this>:live out.json"
+  description = "First deploy: aws lambda invoke --function-name <this>:live out.json. Later releases: ./release runs its new version before any traffic moves."
   value       = aws_lambda_function.function["migrate"].function_name
 }
 
