@@ -52,13 +52,19 @@ resource "aws_lambda_function" "function" {
   depends_on = [aws_cloudwatch_log_group.function]
 }
 
-# Traffic goes to the "live" alias: SnapStart snapshots published versions, and a rollback is
-# pointing the alias at the previous version.
+# Traffic goes to the "live" alias: SnapStart snapshots published versions. Terraform creates
+# the alias on the first version and then leaves it alone: moving it to a new version is a
+# release (CodeDeploy, release.tf and ./release), which shifts traffic gradually and can roll
+# back; an apply only publishes.
 resource "aws_lambda_alias" "live" {
   for_each         = local.functions
   name             = "live"
   function_name    = aws_lambda_function.function[each.key].function_name
   function_version = aws_lambda_function.function[each.key].version
+
+  lifecycle {
+    ignore_changes = [function_version, routing_config]
+  }
 }
 
 data "aws_iam_policy_document" "lambda_assume" {

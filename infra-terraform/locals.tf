@@ -70,5 +70,21 @@ locals {
   }
   app_db_user = "loyalty_fn"
 
+  # How a release moves each function's live alias to its new version (CodeDeploy deployment
+  # configurations). The API and queue functions take a canary: 10% of the traffic for five
+  # minutes, then the rest, unless the function's error-rate alarm fires first. The scheduled
+  # jobs run once an hour or a day, so a canary would see no traffic: they switch at once, and
+  # migrate is run on its new version by ./release before anything else moves.
+  deployment_config = {
+    earn         = var.release_canary_config
+    earn-queue   = var.release_canary_config
+    redeem       = var.release_canary_config
+    balance      = var.release_canary_config
+    reports      = var.release_canary_config
+    expire-sweep = "CodeDeployDefault.LambdaAllAtOnce"
+    reconcile    = "CodeDeployDefault.LambdaAllAtOnce"
+    migrate      = "CodeDeployDefault.LambdaAllAtOnce"
+  }
+
   jvm = var.packaging == "jvm"
 }

@@ -117,3 +117,15 @@ variable "secrets_extension_layer_arn" {
   type        = string
   default     = "arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"
 }
+
+variable "release_canary_config" {
+  description = "CodeDeploy configuration for the API and queue functions' releases, e.g. CodeDeployDefault.LambdaCanary10Percent5Minutes or CodeDeployDefault.LambdaLinear10PercentEvery1Minute."
+  type        = string
+  default     = "CodeDeployDefault.LambdaCanary10Percent5Minutes"
+}
+
+variable "release_error_rate_percent" {
+  description = "A function whose live alias fails more than this share of its invocations in a minute raises its error-rate alarm; during a release that rolls the new version back."
+  type        = number
+  default     = 2
+}

@@ -1,6 +1,5 @@
 package dev.loyalty.infra;
 
-import com.bertramlabs.plugins.hcl4j.HCLParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loyalty.contract.ApiRoute;
@@ -13,7 +12,6 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,41 +27,60 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * terraform cannot be installed here, so the HCL is parsed (hcl4j) and held to the code:
- * routes, function exports, the handler, the table's shape, schedules and IAM rules.
+ * terraform cannot be installed here, so the HCL is parsed (HashiCorp's parser, hcl2json; see
+ * {@link HclModule}) and its values are held to the code: routes, function exports, the handler,
+ * the table's shape, schedules, IAM rules and the release setup. Values are compared as parsed
+ * (an expression with the whitespace outside its strings taken out), never as source text.
  */
 class TerraformConsistencyTest {
     static final Path MODULE = Path.of("").toAbsolutePath();
     static final Path ROOT = MODULE.getParent();
-    static Map<String, Object> locals;
-    static Map<String, Map<String, Object>> resources;
-    static String allHcl;
+    static HclModule tf;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
     static void parse() throws Exception {
-        locals = new LinkedHashMap<>();
-        resources = new LinkedHashMap<>();
-        StringBuilder text = new StringBuilder();
-        try (Stream<Path> files = Files.list(MODULE)) {
-            for (Path tf : files.filter(p -> p.toString().endsWith(".tf")).sorted().toList()) {
-                text.append(Files.readString(tf)).append('\n');
-                Map<String, Object> parsed = new HCLParser().parse(tf.toFile(), "UTF-8");
-                if (parsed.get("locals") instanceof Map<?, ?> l) {
-                    locals.putAll((Map<String, Object>) l);
-                }
-                if (parsed.get("resource") instanceof Map<?, ?> r) {
-                    ((Map<String, Map<String, Object>>) r).forEach((type, byName) ->
-                            resources.computeIfAbsent(type, k -> new LinkedHashMap<>()).putAll(byName));
-                }
-            }
-        }
-        allHcl = text.toString();
+        tf = HclModule.parse(MODULE);
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> local(String name) {
-        return (Map<String, Object>) locals.get(name);
+    /** A local holding a literal map, as name to value. */
+    static Map<String, JsonNode> local(String name) {
+        Map<String, JsonNode> out = new TreeMap<>();
+        tf.local(name).fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
+    /** The value at a path of keys and (for blocks) indexes, e.g. at(lambda, "environment", 0, "variables"). */
+    static JsonNode at(JsonNode node, Object... path) {
+        JsonNode n = node;
+        for (Object p : path) {
+            n = p instanceof Integer i ? n.path(i) : n.path((String) p);
+        }
+        assertFalse(n.isMissingNode(), "no value at " + java.util.Arrays.toString(path));
+        return n;
+    }
+
+    /** An expression value ("${...}") as its expression, whitespace outside strings removed. */
+    static String expr(JsonNode value) {
+        String whole = HclModule.wholeExpression(value.asText());
+        assertTrue(whole != null, "not a single expression: " + value);
+        return HclModule.compact(whole);
+    }
+
+    /** The references in an expression value, as "a.b[].c" strings. */
+    static List<String> refs(JsonNode value) {
+        return tf.refs.getOrDefault(value.asText(), List.of()).stream()
+                .map(r -> String.join(".", r).replace(".[", "[")).toList();
+    }
+
+    /** Every string value anywhere under node (literal or expression), in order. */
+    static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isTextual()) {
+            out.add(node.asText());
+        } else {
+            node.forEach(n -> out.addAll(strings(n)));
+        }
+        return out;
     }
 
     /** The @Funq names in the functions' source: what QUARKUS_FUNQY_EXPORT may name. */
@@ -88,32 +105,50 @@ class TerraformConsistencyTest {
             expected.put(r.routeKey(), r.function());
         }
         Map<String, String> deployed = new TreeMap<>();
-        local("routes").forEach((k, v) -> deployed.put(k, String.valueOf(v)));
+        local("routes").forEach((k, v) -> deployed.put(k, v.asText()));
         assertEquals(expected, deployed);
-        assertTrue(resources.get("aws_apigatewayv2_route").containsKey("route"));
-        assertTrue(allHcl.contains("authorization_type = \"JWT\""), "every route sits behind the JWT authorizer");
-        assertTrue(allHcl.contains("payload_format_version = \"2.0\""));
+        JsonNode route = tf.resource("aws_apigatewayv2_route", "route");
+        assertEquals("local.routes", expr(route.get("for_each")), "a route per entry of local.routes");
+        assertEquals("each.key", expr(route.get("route_key")));
+        assertEquals("JWT", route.get("authorization_type").asText(), "every route sits behind the JWT authorizer");
+        assertEquals("aws_apigatewayv2_authorizer.jwt.id", expr(route.get("authorizer_id")));
+        assertEquals(List.of("aws_apigatewayv2_integration.function[].id", "each.value"), refs(route.get("target")),
+                "each route targets the integration of its function");
+        assertEquals("JWT", tf.resource("aws_apigatewayv2_authorizer", "jwt").get("authorizer_type").asText());
+        JsonNode integration = tf.resource("aws_apigatewayv2_integration", "function");
+        assertEquals("2.0", integration.get("payload_format_version").asText());
+        assertEquals("AWS_PROXY", integration.get("integration_type").asText());
+        assertEquals("aws_lambda_alias.live[each.key].invoke_arn", expr(integration.get("integration_uri")),
+                "API Gateway invokes the live alias (what a release shifts)");
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void oneLambdaPerFunqFunctionWithItsExportHandlerAndLimits() throws IOException {
-        Map<String, Object> functions = local("functions");
+        Map<String, JsonNode> functions = local("functions");
         assertEquals(funqNames(), new TreeSet<>(functions.keySet()), "a Lambda for every @Funq, and no other");
-        functions.forEach((name, spec) -> {
-            Map<String, Object> f = (Map<String, Object>) spec;
-            assertEquals(name, f.get("export"), name);
+        functions.forEach((name, f) -> {
+            assertEquals(name, f.get("export").asText(), name);
             for (String limit : List.of("memory", "timeout_s", "concurrency")) {
-                assertTrue(f.get(limit) instanceof Number n && n.doubleValue() > 0, name + " sets " + limit);
+                assertTrue(f.path(limit).isNumber() && f.get(limit).asDouble() > 0, name + " sets " + limit);
             }
         });
-        assertEquals("io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest", locals.get("handler"));
-        Map<String, Object> lambda = (Map<String, Object>) resources.get("aws_lambda_function").get("function");
-        Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) lambda.get("environment")).get("variables");
-        assertTrue(env.containsKey("QUARKUS_FUNQY_EXPORT"));
-        assertTrue(env.containsKey("LOYALTY_LAMBDA_TIMEOUT_MS"), "idempotency claims must outlive the Lambda timeout");
-        assertTrue(allHcl.contains("runtime                        = local.jvm ? \"java21\" : \"provided.al2023\""));
-        assertTrue(allHcl.contains("apply_on = \"PublishedVersions\""), "SnapStart on published versions");
+        assertEquals("io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest", tf.local("handler").asText());
+        JsonNode lambda = tf.resource("aws_lambda_function", "function");
+        assertEquals("local.functions", expr(lambda.get("for_each")));
+        assertEquals("local.handler", expr(lambda.get("handler")));
+        JsonNode env = at(lambda, "environment", 0, "variables");
+        assertEquals("each.value.export", expr(env.get("QUARKUS_FUNQY_EXPORT")));
+        assertEquals("tostring(each.value.timeout_s*1000)", expr(env.get("LOYALTY_LAMBDA_TIMEOUT_MS")),
+                "idempotency claims must outlive the Lambda timeout");
+        assertEquals("each.value.timeout_s", expr(lambda.get("timeout")));
+        assertEquals("each.value.memory", expr(lambda.get("memory_size")));
+        assertEquals("each.value.concurrency", expr(lambda.get("reserved_concurrent_executions")));
+        assertEquals("local.jvm?\"java21\":\"provided.al2023\"", expr(lambda.get("runtime")));
+        assertEquals("var.packaging==\"jvm\"", expr(tf.local("jvm")));
+        assertTrue(lambda.get("publish").asBoolean(), "every apply publishes a version");
+        JsonNode snapStart = at(lambda, "dynamic", "snap_start", 0);
+        assertEquals("local.jvm?[1]:[]", expr(snapStart.get("for_each")), "SnapStart for JVM packaging");
+        assertEquals("PublishedVersions", at(snapStart, "content", 0, "apply_on").asText(), "SnapStart on published versions");
     }
 
     @Test
@@ -123,10 +158,18 @@ class TerraformConsistencyTest {
                 "functions/src/main/java/dev/loyalty/functions/idempotency/DynamoDbIdempotencyStore.java"));
         assertTrue(adapter.contains("KEY = \"" + table.at("/KeySchema/0/AttributeName").asText() + "\""));
         assertTrue(adapter.contains("EXPIRES_AT_EPOCH_SECOND = \"" + table.get("TimeToLiveAttribute").asText() + "\""));
-        assertTrue(allHcl.contains("jsondecode(file(\"${path.module}/tables/idempotency.json\"))"));
-        assertTrue(allHcl.contains("billing_mode = \"PAY_PER_REQUEST\""));
-        assertTrue(allHcl.contains("point_in_time_recovery"));
-        assertTrue(allHcl.contains("server_side_encryption"));
+        assertEquals("jsondecode(file(\"${path.module}/tables/idempotency.json\"))", expr(tf.local("idempotency_table")));
+        JsonNode t = tf.resource("aws_dynamodb_table", "idempotency");
+        assertEquals("local.idempotency_table.KeySchema[0].AttributeName", expr(t.get("hash_key")));
+        assertEquals("local.idempotency_table.AttributeDefinitions[0].AttributeName", expr(at(t, "attribute", 0, "name")));
+        assertEquals("local.idempotency_table.AttributeDefinitions[0].AttributeType", expr(at(t, "attribute", 0, "type")));
+        assertEquals("local.idempotency_table.TimeToLiveAttribute", expr(at(t, "ttl", 0, "attribute_name")));
+        assertTrue(at(t, "ttl", 0, "enabled").isBoolean() && at(t, "ttl", 0, "enabled").asBoolean(), "TTL on");
+        assertEquals("PAY_PER_REQUEST", t.get("billing_mode").asText());
+        assertTrue(at(t, "point_in_time_recovery", 0, "enabled").isBoolean()
+                && at(t, "point_in_time_recovery", 0, "enabled").asBoolean(), "point-in-time recovery enabled");
+        assertTrue(at(t, "server_side_encryption", 0, "enabled").isBoolean()
+                && at(t, "server_side_encryption", 0, "enabled").asBoolean(), "encrypted with a KMS key");
     }
 
     @Test
@@ -136,17 +179,20 @@ class TerraformConsistencyTest {
             props.load(r);
         }
         Map<String, String> deployed = new TreeMap<>();
-        local("schedules").forEach((k, v) -> deployed.put(k, String.valueOf(v)));
+        local("schedules").forEach((k, v) -> deployed.put(k, v.asText()));
         Map<String, String> configured = new TreeMap<>();
         for (String job : List.of("expire-sweep", "reconcile")) {
             configured.put(job, eventBridge(props.getProperty("loyalty.schedules." + job + ".cron")));
         }
         assertEquals(configured, deployed);
-        assertTrue(allHcl.contains("schedule_expression_timezone = var.program_time_zone"));
+        JsonNode schedule = tf.resource("aws_scheduler_schedule", "job");
+        assertEquals("local.schedules", expr(schedule.get("for_each")));
+        assertEquals("each.value", expr(schedule.get("schedule_expression")));
+        assertEquals("var.program_time_zone", expr(schedule.get("schedule_expression_timezone")));
+        assertEquals("aws_lambda_alias.live[each.key].arn", expr(at(schedule, "target", 0, "arn")));
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void eachJobStopsStartingWorkWellBeforeItsLambdaTimesOut() throws IOException {
         Properties props = new Properties();
         try (Reader r = Files.newBufferedReader(ROOT.resolve("functions/src/main/resources/application.properties"))) {
@@ -154,8 +200,8 @@ class TerraformConsistencyTest {
         }
         for (String job : List.of("expire-sweep", "reconcile")) {
             long budgetMs = Long.parseLong(props.getProperty("loyalty.schedules." + job + ".time-budget-ms"));
-            Map<String, Object> fn = (Map<String, Object>) local("functions").get(job);
-            long timeoutMs = ((Number) fn.get("timeout_s")).longValue() * 1000;
+            JsonNode fn = local("functions").get(job);
+            long timeoutMs = fn.get("timeout_s").asLong() * 1000;
             // The last unit of work started just before the budget runs out must still finish.
             assertTrue(budgetMs <= timeoutMs * 3 / 4, job + ": budget " + budgetMs + " ms vs timeout " + timeoutMs + " ms");
         }
@@ -179,50 +225,95 @@ class TerraformConsistencyTest {
 
     @Test
     void everyLambdaHasItsOwnRoleAndNoPolicyUsesWildcardActions() {
-        assertTrue(allHcl.contains("role                           = aws_iam_role.function[each.key].arn"),
-                "each function is wired to its own role");
-        assertTrue(resources.get("aws_iam_role").containsKey("function"));
-        assertTrue(allHcl.contains("for_each           = local.functions\n  name               = \"${local.name}-${each.key}\"")
-                || allHcl.contains("name               = \"${local.name}-${each.key}\""), "one role per function");
-        Matcher actions = Pattern.compile("actions\\s*=\\s*\\[([^\\]]*)\\]").matcher(allHcl);
-        int seen = 0;
-        while (actions.find()) {
-            seen++;
-            assertFalse(actions.group(1).contains("\"*\"") || actions.group(1).contains(":*\""),
-                    "no wildcard action: " + actions.group(1));
+        JsonNode lambda = tf.resource("aws_lambda_function", "function");
+        assertEquals("aws_iam_role.function[each.key].arn", expr(lambda.get("role")), "each function is wired to its own role");
+        JsonNode role = tf.resource("aws_iam_role", "function");
+        assertEquals("local.functions", expr(role.get("for_each")), "one role per function");
+        assertEquals("${local.name}-${each.key}", role.get("name").asText());
+        JsonNode policy = tf.resource("aws_iam_role_policy", "function");
+        assertEquals("aws_iam_role.function[each.key].id", expr(policy.get("role")));
+        assertEquals("data.aws_iam_policy_document.function[each.key].json", expr(policy.get("policy")));
+        // Every statement of every policy document, static or dynamic: its actions are literal
+        // names, or a local whose values are, and none is a wildcard.
+        int statements = 0;
+        for (HclModule.Decl doc : tf.typed("data")) {
+            if (!doc.type().equals("aws_iam_policy_document")) {
+                continue;
+            }
+            List<JsonNode> all = new ArrayList<>();
+            doc.body().path("statement").forEach(all::add);
+            doc.body().path("dynamic").path("statement").forEach(d -> all.add(d.get("content").get(0)));
+            for (JsonNode st : all) {
+                statements++;
+                JsonNode actions = st.get("actions");
+                List<String> names = new ArrayList<>();
+                if (actions.isArray()) {
+                    actions.forEach(a -> names.add(a.asText()));
+                } else {
+                    assertEquals("local.dynamodb_actions[each.key]", expr(actions), doc.address());
+                    local("dynamodb_actions").values().forEach(v -> v.forEach(a -> names.add(a.asText())));
+                }
+                for (String a : names) {
+                    assertFalse(HclModule.isExpression(a), doc.address() + ": actions are literal: " + a);
+                    assertFalse(a.equals("*") || a.endsWith(":*") || a.contains("*"), doc.address() + ": no wildcard action: " + a);
+                }
+            }
         }
-        assertTrue(seen >= 5, "policy documents were found and checked: " + seen);
-        assertFalse(allHcl.contains("\"dynamodb:*\"") || allHcl.contains("\"sqs:*\"") || allHcl.contains("\"lambda:*\""));
+        assertTrue(statements >= 8, "policy statements were found and checked: " + statements);
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void leastPrivilegeNoFunctionMayDeleteFromTheTable() {
-        Map<String, Object> actions = local("dynamodb_actions");
+        Map<String, JsonNode> actions = local("dynamodb_actions");
         assertEquals(local("functions").keySet(), actions.keySet(), "every function's table rights are explicit");
         List<String> all = new ArrayList<>();
-        actions.values().forEach(v -> all.addAll((List<String>) v));
+        actions.values().forEach(v -> v.forEach(a -> all.add(a.asText())));
         assertFalse(all.stream().anyMatch(a -> a.contains("Delete")), "claims are released in place, never deleted");
-        assertTrue(((List<String>) actions.get("balance")).isEmpty(), "reads need no table rights");
-        assertTrue(allHcl.contains("function_response_types            = [\"ReportBatchItemFailures\"]"));
-        assertTrue(allHcl.contains("maxReceiveCount"));
+        assertTrue(actions.get("balance").isEmpty(), "reads need no table rights");
+        JsonNode mapping = tf.resource("aws_lambda_event_source_mapping", "earn");
+        assertEquals(List.of("ReportBatchItemFailures"), strings(mapping.get("function_response_types")));
+        assertEquals("aws_lambda_alias.live[\"earn-queue\"].arn", expr(mapping.get("function_name")));
+        JsonNode queue = tf.resource("aws_sqs_queue", "earn");
+        assertEquals(List.of("aws_sqs_queue.earn_dlq.arn", "var.sqs_max_receive_count"), refs(queue.get("redrive_policy")),
+                "the earn queue redrives to its DLQ after sqs_max_receive_count receives");
+        assertTrue(HclModule.compact(queue.get("redrive_policy").asText()).contains("maxReceiveCount=var.sqs_max_receive_count"));
     }
 
     @Test
     void onlyMigrateConnectsAsTheSchemaOwner() throws IOException {
-        Map<String, Object> logins = local("db_login");
+        Map<String, String> logins = new TreeMap<>();
+        local("db_login").forEach((k, v) -> logins.put(k, v.asText()));
         assertEquals(local("functions").keySet(), logins.keySet(), "every function's database login is explicit");
-        Map<String, Object> owners = new TreeMap<>(logins);
+        Map<String, String> owners = new TreeMap<>(logins);
         owners.values().removeIf(v -> !"owner".equals(v));
         assertEquals(Set.of("migrate"), owners.keySet(), "only migrate holds DDL rights");
         assertTrue(logins.values().stream().allMatch(v -> "owner".equals(v) || "app".equals(v)));
         // The secret a Lambda gets, and may read, follows db_login.
-        assertTrue(allHcl.contains("LOYALTY_DB_SECRET_ARN       = local.db_login[each.key] == \"owner\" ? "
-                + "aws_rds_cluster.ledger.master_user_secret[0].secret_arn : aws_secretsmanager_secret.app_db.arn"));
-        assertTrue(allHcl.contains("resources = local.db_login[each.key] == \"owner\" ? "
-                + "[aws_rds_cluster.ledger.master_user_secret[0].secret_arn, aws_secretsmanager_secret.app_db.arn]"
-                + " : [aws_secretsmanager_secret.app_db.arn]"));
-        assertEquals(4, allHcl.split("master_user_secret\\[0\\]\\.secret_arn", -1).length - 1,
+        JsonNode env = at(tf.resource("aws_lambda_function", "function"), "environment", 0, "variables");
+        assertEquals("local.db_login[each.key]==\"owner\"?aws_rds_cluster.ledger.master_user_secret[0].secret_arn"
+                + ":aws_secretsmanager_secret.app_db.arn", expr(env.get("LOYALTY_DB_SECRET_ARN")));
+        assertEquals("local.db_login[each.key]==\"owner\"?aws_secretsmanager_secret.app_db.arn:\"\"",
+                expr(env.get("LOYALTY_APP_DB_SECRET_ARN")));
+        JsonNode secretStatement = null;
+        for (JsonNode st : tf.data("aws_iam_policy_document", "function").get("statement")) {
+            if ("DatabaseSecret".equals(st.path("sid").asText())) {
+                secretStatement = st;
+            }
+        }
+        assertTrue(secretStatement != null, "each function's policy has a DatabaseSecret statement");
+        assertEquals("local.db_login[each.key]==\"owner\"?[aws_rds_cluster.ledger.master_user_secret[0].secret_arn,"
+                + "aws_secretsmanager_secret.app_db.arn]:[aws_secretsmanager_secret.app_db.arn]", expr(secretStatement.get("resources")));
+        int ownerSecretRefs = 0;
+        for (JsonNode doc : tf.files.values()) {
+            for (String v : strings(doc)) {
+                for (List<String> r : tf.refs.getOrDefault(v, List.of())) {
+                    if (r.size() > 2 && r.get(0).equals("aws_rds_cluster") && r.get(2).equals("master_user_secret")) {
+                        ownerSecretRefs++;
+                    }
+                }
+            }
+        }
+        assertEquals(4, ownerSecretRefs,
                 "the owner secret is referenced only by the proxy (policy, auth), migrate's env and migrate's policy");
         // The app login's grants exist in the migrations the migrate Lambda runs.
         String v5 = Files.readString(ROOT.resolve("functions/src/main/resources/db/migration/V5__app_role.sql"))
@@ -230,8 +321,10 @@ class TerraformConsistencyTest {
         assertTrue(v5.contains("CREATE ROLE loyalty_app NOLOGIN"));
         assertFalse(v5.toUpperCase(java.util.Locale.ROOT).matches("(?s).*GRANT[^;]*\\b(DELETE|TRUNCATE|ALL)\\b[^;]*;.*"),
                 "no DELETE, TRUNCATE or ALL is granted to the functions");
-        assertTrue(resources.get("aws_db_proxy").get("ledger").toString().contains("app_db"),
-                "the proxy can log in as the functions' user");
+        List<String> proxySecrets = new ArrayList<>();
+        tf.resource("aws_db_proxy", "ledger").get("auth").forEach(a -> proxySecrets.add(expr(a.get("secret_arn"))));
+        assertEquals(List.of("aws_rds_cluster.ledger.master_user_secret[0].secret_arn", "aws_secretsmanager_secret.app_db.arn"),
+                proxySecrets, "the proxy logs in as the owner (migrate) and as the functions' user");
     }
 
     @Test
@@ -243,7 +336,67 @@ class TerraformConsistencyTest {
             built.add(zips.group(1));
         }
         assertEquals(new TreeSet<>(local("functions").keySet()), built, "a zip per Lambda, and no zip without one");
-        assertTrue(allHcl.contains("filename                       = \"${var.artifact_dir}/${each.key}.zip\""));
-        assertTrue(allHcl.contains("source_code_hash               = filebase64sha256(\"${var.artifact_dir}/${each.key}.zip\")"));
+        JsonNode lambda = tf.resource("aws_lambda_function", "function");
+        assertEquals("${var.artifact_dir}/${each.key}.zip", lambda.get("filename").asText());
+        assertEquals("filebase64sha256(\"${var.artifact_dir}/${each.key}.zip\")", expr(lambda.get("source_code_hash")));
+    }
+
+    /**
+     * Releases: an apply publishes, CodeDeploy moves each live alias (canary for what takes
+     * traffic, all at once for the scheduled jobs) and rolls back on the function's error-rate
+     * alarm, which watches the alias.
+     */
+    @Test
+    void everyFunctionIsReleasedByCodeDeployAndRolledBackOnItsErrorRateAlarm() {
+        Map<String, JsonNode> configs = local("deployment_config");
+        assertEquals(local("functions").keySet(), configs.keySet(), "every function has a release configuration");
+        JsonNode alias = tf.resource("aws_lambda_alias", "live");
+        List<String> ignored = strings(at(alias, "lifecycle", 0, "ignore_changes")).stream()
+                .map(v -> HclModule.compact(HclModule.wholeExpression(v))).toList();
+        assertEquals(List.of("function_version", "routing_config"), ignored, "an apply never moves the alias; a release does");
+
+        Set<String> takesTraffic = new TreeSet<>();
+        ApiRoutes.SERVED.forEach(r -> takesTraffic.add(r.function()));
+        takesTraffic.add("earn-queue");
+        String canaryDefault = tf.named("variable").stream().filter(v -> v.name().equals("release_canary_config"))
+                .findFirst().orElseThrow().body().get("default").asText();
+        assertTrue(canaryDefault.matches("CodeDeployDefault\\.Lambda(Canary|Linear)\\d+Percent.*"), canaryDefault);
+        configs.forEach((fn, config) -> {
+            if (takesTraffic.contains(fn)) {
+                assertEquals("var.release_canary_config", expr(config), fn + " takes traffic: released as a canary");
+            } else {
+                assertEquals("CodeDeployDefault.LambdaAllAtOnce", config.asText(), fn + " runs on a schedule or once per release");
+            }
+        });
+
+        assertEquals("Lambda", tf.resource("aws_codedeploy_app", "functions").get("compute_platform").asText());
+        JsonNode group = tf.resource("aws_codedeploy_deployment_group", "function");
+        assertEquals("local.functions", expr(group.get("for_each")));
+        assertEquals("each.key", expr(group.get("deployment_group_name")), "./release names the group after the function");
+        assertEquals("local.deployment_config[each.key]", expr(group.get("deployment_config_name")));
+        assertEquals("BLUE_GREEN", at(group, "deployment_style", 0, "deployment_type").asText());
+        assertEquals("WITH_TRAFFIC_CONTROL", at(group, "deployment_style", 0, "deployment_option").asText());
+        assertTrue(at(group, "alarm_configuration", 0, "enabled").asBoolean());
+        assertEquals(List.of("${aws_cloudwatch_metric_alarm.function_error_rate[each.key].alarm_name}"),
+                strings(at(group, "alarm_configuration", 0, "alarms")), "each group watches its own function's error rate");
+        assertTrue(at(group, "auto_rollback_configuration", 0, "enabled").asBoolean());
+        assertTrue(strings(at(group, "auto_rollback_configuration", 0, "events")).containsAll(
+                List.of("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM")), "an alarm during the shift rolls back");
+
+        JsonNode alarm = tf.resource("aws_cloudwatch_metric_alarm", "function_error_rate");
+        assertEquals("local.functions", expr(alarm.get("for_each")));
+        assertEquals("var.release_error_rate_percent", expr(alarm.get("threshold")));
+        Map<String, JsonNode> queries = new TreeMap<>();
+        alarm.get("metric_query").forEach(q -> queries.put(q.get("id").asText(), q));
+        assertEquals(Set.of("rate", "errors", "invocations"), queries.keySet());
+        assertTrue(queries.get("rate").get("return_data").asBoolean());
+        assertEquals("IF(invocations > 0, 100 * errors / invocations, 0)", queries.get("rate").get("expression").asText());
+        for (String id : List.of("errors", "invocations")) {
+            JsonNode metric = at(queries.get(id), "metric", 0);
+            assertEquals("AWS/Lambda", metric.get("namespace").asText());
+            assertEquals(id.equals("errors") ? "Errors" : "Invocations", metric.get("metric_name").asText());
+            assertEquals("${aws_lambda_function.function[each.key].function_name}:live",
+                    at(metric, "dimensions", "Resource").asText(), "the alarm watches the live alias, which serves the canary");
+        }
     }
 }
