@@ -116,7 +116,7 @@ class BalanceFunctionTest extends LedgerTestSupport {
         String member = newMember();
         seed(member, 1, "PURCHASE", "r", null);
         for (Map<String, String> q : List.of(Map.of("limit", "0"), Map.of("limit", "201"), Map.of("limit", "ten"),
-                Map.of("cursor", "not-a-cursor"), Map.of("kind", "GIFT"), Map.of("from", "monday"),
+                Map.of("cursor", "not-a-cursor"), Map.of("kind", "GIFT"), Map.of("type", "GOLD"), Map.of("from", "monday"),
                 Map.of("from", "2026-02-01T00:00:00Z", "to", "2026-01-01T00:00:00Z"))) {
             JsonNode problem = get(ApiEvents.history(member, q), 400);
             assertEquals("VALIDATION_FAILED", problem.get("code").asText(), q.toString());

@@ -210,10 +210,10 @@ final class PostgresLedger implements LedgerUnderTest {
                        (SELECT COALESCE(SUM(points), 0) FROM ledger_entries e WHERE e.member_id = a.member_id) AS entries,
                        (SELECT COALESCE(SUM(remaining_points), 0) FROM lots l WHERE l.member_id = a.member_id) AS lots
                   FROM accounts a WHERE a.member_id = $1""", r -> r.getLong("balance").equals(r.getLong("entries"))
-                && r.getLong("balance").equals(r.getLong("lots")) ? null
+                && r.getLong("balance").equals(r.getLong("lots")) ? ""
                 : "balance " + r.getLong("balance") + ", entries " + r.getLong("entries") + ", lots " + r.getLong("lots"),
-                member).orElse(null);
-        require(totals == null, member + ": " + totals);
+                member).orElse("");
+        require(totals.isEmpty(), member + ": " + totals);
         long broken = tx.one("""
                 SELECT count(*) FILTER (WHERE sequence <> n OR balance_after <> COALESCE(prev, 0) + points) AS broken,
                        max(n) AS entries, (SELECT version FROM accounts WHERE member_id = $1) AS version

@@ -10,6 +10,7 @@
  *   <li>Earned points live in {@link dev.loyalty.core.Lot}s. A lot with an expiry stops being
  *       spendable at the first instant of the day after its last day, in the program's time
  *       zone ({@link dev.loyalty.core.ExpiryPolicy}).</li>
+ *   <li>Every refusal of every rule is one {@link dev.loyalty.core.Refusal} record, defined once.</li>
  *   <li>Time is always an argument: nothing here reads a clock.</li>
  * </ul>
  */

@@ -1,5 +1,11 @@
 /**
- * Spending: redeem, holds (place, capture, void), reversals and transfers.
+ * Spending and corrections: redeem, holds (place, capture, void), reversals, transfers and
+ * adjustments, one transaction each, decided by the core and written by the ledger writer.
+ *
+ * <p>A reference names one write of a kind per member: the same request again (any
+ * Idempotency-Key) is answered as the first time and writes nothing; a different request
+ * under it is 409 REFERENCE_ALREADY_USED with the original transaction. A capture of a captured
+ * hold is a retry of that capture, a void of a voided hold a retry of that void.
  *
  * <p>Rules: points leave lots in the core's spending order (first to expire, then oldest,
  * never-expiring last) and every entry records exactly which lots gave how much. Nothing

@@ -1,11 +1,15 @@
 /**
- * PostgreSQL storage: the append-only ledger, lots and accounts, plus versioned migrations.
+ * PostgreSQL storage: the append-only ledger, lots, holds and accounts, plus versioned migrations.
  *
- * <p>Rules: entries are only ever inserted; the only columns updated in place are an
- * account's balance and version and a lot's remaining points, which the entries explain.
- * {@code UNIQUE (member_id, kind, reference)} refuses a second application of the same write,
- * even when the idempotency record has long expired. Every key starts with member_id, so the
- * tables can be distributed by member. Writes lock the account row first (see
- * {@link dev.loyalty.functions.store.LedgerStore}).
+ * <p>Rules: {@link dev.loyalty.functions.store.LedgerWriter} is the one writer of the ledger
+ * tables; it persists what a core rule decided (one member, a batch, or the sweep's set-based
+ * statement built from the core's definitions) and nothing else writes them.
+ * {@link dev.loyalty.functions.store.LedgerStore} only reads. Entries are only ever inserted;
+ * the only columns updated in place are an account's balance and version, a lot's remaining
+ * points and a hold's status, which the entries explain. Each write's request fingerprint is
+ * stored with its entry or hold, so a reused reference is told apart as a replay or a different
+ * request forever; {@code UNIQUE (member_id, kind, reference)} refuses a second application even
+ * when the idempotency record has long expired. Every key starts with member_id, so the tables
+ * can be distributed by member. Writes lock the account row first.
  */
 package dev.loyalty.functions.store;

@@ -1,8 +1,11 @@
 /**
  * Spending points: which lots pay ({@link dev.loyalty.core.spend.SpendingOrder}), and the rules
  * that spend, reserve, undo, move and expire them ({@link dev.loyalty.core.spend.SpendRules}),
- * each a pure function of (member state, command, now, ids) returning one
- * {@link dev.loyalty.core.spend.SpendOutcome}.
+ * each a pure function of (member state, command, now, ids) returning the outcome type of that
+ * operation ({@code RedeemOutcome}, {@code HoldOutcome}, ... {@code AdjustOutcome}): its success
+ * record or {@link dev.loyalty.core.spend.Refused} with one {@link dev.loyalty.core.Refusal}.
+ * Adjustments (an operator's signed correction) and the release of holds past their time
+ * ({@code expiredHolds}) are rules here too, so the simulation sees them.
  *
  * <ul>
  *   <li>Soonest-expiring points go first, so members lose as little as possible to expiry;
