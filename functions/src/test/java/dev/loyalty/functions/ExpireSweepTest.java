@@ -24,7 +24,7 @@ class ExpireSweepTest extends SpendingSupport {
     @Inject
     ExpireSweep sweep;
     @Inject
-    dev.loyalty.functions.redeem.SpendService spend;
+    dev.loyalty.functions.spend.SpendService spend;
 
     List<String> membersWithExpiredPoints(int n) {
         List<String> members = new ArrayList<>();

@@ -3,7 +3,7 @@ package dev.loyalty.functions;
 import dev.loyalty.core.simulation.Simulation;
 import dev.loyalty.functions.balance.BalanceQueries;
 import dev.loyalty.functions.earn.EarnService;
-import dev.loyalty.functions.redeem.SpendService;
+import dev.loyalty.functions.spend.SpendService;
 import dev.loyalty.functions.schedule.ExpireSweep;
 import dev.loyalty.functions.store.Db;
 import io.quarkus.test.junit.QuarkusTest;

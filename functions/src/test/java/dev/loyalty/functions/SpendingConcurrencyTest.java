@@ -3,7 +3,7 @@ package dev.loyalty.functions;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loyalty.functions.http.HttpApiEvent;
 import dev.loyalty.functions.http.HttpApiResponse;
-import dev.loyalty.functions.redeem.RedeemFunction;
+import dev.loyalty.functions.spend.RedeemFunction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

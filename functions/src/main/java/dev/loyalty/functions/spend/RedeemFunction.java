@@ -1,4 +1,4 @@
-package dev.loyalty.functions.redeem;
+package dev.loyalty.functions.spend;
 
 import dev.loyalty.contract.ApiRoute;
 import dev.loyalty.contract.ApiRoutes;

@@ -16,4 +16,4 @@
  * is one transaction that locks both members in member id order; the receiver's lots keep the
  * sender's expiry dates. Members act on themselves; {@code points:admin} on anyone.
  */
-package dev.loyalty.functions.redeem;
+package dev.loyalty.functions.spend;
