@@ -45,11 +45,11 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final Map<String, RuntimeApi> functions;
+    private final Map<String, FunctionPool> functions;
     private final Map<String, LocalRoute> localRoutes;
     private final Jwt jwt;
 
-    public FrontDoor(int port, Map<String, RuntimeApi> functions, Map<String, LocalRoute> localRoutes, Jwt jwt)
+    public FrontDoor(int port, Map<String, FunctionPool> functions, Map<String, LocalRoute> localRoutes, Jwt jwt)
             throws IOException {
         this.functions = functions;
         this.localRoutes = localRoutes;
@@ -106,7 +106,7 @@ public final class FrontDoor implements AutoCloseable {
             problem(ex, 401, "UNAUTHORIZED", "a valid bearer token is required (./loyalty token SUB [SCOPE...])");
             return;
         }
-        RuntimeApi api = functions.get(route.function());
+        FunctionPool api = functions.get(route.function());
         if (api == null) {
             problem(ex, 503, "SERVICE_UNAVAILABLE", "function " + route.function() + " is not running");
             return;

@@ -112,6 +112,16 @@ public final class FunctionProcess implements AutoCloseable {
         this.process = pb.start();
     }
 
+    /** Runs {@code action} once the JVM has exited, however it ended. */
+    public void onExit(Runnable action) {
+        process.onExit().thenRun(action);
+    }
+
+    /** SIGKILL, as Lambda ends an environment. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
