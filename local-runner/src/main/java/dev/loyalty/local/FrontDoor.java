@@ -65,7 +65,15 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        // The exchange is closed only after the answer: a try-with-resources would close it
+        // before its catch clauses ran, and a 502 or 504 would go out as a dropped connection.
         try (ex) {
+            answer(ex);
+        }
+    }
+
+    private void answer(HttpExchange ex) throws IOException {
+        try {
             String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = ex.getRequestURI().getRawPath();
             byte[] body = readCapped(ex.getRequestBody());
@@ -95,6 +103,7 @@ public final class FrontDoor implements AutoCloseable {
         } catch (TimeoutException e) {
             problem(ex, 504, "GATEWAY_TIMEOUT", "the function did not answer in time");
         } catch (RuntimeException e) {
+            // e.g. the function's environment died during the invocation (it is being replaced)
             problem(ex, 502, "BAD_GATEWAY", "the function failed: " + e.getMessage());
         }
     }

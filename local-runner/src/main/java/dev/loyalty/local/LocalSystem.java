@@ -129,6 +129,7 @@ public final class LocalSystem implements AutoCloseable {
         try {
             Files.createDirectories(o.home());
             childList = o.home().resolve("run").resolve("children-" + ProcessHandle.current().pid() + "-" + STARTS.incrementAndGet());
+            stopLeftoverChildren(o.home().resolve("run"));
             Processes.startReaper(childList);
             postgres = startPostgres(o);
             resources.add(postgres);
@@ -251,6 +252,36 @@ public final class LocalSystem implements AutoCloseable {
                     .orElseThrow(() -> new IOException("no postmaster.pid"));
         } catch (java.sql.SQLException e) {
             throw new IOException("PostgreSQL did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Child lists of runners that died without their reaper (both killed): stops what they list
+     * that still runs (function JVMs, dynalite; the postmaster is found by its own pid file).
+     */
+    private static void stopLeftoverChildren(Path run) throws IOException {
+        if (!Files.isDirectory(run)) {
+            return;
+        }
+        try (Stream<Path> lists = Files.list(run)) {
+            for (Path list : lists.filter(p -> p.getFileName().toString().matches("children-\\d+-\\d+")).toList()) {
+                long runner = Long.parseLong(list.getFileName().toString().split("-")[1]);
+                if (Processes.alive(runner)) {
+                    continue; // another runner on this home, still running
+                }
+                for (String line : Files.readAllLines(list)) {
+                    String[] f = line.trim().split(" ");
+                    if (f.length == 2 && f[1].matches("\\d+")) {
+                        long pid = Long.parseLong(f[1]);
+                        boolean ours = Processes.commandLine(pid).map(c -> c.contains(FunctionProcess.RUNTIME_CLIENT_MAIN)
+                                || c.contains("start.js")).orElse(false);
+                        if (ours) {
+                            Processes.stopLeftover(pid, "", "TERM", Duration.ofSeconds(5)); // checked just above
+                        }
+                    }
+                }
+                Files.deleteIfExists(list);
+            }
         }
     }
 
