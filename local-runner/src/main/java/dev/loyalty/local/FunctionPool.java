@@ -159,7 +159,10 @@ public final class FunctionPool implements AutoCloseable {
         if (!environments.remove(env)) {
             return;
         }
-        boolean initFailed = !env.api().everPolled() || env.api().initError() != null;
+        // An init failure: the runtime reported one, or the JVM exited by itself (not by a
+        // signal: a kill is not the function's fault) before it ever asked for work.
+        int exit = env.process().exitValue();
+        boolean initFailed = env.api().initError() != null || (!env.api().everPolled() && exit >= 0 && exit < 128);
         env.api().abandon(why);
         onStop.accept(env.process().pid());
         if (closed) {

@@ -117,6 +117,11 @@ public final class FunctionProcess implements AutoCloseable {
         process.onExit().thenRun(action);
     }
 
+    /** The exit code once exited (128 + signal for a signal), else -1. */
+    public int exitValue() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     /** SIGKILL, as Lambda ends an environment. */
     public void kill() {
         process.destroyForcibly();

