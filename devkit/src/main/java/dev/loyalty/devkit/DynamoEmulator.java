@@ -37,6 +37,19 @@ public final class DynamoEmulator implements AutoCloseable {
      * @param dataDir where to persist tables, or null for in-memory
      */
     public static DynamoEmulator start(Path root, Path dataDir) throws IOException {
+        return start(root, dataDir, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, recording the emulator's pid in {@code pidFile}. An emulator
+     * that a killed runner left running (the pid file names a live {@code start.js}) is stopped
+     * first: it would hold the data directory's lock. The emulator also exits when its standard
+     * input closes, i.e. when the JVM that started it dies.
+     */
+    public static DynamoEmulator start(Path root, Path dataDir, Path pidFile) throws IOException {
+        if (pidFile != null) {
+            stopLeftover(pidFile);
+        }
         Path dir = root.resolve("tools").resolve("dynalite");
         if (!Files.isDirectory(dir.resolve("node_modules").resolve("dynalite"))) {
             run(dir, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"));
@@ -46,8 +59,13 @@ public final class DynamoEmulator implements AutoCloseable {
             Files.createDirectories(dataDir);
             pb.environment().put("DYNALITE_PATH", dataDir.toString());
         }
+        pb.environment().put("DYNALITE_EXIT_ON_STDIN_EOF", "1");
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
+        if (pidFile != null) {
+            Files.createDirectories(pidFile.getParent());
+            Files.writeString(pidFile, p.pid() + "\n");
+        }
         CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -67,6 +85,31 @@ public final class DynamoEmulator implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException("dynalite did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static void stopLeftover(Path pidFile) {
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return;
+        }
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains("start.js")).orElse(false))
+                .ifPresent(h -> {
+                    System.out.println("stopping a DynamoDB emulator left from an earlier run (pid " + pid + ")");
+                    h.destroy();
+                    try {
+                        h.onExit().get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        h.destroyForcibly();
+                    }
+                });
+    }
+
+    /** The emulator's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     private static void run(Path dir, List<String> command) throws IOException {

@@ -215,6 +215,26 @@ class EarnIdempotencyTest extends LedgerTestSupport {
     }
 
     @Test
+    void aStoredAnswerNamingATransactionTheLedgerDoesNotHoldIsNotReplayed() {
+        String member = newMember();
+        String key = "k-" + UUID.randomUUID();
+        JsonNode first = Lambda.invoke(ApiEvents.earn(member, earnBody(70, "lost-1"), key));
+        assertEquals(201, first.get("statusCode").asInt(), first.toString());
+        // The record claims an answer the ledger never held (as after a commit that was
+        // acknowledged and then lost): another transaction id, another balance.
+        String forged = body(first).toString().replace(body(first).get("transactionId").asText(), UUID.randomUUID().toString())
+                .replace("\"balance\":70", "\"balance\":75");
+        Map<String, AttributeValue> record = new java.util.HashMap<>(item(key));
+        record.put("responseBody", AttributeValue.fromS(forged));
+        dynamo.putItem(b -> b.tableName(DynamoResource.TABLE).item(record));
+        JsonNode retry = Lambda.invoke(ApiEvents.earn(member, earnBody(70, "lost-1"), key));
+        assertEquals(201, retry.get("statusCode").asInt(), retry.toString());
+        assertEquals(body(first).get("transactionId"), body(retry).get("transactionId"), "the ledger's transaction, not the record's");
+        assertEquals(70, body(retry).get("balance").asLong());
+        assertEquals(1, entries(member));
+    }
+
+    @Test
     void aRecordRemovedByTtlStillCannotDoubleApply() {
         String member = newMember();
         String key = "k-" + UUID.randomUUID();

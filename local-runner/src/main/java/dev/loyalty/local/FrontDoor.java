@@ -45,11 +45,11 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final Map<String, RuntimeApi> functions;
+    private final Map<String, FunctionPool> functions;
     private final Map<String, LocalRoute> localRoutes;
     private final Jwt jwt;
 
-    public FrontDoor(int port, Map<String, RuntimeApi> functions, Map<String, LocalRoute> localRoutes, Jwt jwt)
+    public FrontDoor(int port, Map<String, FunctionPool> functions, Map<String, LocalRoute> localRoutes, Jwt jwt)
             throws IOException {
         this.functions = functions;
         this.localRoutes = localRoutes;
@@ -65,7 +65,15 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        // The exchange is closed only after the answer: a try-with-resources would close it
+        // before its catch clauses ran, and a 502 or 504 would go out as a dropped connection.
         try (ex) {
+            answer(ex);
+        }
+    }
+
+    private void answer(HttpExchange ex) throws IOException {
+        try {
             String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = ex.getRequestURI().getRawPath();
             byte[] body = readCapped(ex.getRequestBody());
@@ -95,6 +103,7 @@ public final class FrontDoor implements AutoCloseable {
         } catch (TimeoutException e) {
             problem(ex, 504, "GATEWAY_TIMEOUT", "the function did not answer in time");
         } catch (RuntimeException e) {
+            // e.g. the function's environment died during the invocation (it is being replaced)
             problem(ex, 502, "BAD_GATEWAY", "the function failed: " + e.getMessage());
         }
     }
@@ -106,7 +115,7 @@ public final class FrontDoor implements AutoCloseable {
             problem(ex, 401, "UNAUTHORIZED", "a valid bearer token is required (./loyalty token SUB [SCOPE...])");
             return;
         }
-        RuntimeApi api = functions.get(route.function());
+        FunctionPool api = functions.get(route.function());
         if (api == null) {
             problem(ex, 503, "SERVICE_UNAVAILABLE", "function " + route.function() + " is not running");
             return;

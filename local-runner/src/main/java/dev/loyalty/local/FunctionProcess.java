@@ -112,6 +112,21 @@ public final class FunctionProcess implements AutoCloseable {
         this.process = pb.start();
     }
 
+    /** Runs {@code action} once the JVM has exited, however it ended. */
+    public void onExit(Runnable action) {
+        process.onExit().thenRun(action);
+    }
+
+    /** The exit code once exited (128 + signal for a signal), else -1. */
+    public int exitValue() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /** SIGKILL, as Lambda ends an environment. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

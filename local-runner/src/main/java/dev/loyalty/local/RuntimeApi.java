@@ -8,22 +8,26 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The AWS Lambda Runtime API for one function, served on loopback. The function's JVM runs
- * its real runtime loop against it (GET next, POST response or error), exactly as inside
- * Lambda; {@link #invoke} queues an event and waits for the answer. Several JVMs may poll one
- * API, which is how Lambda scales a function out.
+ * The AWS Lambda Runtime API of ONE execution environment (one function JVM), served on
+ * loopback. The JVM runs its real runtime loop against it (GET next, POST response or error),
+ * exactly as inside Lambda. Invocations come from a queue that several environments of one
+ * function may share ({@link FunctionPool}); each environment serves one invocation at a time,
+ * and this API knows which one, so a death or a late answer is attributed to it.
+ *
+ * <p>A late answer (after the invocation's timeout) to the invocation this environment was
+ * given is accepted (202) and discarded, so AWS's runtime client does not end its loop on a
+ * 400; an answer for an id it was never given is 400 InvalidRequestID, as on AWS.
  */
 public final class RuntimeApi implements AutoCloseable {
     private static final String PREFIX = "/2018-06-01/runtime/";
@@ -31,22 +35,50 @@ public final class RuntimeApi implements AutoCloseable {
     public record Result(boolean functionError, String body) {
     }
 
-    private record Invocation(String id, String event, long deadlineEpochMs, CompletableFuture<Result> result) {
+    /** One invocation: queued, then given to at most one environment. */
+    static final class Invocation {
+        final String id = UUID.randomUUID().toString();
+        final String event;
+        final long deadlineEpochMs;
+        final CompletableFuture<Result> result = new CompletableFuture<>();
+
+        Invocation(String event, long deadlineEpochMs) {
+            this.event = event;
+            this.deadlineEpochMs = deadlineEpochMs;
+        }
+    }
+
+    /** The invocation in flight ended because its environment died or was replaced. */
+    public static final class EnvironmentDied extends RuntimeException {
+        EnvironmentDied(String message) {
+            super(message);
+        }
     }
 
     private final String function;
     private final Duration timeout;
     private final HttpServer server;
-    private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
-    private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+    private final BlockingDeque<Invocation> queue;
     private final CompletableFuture<Void> firstPoll = new CompletableFuture<>();
     private volatile String initError;
-    /** Runtimes blocked in GET next right now, i.e. idle JVMs ready for an invocation. */
-    private final java.util.concurrent.atomic.AtomicInteger polling = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean closed;
+    /** Runtimes blocked in GET next right now (0 or 1 for a real environment). */
+    private final AtomicInteger polling = new AtomicInteger();
+    private volatile Thread waiter;
+    /** What this environment is working on, or null. */
+    private volatile Invocation current;
+    /** When this environment last answered (nanoTime), or 0 once it asked for the next one. */
+    private volatile long answeredAtNanos;
 
+    /** A stand-alone environment with its own queue (the start-up benchmark). */
     public RuntimeApi(String function, Duration timeout) throws IOException {
+        this(function, timeout, new LinkedBlockingDeque<>());
+    }
+
+    RuntimeApi(String function, Duration timeout, BlockingDeque<Invocation> queue) throws IOException {
         this.function = function;
         this.timeout = timeout;
+        this.queue = queue;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext(PREFIX, this::handle);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -61,7 +93,25 @@ public final class RuntimeApi implements AutoCloseable {
         return function;
     }
 
-    /** Waits until a runtime has asked for work, i.e. the function finished its init. */
+    boolean everPolled() {
+        return firstPoll.isDone();
+    }
+
+    boolean idle() {
+        return polling.get() > 0;
+    }
+
+    String initError() {
+        return initError;
+    }
+
+    /** Nanos since this environment answered without asking for the next invocation, or 0. */
+    long answeredWithoutPollingNanos() {
+        long at = answeredAtNanos;
+        return at == 0 || polling.get() > 0 ? 0 : System.nanoTime() - at;
+    }
+
+    /** Waits until the runtime has asked for work, i.e. the function finished its init. */
     public void awaitReady(Duration max) throws TimeoutException {
         try {
             firstPoll.get(max.toMillis(), TimeUnit.MILLISECONDS);
@@ -73,10 +123,7 @@ public final class RuntimeApi implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until {@code runtimes} JVMs are idle in GET next at once: all instances of a scaled-out
-     * function have finished their init (a benchmark must not time a JVM still starting).
-     */
+    /** Waits until {@code runtimes} runtimes are idle in GET next at once. */
     public void awaitPollers(int runtimes, Duration max) throws TimeoutException {
         long deadline = System.nanoTime() + max.toNanos();
         while (polling.get() < runtimes) {
@@ -86,34 +133,54 @@ public final class RuntimeApi implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException(function + ": " + polling.get() + " of " + runtimes + " runtimes ready after " + max);
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Processes.sleep(20);
         }
     }
 
+    /** Queues an event on this environment's queue and waits up to the timeout (stand-alone use). */
     public Result invoke(String eventJson) throws TimeoutException {
         if (initError != null) {
             return new Result(true, initError);
         }
-        String id = UUID.randomUUID().toString();
-        Invocation inv = new Invocation(id, eventJson, System.currentTimeMillis() + timeout.toMillis(), new CompletableFuture<>());
-        inFlight.put(id, inv);
-        pending.add(inv);
+        Invocation inv = new Invocation(eventJson, System.currentTimeMillis() + timeout.toMillis());
+        queue.add(inv);
+        return awaitQueued(queue, inv, timeout);
+    }
+
+    /** Waits for a queued invocation's answer; on timeout it is withdrawn (never delivered later). */
+    static Result awaitQueued(BlockingDeque<Invocation> queue, Invocation inv, Duration timeout) throws TimeoutException {
         try {
-            return inv.result().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return inv.result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            inv.result.completeExceptionally(e); // a late answer finds it done and is discarded
+            queue.remove(inv);
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
             throw new IllegalStateException(e.getCause());
-        } finally {
-            pending.remove(inv);
-            inFlight.remove(id);
         }
+    }
+
+    /**
+     * The environment is gone (process dead, or replaced): stop serving, fail its invocation in
+     * flight with {@link EnvironmentDied}, and hand back one it had taken but not yet sent.
+     */
+    void abandon(String why) {
+        closed = true;
+        Thread w = waiter;
+        if (w != null) {
+            w.interrupt();
+        }
+        Invocation c = current;
+        if (c != null) {
+            c.result.completeExceptionally(new EnvironmentDied(function + ": " + why));
+        }
+        server.stop(0);
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -121,21 +188,7 @@ public final class RuntimeApi implements AutoCloseable {
             String path = ex.getRequestURI().getPath().substring(PREFIX.length());
             String method = ex.getRequestMethod();
             if (method.equals("GET") && path.equals("invocation/next")) {
-                firstPoll.complete(null);
-                Invocation inv;
-                polling.incrementAndGet();
-                try {
-                    inv = pending.take();
-                } finally {
-                    polling.decrementAndGet();
-                }
-                ex.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", inv.id());
-                ex.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineEpochMs()));
-                ex.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
-                        "arn:aws:lambda:local:000000000000:function:loyalty-" + function);
-                ex.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + inv.id().replace("-", "").substring(0, 24));
-                ex.getResponseHeaders().add("Content-Type", "application/json");
-                send(ex, 200, inv.event());
+                next(ex);
                 return;
             }
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -147,18 +200,63 @@ public final class RuntimeApi implements AutoCloseable {
             }
             if (method.equals("POST") && path.startsWith("invocation/")) {
                 String[] parts = path.split("/");
-                Invocation inv = parts.length == 3 ? inFlight.get(parts[1]) : null;
-                if (inv == null) {
+                Invocation inv = current;
+                if (parts.length != 3 || inv == null || !inv.id.equals(parts[1])) {
                     send(ex, 400, "{\"errorType\":\"InvalidRequestID\"}");
                     return;
                 }
-                inv.result().complete(new Result(parts[2].equals("error"), body));
+                current = null;
+                answeredAtNanos = Math.max(1, System.nanoTime());
+                // After a timeout the caller has its 504 already: the answer is discarded.
+                inv.result.complete(new Result(parts[2].equals("error"), body));
                 send(ex, 202, "{\"status\":\"OK\"}");
                 return;
             }
             send(ex, 404, "{\"errorType\":\"NotFound\"}");
+        }
+    }
+
+    private void next(HttpExchange ex) throws IOException {
+        firstPoll.complete(null);
+        answeredAtNanos = 0;
+        Invocation inv;
+        polling.incrementAndGet();
+        waiter = Thread.currentThread();
+        try {
+            do {
+                if (closed) {
+                    return;
+                }
+                inv = queue.take();
+            } while (inv.result.isDone()); // timed out while queued: never delivered
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return; // abandoned
+        } finally {
+            waiter = null;
+            polling.decrementAndGet();
+        }
+        current = inv;
+        if (closed) {
+            current = null;
+            queue.offerFirst(inv);
+            return;
+        }
+        ex.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", inv.id);
+        ex.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineEpochMs));
+        ex.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
+                "arn:aws:lambda:local:000000000000:function:loyalty-" + function);
+        ex.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000)
+                + "-" + inv.id.replace("-", "").substring(0, 24));
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        try {
+            send(ex, 200, inv.event);
+        } catch (IOException e) {
+            // The runtime went away before it got the event: another environment takes it.
+            current = null;
+            if (!inv.result.isDone()) {
+                queue.offerFirst(inv);
+            }
+            throw e;
         }
     }
 
@@ -172,6 +270,11 @@ public final class RuntimeApi implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        Thread w = waiter;
+        if (w != null) {
+            w.interrupt();
+        }
         server.stop(0);
     }
 }

@@ -63,6 +63,14 @@ public interface LoyaltyConfig {
         int statementTimeoutMs();
 
         /**
+         * Bounds a whole transaction or read (connect, every statement, commit), so a stalled
+         * PostgreSQL gives 503 before the invocation times out. 0: two thirds of the Lambda's
+         * timeout ({@code loyalty.idempotency.lambda-timeout-ms}).
+         */
+        @WithDefault("0")
+        int transactionTimeoutMs();
+
+        /**
          * The functions' login user, created or re-passworded by the migrate step (which alone
          * connects as the schema owner). On AWS both come from the app secret
          * ({@code LOYALTY_APP_DB_SECRET_ARN}); locally from the environment.

@@ -12,13 +12,17 @@ import dev.loyalty.functions.http.HttpApiEvent;
 import dev.loyalty.functions.http.HttpApiResponse;
 import dev.loyalty.functions.http.Requests;
 import dev.loyalty.functions.http.Responses;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loyalty.functions.store.Db;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -44,14 +48,18 @@ public class IdempotentWrites {
     private final Requests requests;
     private final Responses responses;
     private final Clock clock;
+    private final Db db;
+    private final ObjectMapper json;
 
     public IdempotentWrites(IdempotencyStore store, IdempotencyConfig config, Requests requests, Responses responses,
-                            Clock clock) {
+                            Clock clock, Db db, ObjectMapper json) {
         this.store = store;
         this.config = config;
         this.requests = requests;
         this.responses = responses;
         this.clock = clock;
+        this.db = db;
+        this.json = json;
     }
 
     /** The scoped key of an API write: the caller and the route own the client's key. */
@@ -71,7 +79,8 @@ public class IdempotentWrites {
         String requestId = event.requestId();
         if (claim instanceof IdempotencyStore.Claim.Existing existing) {
             return switch (IdempotencyRules.onDuplicate(existing.record(), hash, started)) {
-                case IdempotencyRules.Duplicate.Replay r -> replay(r.response());
+                case IdempotencyRules.Duplicate.Replay r -> inLedger(event, r.response()) ? replay(r.response())
+                        : rerun(key, work, requestId);
                 case IdempotencyRules.Duplicate.KeyReusedWithDifferentPayload k -> responses.problem(
                         ApiError.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was used for a different request",
                         Map.of(), requestId);
@@ -102,6 +111,44 @@ public class IdempotentWrites {
                     key, e.getMessage());
         }
         return response;
+    }
+
+    /**
+     * Whether a stored answer may be replayed: one that names a transaction must find it in the
+     * ledger. A commit acknowledged and then lost (a database crash without durable commits, a
+     * restore from backup) would otherwise be replayed forever as if it had happened.
+     */
+    boolean inLedger(HttpApiEvent event, IdempotencyRecord.StoredResponse stored) {
+        if (stored.statusCode() >= 300 || stored.body() == null || !stored.body().contains("\"transactionId\"")) {
+            return true;
+        }
+        String member = event.pathParameters() == null ? null : event.pathParameters().get("memberId");
+        UUID transactionId;
+        try {
+            transactionId = UUID.fromString(json.readTree(stored.body()).path("transactionId").asText());
+        } catch (IOException | IllegalArgumentException e) {
+            return true; // not a ledger transaction id
+        }
+        if (member == null) {
+            return true;
+        }
+        return db.read(tx -> tx.one("SELECT 1 AS found FROM ledger_entries WHERE member_id = $1 AND entry_id = $2",
+                row -> Boolean.TRUE, member, transactionId).isPresent());
+    }
+
+    /**
+     * The stored answer names a transaction the ledger does not hold: run the write again, as the
+     * TTL backstop does. The ledger's unique (member, kind, reference) decides: applied now if the
+     * first commit was lost, or the original answer read back if it is there after all. The stale
+     * record stays; every replay of it re-checks the ledger the same way.
+     */
+    private HttpApiResponse rerun(String key, Supplier<HttpApiResponse> work, String requestId) {
+        LOG.warnf("idempotency record %s names a transaction missing from the ledger; re-running against the ledger", key);
+        try {
+            return work.get();
+        } catch (ApiException e) {
+            return responses.problem(e, requestId);
+        }
     }
 
     private void releaseQuietly(IdempotencyRecord claimed) {

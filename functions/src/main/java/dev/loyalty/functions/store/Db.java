@@ -1,6 +1,7 @@
 package dev.loyalty.functions.store;
 
 import dev.loyalty.functions.config.LoyaltyConfig;
+import dev.loyalty.functions.idempotency.IdempotencyConfig;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
@@ -25,64 +26,110 @@ public class Db {
 
     private final Supplier<Pool> pool;
     private final Duration statementTimeout;
+    private final Duration transactionTimeout;
 
     /** The functions' pool, replaced after a SnapStart restore (see {@link Connections}). */
     @Inject
-    public Db(Connections connections, LoyaltyConfig config) {
+    public Db(Connections connections, LoyaltyConfig config, IdempotencyConfig lambda) {
         this.pool = connections::pool;
-        this.statementTimeout = Duration.ofMillis(config.db().statementTimeoutMs());
+        int configured = config.db().transactionTimeoutMs();
+        this.transactionTimeout = Duration.ofMillis(configured > 0 ? configured : lambda.lambdaTimeoutMs() * 2 / 3);
+        this.statementTimeout = Duration.ofMillis(Math.min(config.db().statementTimeoutMs(), transactionTimeout.toMillis()));
     }
 
     /** Outside CDI (the tests' schema-owner connection). */
     public Db(Pool pool, Duration statementTimeout) {
         this.pool = () -> pool;
         this.statementTimeout = statementTimeout;
+        this.transactionTimeout = statementTimeout.multipliedBy(2);
     }
 
+    /**
+     * Runs {@code work} in one transaction, bounded as a whole by the transaction timeout and
+     * each round trip by the statement timeout. A timeout, a lost connection or a server that
+     * cannot serve (SQLSTATE classes 08, 53, 57: connection, resources, shutdown or statement
+     * timeout) is {@link DependencyUnavailableException}: rolled back, nothing applied, 503.
+     */
     public <T> T inTransaction(Function<Tx, T> work) {
-        SqlConnection connection = connect();
+        long deadline = System.nanoTime() + transactionTimeout.toNanos();
+        SqlConnection connection = connect(deadline);
         Transaction tx = null;
         try {
-            tx = connection.begin().await().atMost(statementTimeout);
-            T result = work.apply(new Tx(connection, statementTimeout));
-            tx.commit().await().atMost(statementTimeout);
-            tx = null;
+            Tx t = new Tx(connection, statementTimeout, deadline);
+            tx = connection.begin().await().atMost(t.bound());
+            T result = work.apply(t);
+            Transaction committing = tx;
+            tx = null; // a commit that fails or times out is not rolled back: PostgreSQL decides
+            committing.commit().await().atMost(t.bound());
             return result;
         } catch (PgException e) {
-            throw e;
-        } catch (io.smallrye.mutiny.TimeoutException | io.vertx.core.VertxException e) {
-            throw new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e);
+            throw unavailable(e) ? new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e) : e;
+        } catch (io.smallrye.mutiny.TimeoutException | io.vertx.core.VertxException | java.util.concurrent.CompletionException e) {
+            throw new DependencyUnavailableException("PostgreSQL failed: " + e, e);
         } finally {
             if (tx != null) {
                 try {
-                    tx.rollback().await().atMost(statementTimeout);
+                    tx.rollback().await().atMost(Duration.ofSeconds(1));
                 } catch (RuntimeException ignored) {
                     // the connection is closed below; PostgreSQL rolls back an abandoned transaction
                 }
             }
-            connection.close().await().atMost(statementTimeout);
+            release(connection);
         }
     }
 
     /** Reads without an explicit transaction (each statement is its own snapshot). */
     public <T> T read(Function<Tx, T> work) {
-        SqlConnection connection = connect();
+        long deadline = System.nanoTime() + transactionTimeout.toNanos();
+        SqlConnection connection = connect(deadline);
         try {
-            return work.apply(new Tx(connection, statementTimeout));
+            return work.apply(new Tx(connection, statementTimeout, deadline));
         } catch (PgException e) {
-            throw e;
-        } catch (io.smallrye.mutiny.TimeoutException | io.vertx.core.VertxException e) {
-            throw new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e);
+            throw unavailable(e) ? new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e) : e;
+        } catch (io.smallrye.mutiny.TimeoutException | io.vertx.core.VertxException | java.util.concurrent.CompletionException e) {
+            throw new DependencyUnavailableException("PostgreSQL failed: " + e, e);
         } finally {
-            connection.close().await().atMost(statementTimeout);
+            release(connection);
         }
     }
 
-    private SqlConnection connect() {
+    /** SQLSTATE classes meaning "the server cannot serve now", not "this request is wrong". */
+    static boolean unavailable(PgException e) {
+        String state = e.getSqlState();
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57"));
+    }
+
+    /** Returns the connection to the pool without waiting on a stalled server (never throws). */
+    private static void release(SqlConnection connection) {
+        connection.close().subscribe().with(ok -> { }, e -> { });
+    }
+
+    /**
+     * A connection from the pool, waiting at most the statement timeout (and what is left of the
+     * transaction's). A connection that arrives after the wait was given up is closed at once,
+     * so an abandoned wait never leaks one of the pool's few connections.
+     */
+    private SqlConnection connect(long deadline) {
+        long left = Math.min(statementTimeout.toNanos(), deadline - System.nanoTime());
+        // A plain future (not subscribeAsCompletionStage, whose context-propagating wrapper
+        // fails on threads without the application's class loader, e.g. parallel sweeps).
+        java.util.concurrent.CompletableFuture<SqlConnection> pending = new java.util.concurrent.CompletableFuture<>();
         try {
-            return pool.get().getConnection().await().atMost(statementTimeout);
+            pool.get().getConnection().subscribe().with(pending::complete, pending::completeExceptionally);
         } catch (RuntimeException e) {
             throw new DependencyUnavailableException("PostgreSQL unreachable: " + e.getMessage(), e);
+        }
+        try {
+            return pending.get(Math.max(1, left), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            pending.thenAccept(Db::release);
+            throw new DependencyUnavailableException("PostgreSQL unreachable: no connection within "
+                    + Duration.ofNanos(left).toMillis() + " ms", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DependencyUnavailableException("PostgreSQL unreachable: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DependencyUnavailableException("interrupted waiting for PostgreSQL", e);
         }
     }
 

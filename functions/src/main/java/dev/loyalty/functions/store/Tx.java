@@ -22,10 +22,22 @@ import java.util.function.Function;
 public final class Tx {
     private final SqlConnection connection;
     private final Duration timeout;
+    /** System.nanoTime() by which the whole transaction must be done. */
+    private final long deadlineNanos;
 
-    Tx(SqlConnection connection, Duration timeout) {
+    Tx(SqlConnection connection, Duration timeout, long deadlineNanos) {
         this.connection = connection;
         this.timeout = timeout;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** The wait allowed for the next round trip: the statement timeout or what is left of the transaction's. */
+    Duration bound() {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            throw new DependencyUnavailableException("PostgreSQL: the transaction's time budget is spent", null);
+        }
+        return Duration.ofNanos(Math.min(timeout.toNanos(), left));
     }
 
     public RowSet<Row> query(String sql, Object... args) {
@@ -33,12 +45,12 @@ public final class Tx {
         for (Object a : args) {
             tuple.addValue(a instanceof Instant i ? OffsetDateTime.ofInstant(i, ZoneOffset.UTC) : a);
         }
-        return connection.preparedQuery(sql).execute(tuple).await().atMost(timeout);
+        return connection.preparedQuery(sql).execute(tuple).await().atMost(bound());
     }
 
     /** Runs a script of several statements (migrations) with the simple query protocol. */
     public void script(String sql) {
-        connection.query(sql).execute().await().atMost(timeout);
+        connection.query(sql).execute().await().atMost(bound());
     }
 
     public <T> List<T> list(String sql, Function<Row, T> mapper, Object... args) {
