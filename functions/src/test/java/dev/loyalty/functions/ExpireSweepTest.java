@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -136,12 +135,22 @@ class ExpireSweepTest extends SpendingSupport {
     }
 
     @Test
-    void twoSweepsAtOnceExpireEachLotOnce() {
+    void twoSweepsAtOnceExpireEachLotOnce() throws Exception {
         sweep.run(1000, 60_000);
         List<String> members = membersWithExpiredPoints(9);
-        CompletableFuture<ExpireSweep.Report> a = CompletableFuture.supplyAsync(() -> sweep.run(2, 60_000));
-        CompletableFuture<ExpireSweep.Report> b = CompletableFuture.supplyAsync(() -> sweep.run(2, 60_000));
-        long touched = a.join().membersTouched() + b.join().membersTouched();
+        // Two threads that carry the application's class loader, as a Lambda's runtime thread does
+        // (the common ForkJoin pool's do not, and Mutiny's context propagation loads through it).
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        long touched;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r);
+            t.setContextClassLoader(loader);
+            return t;
+        })) {
+            var a = pool.submit(() -> sweep.run(2, 60_000));
+            var b = pool.submit(() -> sweep.run(2, 60_000));
+            touched = a.get().membersTouched() + b.get().membersTouched();
+        }
         ExpireSweep.Report rest = sweep.run(1000, 60_000); // anything skipped while locked
         assertEquals(9, touched + rest.membersTouched());
         for (String m : members) {
