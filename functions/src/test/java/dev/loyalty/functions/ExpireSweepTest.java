@@ -85,9 +85,13 @@ class ExpireSweepTest extends SpendingSupport {
     void twoSweepsAtOnceExpireEachLotOnce() {
         sweep.run(1000, 60_000);
         List<String> members = membersWithExpiredPoints(9);
-        CompletableFuture<ExpireSweep.Report> a = CompletableFuture.supplyAsync(() -> sweep.run(2, 60_000));
-        CompletableFuture<ExpireSweep.Report> b = CompletableFuture.supplyAsync(() -> sweep.run(2, 60_000));
+        // Threads made here inherit the test's class loader; the common pool's do not, and Mutiny's
+        // context propagation then fails to load its extension ("not a subtype").
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        CompletableFuture<ExpireSweep.Report> a = CompletableFuture.supplyAsync(() -> sweep.run(2, 60_000), two);
+        CompletableFuture<ExpireSweep.Report> b = CompletableFuture.supplyAsync(() -> sweep.run(2, 60_000), two);
         long touched = a.join().membersTouched() + b.join().membersTouched();
+        two.shutdown();
         ExpireSweep.Report rest = sweep.run(1000, 60_000); // anything skipped while locked
         assertEquals(9, touched + rest.membersTouched());
         for (String m : members) {
