@@ -166,9 +166,4 @@ public class Db {
             throw new DependencyUnavailableException("interrupted waiting for PostgreSQL", e);
         }
     }
-
-    public static boolean isUniqueViolation(Throwable e, String constraint) {
-        return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                && (constraint == null || constraint.equals(pg.getConstraint()));
-    }
 }
