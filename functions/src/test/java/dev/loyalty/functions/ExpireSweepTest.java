@@ -123,6 +123,8 @@ class ExpireSweepTest extends SpendingSupport {
         for (String m : members) {
             assertEquals(7, balance(m), "only the unexpired PURCHASE lot remains");
             assertEquals(1, expireEntries(m), "one EXPIRE entry per member per run");
+            assertEquals("schedule", db.read(tx -> tx.query("SELECT actor_source FROM ledger_entries WHERE member_id = $1"
+                    + " AND kind = 'EXPIRE'", m).iterator().next().getString(0)), "the audit trail names the schedule");
         }
         JsonNode again = Lambda.invoke(Lambda.sample("scheduled/expire-sweep.json"));
         assertEquals(0, again.get("lotsExpired").asLong(), "nothing is expired twice");

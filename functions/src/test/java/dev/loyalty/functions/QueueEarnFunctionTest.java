@@ -237,6 +237,9 @@ class QueueEarnFunctionTest extends LedgerTestSupport {
         assertEquals(10, count("SELECT balance FROM accounts WHERE member_id = $1", a));
         assertEquals(1, count("SELECT count(*) FROM parked_messages WHERE message_id = $1 AND code = 'REFERENCE_ALREADY_USED'",
                 prefix + "-again-0"));
+        // The audit trail: the queue wrote it, under the record's SQS message id.
+        assertEquals(1, count("SELECT count(*) FROM ledger_entries WHERE member_id = $1 AND actor_source = 'queue'"
+                + " AND actor_sub = 'earn-queue' AND request_id = $2", a, prefix + "-0"));
     }
 
     @Test

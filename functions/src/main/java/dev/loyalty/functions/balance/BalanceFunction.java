@@ -44,7 +44,8 @@ public class BalanceFunction {
         return boundary.handle(event, () -> {
             Routes.Match route = Routes.match(event, Routes.BALANCE);
             String raw = route.memberId();
-            Caller.from(event).requireMember(raw);
+            Caller caller = Caller.from(event);
+            caller.requireMember(raw);
             if (!MemberId.isValid(raw)) {
                 throw ApiException.validation("memberId", "must be 1 to 64 characters of [A-Za-z0-9_.:-]");
             }
@@ -54,11 +55,11 @@ public class BalanceFunction {
                         .map(view -> responses.ok(200, view))
                         .orElseThrow(() -> notFound(raw));
             }
-            return history(event, member);
+            return history(event, member, caller.isAdmin());
         });
     }
 
-    private HttpApiResponse history(HttpApiEvent event, MemberId member) {
+    private HttpApiResponse history(HttpApiEvent event, MemberId member, boolean audit) {
         int limit = HISTORY_LIMIT_DEFAULT;
         String limitRaw = event.query("limit");
         if (limitRaw != null) {
@@ -93,7 +94,7 @@ public class BalanceFunction {
         String cursor = event.query("cursor");
         Long before = cursor == null ? null : HistoryCursor.decode(cursor);
         LedgerStore.HistoryFilter filter = new LedgerStore.HistoryFilter(from, to, type, kind);
-        return queries.history(member, filter, before, limit)
+        return queries.history(member, filter, before, limit, audit)
                 .map(page -> responses.ok(200, page))
                 .orElseThrow(() -> notFound(member.value()));
     }

@@ -63,24 +63,33 @@ public class BalanceQueries {
     }
 
     /** One page, newest first; fetches one extra row to know whether there is a next page. */
-    public Optional<HistoryPage> history(MemberId member, LedgerStore.HistoryFilter filter, Long beforeSequence, int limit) {
+    /** {@code audit}: include who made each entry (admin readers only). */
+    public Optional<HistoryPage> history(MemberId member, LedgerStore.HistoryFilter filter, Long beforeSequence, int limit,
+                                         boolean audit) {
         return db.read(tx -> {
             // One round trip: the page and the account (which tells "no such member" (404) from
             // "no entries match" (an empty page)) go together.
             var page0 = store.history(tx, member, filter, beforeSequence, limit + 1);
             var account = store.findAccount(tx, member);
             tx.flush();
-            List<LedgerEntry> rows = page0.get();
+            List<LedgerStore.HistoryRow> rows = page0.get();
             if (rows.isEmpty() && account.get().isEmpty()) {
                 return Optional.<HistoryPage>empty();
             }
             boolean more = rows.size() > limit;
-            List<LedgerEntry> page = more ? rows.subList(0, limit) : rows;
-            List<HistoryPage.Item> items = page.stream().map(e -> new HistoryPage.Item(e.entryId(), e.kind().name(),
-                    e.points(), e.balanceAfter(), e.pointType(), e.reference(), e.occurredAt(), e.recordedAt(),
-                    e.description())).toList();
-            String next = more ? HistoryCursor.encode(page.get(page.size() - 1).sequence()) : null;
+            List<LedgerStore.HistoryRow> page = more ? rows.subList(0, limit) : rows;
+            List<HistoryPage.Item> items = page.stream().map(h -> item(h, audit)).toList();
+            String next = more ? HistoryCursor.encode(page.get(page.size() - 1).entry().sequence()) : null;
             return Optional.of(new HistoryPage(items, next));
         });
+    }
+
+    static HistoryPage.Item item(LedgerStore.HistoryRow row, boolean audit) {
+        LedgerEntry e = row.entry();
+        boolean show = audit && row.actor() != null;
+        return new HistoryPage.Item(e.entryId(), e.kind().name(), e.points(), e.balanceAfter(), e.pointType(),
+                e.reference(), e.occurredAt(), e.recordedAt(), e.description(),
+                show ? new HistoryPage.ActorView(row.actor().sub(), row.actor().source()) : null,
+                show ? row.actor().requestId() : null);
     }
 }

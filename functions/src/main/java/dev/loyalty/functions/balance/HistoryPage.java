@@ -1,5 +1,6 @@
 package dev.loyalty.functions.balance;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
@@ -10,8 +11,19 @@ import java.util.UUID;
 @RegisterForReflection
 public record HistoryPage(List<Item> items, String nextCursor) {
 
+    /**
+     * {@code actor} and {@code requestId} (the audit trail) are shown to admin readers only and
+     * left out of the JSON otherwise.
+     */
     @RegisterForReflection
     public record Item(UUID transactionId, String kind, long points, long balanceAfter, String type,
-                       String reference, Instant occurredAt, Instant recordedAt, String description) {
+                       String reference, Instant occurredAt, Instant recordedAt, String description,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) ActorView actor,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) {
+    }
+
+    /** Who made an entry: the caller's sub and the source (api, queue, schedule, console). */
+    @RegisterForReflection
+    public record ActorView(String sub, String source) {
     }
 }

@@ -95,7 +95,10 @@ public class EarnService {
     }
 
     /** One earn of a batch. */
-    public record BatchItem(MemberId member, EarnCommand command) {
+    public record BatchItem(MemberId member, EarnCommand command, String requestId) {
+        public BatchItem(MemberId member, EarnCommand command) {
+            this(member, command, null);
+        }
     }
 
     /**
@@ -123,6 +126,7 @@ public class EarnService {
         Map<MemberId, AccountState> after = new HashMap<>();
         List<EarnOutcome.Earned> earned = new ArrayList<>();
         List<String> fingerprints = new ArrayList<>();
+        List<String> requestIds = new ArrayList<>();
         Map<String, String> batchFingerprints = new HashMap<>();
         List<EarnResult> results = new ArrayList<>(items.size());
         for (BatchItem item : items) {
@@ -144,6 +148,7 @@ public class EarnService {
                 case EarnOutcome.Earned e -> {
                     earned.add(e);
                     fingerprints.add(fingerprint);
+                    requestIds.add(item.requestId());
                     batchFingerprints.put(key, fingerprint);
                     running.put(item.member(), e.after());
                     after.put(item.member(), e.after());
@@ -151,7 +156,7 @@ public class EarnService {
                 }
             }
         }
-        writer.earnedBatch(tx, earned, fingerprints, before, after, now);
+        writer.earnedBatch(tx, earned, fingerprints, requestIds, before, after, now);
         return results;
     }
 

@@ -38,7 +38,7 @@ public class Boundary {
         HttpApiResponse response = null;
         dev.loyalty.functions.store.Db.resetRoundTrips();
         try {
-            response = attempt(event, work, requestId);
+            response = dev.loyalty.functions.store.Actor.as(actor(event), () -> attempt(event, work, requestId));
             return response;
         } finally {
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -52,6 +52,25 @@ public class Boundary {
             MDC.remove("route");
             MDC.remove("memberId");
         }
+    }
+
+    /** Header by which the operator console marks its requests, so the audit trail says "console". */
+    public static final String SOURCE_HEADER = "x-loyalty-source";
+
+    /** Who is calling, for the audit trail; an event without a valid token is refused later anyway. */
+    private static dev.loyalty.functions.store.Actor actor(HttpApiEvent event) {
+        if (event == null) {
+            return null;
+        }
+        String sub;
+        try {
+            sub = Caller.from(event).subject();
+        } catch (RuntimeException e) {
+            sub = null;
+        }
+        String source = dev.loyalty.functions.store.Actor.CONSOLE.equals(event.header(SOURCE_HEADER))
+                ? dev.loyalty.functions.store.Actor.CONSOLE : dev.loyalty.functions.store.Actor.API;
+        return new dev.loyalty.functions.store.Actor(sub, source, event.requestId());
     }
 
     private HttpApiResponse attempt(HttpApiEvent event, Supplier<HttpApiResponse> work, String requestId) {

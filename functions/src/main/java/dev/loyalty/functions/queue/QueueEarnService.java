@@ -13,6 +13,7 @@ import dev.loyalty.functions.earn.EarnService;
 import dev.loyalty.functions.http.ApiException;
 import dev.loyalty.functions.http.JsonBody;
 import dev.loyalty.functions.http.Requests;
+import dev.loyalty.functions.store.Actor;
 import dev.loyalty.functions.store.Db;
 import dev.loyalty.functions.store.DependencyUnavailableException;
 import io.vertx.pgclient.PgException;
@@ -81,7 +82,14 @@ public class QueueEarnService {
     private record Valid(SqsEvent.Record record, MemberId member, EarnCommand command, String key, String fingerprint) {
     }
 
+    /** The audit trail's actor of queue records: each entry carries its SQS message id. */
+    static final Actor ACTOR = new Actor("earn-queue", Actor.QUEUE, null);
+
     public BatchReport process(SqsEvent event) {
+        return Actor.as(ACTOR, () -> processAs(event));
+    }
+
+    private BatchReport processAs(SqsEvent event) {
         Instant now = clock.instant();
         List<SqsEvent.Record> records = event == null || event.records() == null ? List.of() : event.records();
         List<ParkedMessages.Parked> toPark = new ArrayList<>();
@@ -137,7 +145,7 @@ public class QueueEarnService {
         List<Valid> ordered = valid.stream().sorted(Comparator.comparing((Valid v) -> v.member().value())).toList();
         try {
             List<EarnService.BatchItem> items = ordered.stream()
-                    .map(v -> new EarnService.BatchItem(v.member(), v.command())).toList();
+                    .map(v -> new EarnService.BatchItem(v.member(), v.command(), v.record().messageId())).toList();
             long start = System.nanoTime();
             List<EarnResult> results = db.inTransaction(tx -> earn.applyBatch(tx, items, now));
             LOG.debugf("batch transaction of %d earns: %d us", items.size(), (System.nanoTime() - start) / 1000);
@@ -161,7 +169,8 @@ public class QueueEarnService {
         int duplicates = 0;
         for (Valid v : ordered) {
             try {
-                EarnResult r = db.inTransaction(tx -> earn.apply(tx, v.member(), v.command(), now));
+                EarnResult r = Actor.as(ACTOR.withRequestId(v.record().messageId()),
+                        () -> db.inTransaction(tx -> earn.apply(tx, v.member(), v.command(), now)));
                 count += r instanceof EarnResult.Applied ? 1 : 0;
                 duplicates += r instanceof EarnResult.AlreadyApplied ? 1 : 0;
                 settle(v, r, now, toPark);

@@ -23,7 +23,8 @@ public class ScheduledFunctions {
 
     @Funq("expire-sweep")
     public ExpireSweep.Report expireSweep(Map<String, Object> scheduledEvent) {
-        ExpireSweep.Report report = sweep.run();
+        ExpireSweep.Report report = dev.loyalty.functions.store.Actor.as(new dev.loyalty.functions.store.Actor(
+                "expire-sweep", dev.loyalty.functions.store.Actor.SCHEDULE, String.valueOf(eventId(scheduledEvent))), sweep::run);
         LOG.infof("expire-sweep (event %s): %s", eventId(scheduledEvent), report);
         Emf.emit(Map.of("Function", "expire-sweep"), Map.of("PointsExpired",
                 report.pointsExpiredByType().values().stream().mapToLong(Long::longValue).sum(),

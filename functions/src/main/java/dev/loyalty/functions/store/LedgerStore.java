@@ -191,15 +191,21 @@ public class LedgerStore {
     }
 
     /** One page of history, newest first, strictly before {@code beforeSequence} when given. */
-    public Tx.Deferred<List<LedgerEntry>> history(Tx tx, MemberId member, HistoryFilter f, Long beforeSequence, int rows) {
-        return tx.laterList("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1"
+    /** An entry with its audit trail (null for entries from before V10 and for writes outside a request). */
+    public record HistoryRow(LedgerEntry entry, Actor actor) {
+    }
+
+    public Tx.Deferred<List<HistoryRow>> history(Tx tx, MemberId member, HistoryFilter f, Long beforeSequence, int rows) {
+        return tx.laterList("SELECT " + ENTRY_COLUMNS + ", actor_sub, actor_source, request_id FROM ledger_entries WHERE member_id = $1"
                         + " AND ($2::bigint IS NULL OR sequence < $2)"
                         + " AND ($3::timestamptz IS NULL OR recorded_at >= $3)"
                         + " AND ($4::timestamptz IS NULL OR recorded_at < $4)"
                         + " AND ($5::text IS NULL OR point_type = $5)"
                         + " AND ($6::text IS NULL OR kind = $6)"
                         + " ORDER BY sequence DESC LIMIT $7",
-                LedgerStore::entry, member.value(), beforeSequence, f.from(), f.to(), f.pointType(),
+                r -> new HistoryRow(entry(r), r.getString("actor_source") == null ? null
+                        : new Actor(r.getString("actor_sub"), r.getString("actor_source"), r.getString("request_id"))),
+                member.value(), beforeSequence, f.from(), f.to(), f.pointType(),
                 f.kind() == null ? null : f.kind().name(), rows);
     }
 

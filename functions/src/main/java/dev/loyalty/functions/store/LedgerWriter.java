@@ -58,7 +58,8 @@ public class LedgerWriter {
     private static final java.util.function.Supplier<UUID> IDS = UUID::randomUUID;
 
     private static final String ENTRY_COLUMNS = "member_id, entry_id, sequence, kind, points, balance_after, point_type, "
-            + "reference, description, occurred_at, recorded_at, request_fingerprint, reverses_entry_id";
+            + "reference, description, occurred_at, recorded_at, request_fingerprint, reverses_entry_id, "
+            + "actor_sub, actor_source, request_id";
     private static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, "
             + "earned_at, expires_at, source_entry_id";
 
@@ -176,12 +177,12 @@ public class LedgerWriter {
      * The earns of a batch in three statements: all entries, all lots, all accounts moved from
      * {@code before} to {@code after} (accounts the batch did not change are left out).
      */
-    public void earnedBatch(Tx tx, List<EarnOutcome.Earned> earned, List<String> fingerprints,
+    public void earnedBatch(Tx tx, List<EarnOutcome.Earned> earned, List<String> fingerprints, List<String> requestIds,
                             Map<MemberId, AccountState> before, Map<MemberId, AccountState> after, Instant now) {
         if (earned.isEmpty()) {
             return;
         }
-        insertEntries(tx, earned.stream().map(EarnOutcome.Earned::entry).toList(), fingerprints);
+        insertEntries(tx, earned.stream().map(EarnOutcome.Earned::entry).toList(), fingerprints, requestIds);
         insertLots(tx, earned.stream().map(EarnOutcome.Earned::lot).toList(),
                 earned.stream().map(e -> e.entry().entryId()).toList());
         moveAccounts(tx, before, after, now);
@@ -202,6 +203,7 @@ public class LedgerWriter {
      * same data and requires identical entries.
      */
     public Expired expire(Tx tx, List<String> lockedMembers, Instant now) {
+        Actor actor = Actor.current();
         var row = tx.query("""
                 WITH exp AS (
                   SELECT l.member_id, l.lot_id, l.remaining_points AS pts, l.point_type,
@@ -212,9 +214,10 @@ public class LedgerWriter {
                   SELECT member_id, SUM(pts) AS total FROM exp GROUP BY member_id
                 ), entries AS (
                   INSERT INTO ledger_entries(member_id, entry_id, sequence, kind, points, balance_after, point_type,
-                                             reference, description, occurred_at, recorded_at)
+                                             reference, description, occurred_at, recorded_at,
+                                             actor_sub, actor_source, request_id)
                   SELECT a.member_id, gen_random_uuid(), a.version + 1, $5, -t.total, a.balance - t.total, NULL,
-                         $3, $4, $2, $2
+                         $3, $4, $2, $2, $7, $8, $9
                   FROM accounts a JOIN totals t ON t.member_id = a.member_id
                   RETURNING member_id, entry_id, balance_after, sequence, points, reference
                 ), allocations AS (
@@ -246,7 +249,9 @@ public class LedgerWriter {
                 """.formatted(SpendingOrder.SQL_ORDER.replace("expires_at", "l.expires_at")
                         .replace("earned_at", "l.earned_at").replace("lot_id", "l.lot_id")),
                 lockedMembers.toArray(new String[0]), now, SpendRules.expireReference(now), SpendRules.EXPIRE_DESCRIPTION,
-                EntryKind.EXPIRE.name(), EventType.POINTS_EXPIRED.wireName()).iterator().next();
+                EntryKind.EXPIRE.name(), EventType.POINTS_EXPIRED.wireName(),
+                actor == null ? "expire-sweep" : actor.sub(), actor == null ? Actor.SCHEDULE : actor.source(),
+                actor == null ? null : actor.requestId()).iterator().next();
         Map<String, Long> byType = new TreeMap<>();
         String json = row.getString("by_type");
         if (json != null) {
@@ -377,10 +382,14 @@ public class LedgerWriter {
         moveAccount(tx, before, after, now);
     }
 
+    /** Every entry carries the {@link Actor} of the request that wrote it (the audit trail). */
     private void insertEntry(Tx tx, LedgerEntry e, String fingerprint, UUID reverses) {
-        tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)", r -> null,
-                e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
-                e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt(), fingerprint, reverses);
+        Actor actor = Actor.current();
+        tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)",
+                r -> null, e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
+                e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt(), fingerprint, reverses,
+                actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
+                actor == null ? null : actor.requestId());
     }
 
     private void insertLot(Tx tx, Lot lot, UUID sourceEntryId) {
@@ -406,7 +415,9 @@ public class LedgerWriter {
                 h.memberId().value(), h.holdId(), h.status().name(), capturedEntryId, now, HoldStatus.HELD.name());
     }
 
-    private void insertEntries(Tx tx, List<LedgerEntry> entries, List<String> fingerprints) {
+    /** Many entries in one statement; each record of a batch has its own request id (its SQS message). */
+    private void insertEntries(Tx tx, List<LedgerEntry> entries, List<String> fingerprints, List<String> requestIds) {
+        Actor actor = Actor.current();
         int n = entries.size();
         String[] member = new String[n];
         UUID[] id = new UUID[n];
@@ -433,11 +444,15 @@ public class LedgerWriter {
             occurred[i] = utc(e.occurredAt());
             recorded[i] = utc(e.recordedAt());
         }
-        tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") SELECT *, NULL::uuid FROM unnest($1::text[], $2::uuid[],"
+        tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") SELECT e.m, e.id, e.seq, e.kind, e.pts, e.bal, e.pt,"
+                        + " e.ref, e.des, e.occ, e.rec, e.fp, NULL::uuid, $13, $14, e.rid"
+                        + " FROM unnest($1::text[], $2::uuid[],"
                         + " $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
-                        + " $10::timestamptz[], $11::timestamptz[], $12::text[])", r -> null,
+                        + " $10::timestamptz[], $11::timestamptz[], $12::text[], $15::text[])"
+                        + " AS e(m, id, seq, kind, pts, bal, pt, ref, des, occ, rec, fp, rid)", r -> null,
                 member, id, sequence, kind, points, balanceAfter, pointType, reference, description, occurred, recorded,
-                fingerprints.toArray(new String[0]));
+                fingerprints.toArray(new String[0]), actor == null ? null : actor.sub(),
+                actor == null ? null : actor.source(), requestIds.toArray(new String[0]));
     }
 
     private void insertLots(Tx tx, List<Lot> lots, List<UUID> sourceEntryIds) {
