@@ -25,6 +25,7 @@ public sealed interface Refusal {
     String TRANSACTION_NOT_FOUND = "TRANSACTION_NOT_FOUND";
     String NOT_REVERSIBLE = "NOT_REVERSIBLE";
     String REFERENCE_ALREADY_USED = "REFERENCE_ALREADY_USED";
+    String ACCOUNT_CLOSED = "ACCOUNT_CLOSED";
 
     /** API error code, e.g. VALIDATION_FAILED or INSUFFICIENT_POINTS. */
     String code();
@@ -205,6 +206,15 @@ public sealed interface Refusal {
         public String field() { return "reference"; }
         public String message() {
             return "this reference was already used by a different request of this member";
+        }
+    }
+
+    /** The member's account was closed: reads still work, writes are refused. */
+    record AccountClosed(MemberId memberId, Instant closedAt) implements Refusal {
+        public String code() { return ACCOUNT_CLOSED; }
+        public String field() { return "memberId"; }
+        public String message() {
+            return "the account of " + memberId + " was closed at " + closedAt + "; it takes no more writes";
         }
     }
 }

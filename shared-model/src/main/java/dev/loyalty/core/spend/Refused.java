@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /** The refusal case of every spend-side outcome: nothing is to be written. */
 public record Refused(Refusal refusal) implements RedeemOutcome, HoldOutcome, CaptureOutcome, VoidOutcome,
-        ReversalOutcome, TransferOutcome, AdjustOutcome {
+        ReversalOutcome, TransferOutcome, AdjustOutcome, CloseOutcome {
     public Refused {
         Objects.requireNonNull(refusal, "refusal");
     }

@@ -364,6 +364,75 @@ public final class SpendRules {
                 e.pointType(), e.reference(), reason, e.occurredAt(), e.recordedAt());
     }
 
+    /** What a closing writes on its forfeiture entry, before the operator's reason. */
+    public static final String CLOSE_DESCRIPTION_PREFIX = "account closed: ";
+
+    /**
+     * An account that is closed takes no more writes (reads still work). Every write checks this
+     * after the reference rule, so a retry of a write made before the closing still gets its
+     * original answer.
+     */
+    public static Optional<Refusal> requireOpen(MemberId member, Instant closedAt) {
+        return closedAt == null ? Optional.empty() : Optional.of(new Refusal.AccountClosed(member, closedAt));
+    }
+
+    /**
+     * Closes the member's account: every point left in any lot (spendable, expired but not yet
+     * swept, or pending) is forfeited in ONE ADJUSTMENT entry whose description says so, and
+     * every active hold is voided. Nothing is owed afterwards; the account stays readable.
+     *
+     * @param ids source of fresh ids: the entry id, drawn only if there is something to forfeit
+     */
+    public static CloseOutcome close(MemberState state, CloseCommand command, Instant now, Supplier<UUID> ids) {
+        requireArguments(state, command, now, ids);
+        Optional<Refusal> invalid = validateClose(command);
+        if (invalid.isPresent()) {
+            return new Refused(invalid.get());
+        }
+        List<Hold> voided = new ArrayList<>();
+        for (Hold hold : state.holds()) {
+            if (hold.isActiveAt(now)) {
+                voided.add(hold.withStatus(HoldStatus.VOIDED));
+            }
+        }
+        List<Lot> left = new ArrayList<>();
+        for (Lot lot : state.lots()) {
+            if (lot.remainingPoints() > 0) {
+                left.add(lot);
+            }
+        }
+        left.sort(SpendingOrder.ORDER);
+        List<Allocation> allocations = new ArrayList<>();
+        List<Lot> changed = new ArrayList<>();
+        long total = 0;
+        for (Lot lot : left) {
+            allocations.add(new Allocation(lot.lotId(), lot.remainingPoints()));
+            changed.add(lot.withRemaining(0L));
+            total = Math.addExact(total, lot.remainingPoints());
+        }
+        if (total == 0) {
+            return new CloseOutcome.Closed(null, List.of(), List.of(), state.account(), 0, voided, now);
+        }
+        AccountState after = debit(state.account(), total);
+        LedgerEntry entry = entry(ids, after, EntryKind.ADJUSTMENT, Math.negateExact(total), null, command.reference(),
+                CLOSE_DESCRIPTION_PREFIX + command.reason(), now);
+        return new CloseOutcome.Closed(entry, allocations, changed, after, total, voided, now);
+    }
+
+    public static Optional<Refusal> validateClose(CloseCommand command) {
+        Objects.requireNonNull(command, "command");
+        Optional<Refusal> invalid = checkReference(command.reference());
+        if (invalid.isPresent()) {
+            return invalid;
+        }
+        String reason = command.reason();
+        int room = Limits.DESCRIPTION_MAX_LENGTH - CLOSE_DESCRIPTION_PREFIX.length();
+        if (reason == null || reason.isBlank() || reason.length() > room || !Limits.isValidDescription(reason)) {
+            return Optional.of(new Refusal.InvalidText("reason", reason == null ? 0 : reason.length(), true));
+        }
+        return Optional.empty();
+    }
+
     /**
      * The member's HELD holds whose time has run out, as EXPIRED: they reserve nothing any more
      * (every rule already ignores them), and whichever write touches the member first, or the
