@@ -71,11 +71,35 @@ public class BalanceQueries {
             }
             boolean more = rows.size() > limit;
             List<LedgerEntry> page = more ? rows.subList(0, limit) : rows;
-            List<HistoryPage.Item> items = page.stream().map(e -> new HistoryPage.Item(e.entryId(), e.kind().name(),
-                    e.points(), e.balanceAfter(), e.pointType(), e.reference(), e.occurredAt(), e.recordedAt(),
-                    e.description())).toList();
+            List<HistoryPage.Item> items = page.stream().map(BalanceQueries::item).toList();
             String next = more ? HistoryCursor.encode(page.get(page.size() - 1).sequence()) : null;
             return Optional.of(new HistoryPage(items, next));
         });
+    }
+
+    /** The window's statement; empty for an unknown member, {@link TooManyEntries} past the bound. */
+    public Optional<StatementView> statement(MemberId member, Instant from, Instant to, int maxItems) {
+        return db.read(tx -> store.statement(tx, member, from, to, maxItems).map(rows -> {
+            if (rows.count() > maxItems) {
+                throw new TooManyEntries(rows.count());
+            }
+            return new StatementView(member.value(), from, to, rows.openingBalance(),
+                    rows.entries().stream().map(BalanceQueries::item).toList(), rows.closingBalance());
+        }));
+    }
+
+    /** A statement window holding more entries than one answer may carry. */
+    public static final class TooManyEntries extends RuntimeException {
+        public final long count;
+
+        TooManyEntries(long count) {
+            super(count + " entries", null, false, false);
+            this.count = count;
+        }
+    }
+
+    static HistoryPage.Item item(LedgerEntry e) {
+        return new HistoryPage.Item(e.entryId(), e.kind().name(), e.points(), e.balanceAfter(), e.pointType(),
+                e.reference(), e.occurredAt(), e.recordedAt(), e.description());
     }
 }
