@@ -40,7 +40,21 @@ public final class Tx {
         return Duration.ofNanos(Math.min(timeout.toNanos(), left));
     }
 
+    /**
+     * Sees every statement with its arguments; null (nothing to do) except in the test that holds
+     * the hot paths to one member per statement ({@code DistributionReadinessTest}).
+     */
+    private static volatile java.util.function.BiConsumer<String, Object[]> observer;
+
+    public static void observe(java.util.function.BiConsumer<String, Object[]> statements) {
+        observer = statements;
+    }
+
     public RowSet<Row> query(String sql, Object... args) {
+        java.util.function.BiConsumer<String, Object[]> o = observer;
+        if (o != null) {
+            o.accept(sql, args);
+        }
         Tuple tuple = Tuple.tuple();
         for (Object a : args) {
             tuple.addValue(a instanceof Instant i ? OffsetDateTime.ofInstant(i, ZoneOffset.UTC) : a);
