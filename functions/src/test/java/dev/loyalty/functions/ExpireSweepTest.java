@@ -94,6 +94,16 @@ class ExpireSweepTest extends SpendingSupport {
                 r -> new dev.loyalty.core.spend.Allocation(r.getUUID("lot_id"), r.getLong("points")), m, entryId));
         assertEquals(expected.allocations(), allocations, "the same lots in the core's spending order");
         assertEquals(5, allocations.size());
+        // Its event: the core's fields (DomainEvents.expiredData), the written entry's values.
+        var event = db.read(tx -> tx.query("SELECT type, data::text AS data FROM outbox WHERE member_id = $1"
+                + " ORDER BY sequence DESC LIMIT 1", m).iterator().next());
+        assertEquals("points.expired", event.getString("type"));
+        var data = new io.vertx.core.json.JsonObject(event.getString("data"));
+        var core = dev.loyalty.core.events.DomainEvents.expiredData(new dev.loyalty.core.LedgerEntry(entryId, member,
+                e.sequence(), e.kind(), e.points(), e.balanceAfter(), e.pointType(), e.reference(), e.description(),
+                e.occurredAt(), e.recordedAt()));
+        assertEquals(new java.util.TreeSet<>(core.keySet()), new java.util.TreeSet<>(data.fieldNames()));
+        core.forEach((k, v) -> assertEquals(String.valueOf(v), String.valueOf(data.getValue(k)), k));
     }
 
     @Test

@@ -30,7 +30,9 @@ public class Db {
 
     /** The functions' pool, replaced after a SnapStart restore (see {@link Connections}). */
     @Inject
-    public Db(Connections connections, LoyaltyConfig config, IdempotencyConfig lambda) {
+    public Db(Connections connections, LoyaltyConfig config, IdempotencyConfig lambda,
+              jakarta.enterprise.inject.Instance<OutboxListener> listeners) {
+        this.listeners = listeners::stream;
         this.pool = connections::pool;
         int configured = config.db().transactionTimeoutMs();
         this.transactionTimeout = Duration.ofMillis(configured > 0 ? configured : lambda.lambdaTimeoutMs() * 2 / 3);
@@ -39,6 +41,7 @@ public class Db {
 
     /** Outside CDI (the tests' schema-owner connection). */
     public Db(Pool pool, Duration statementTimeout) {
+        this.listeners = java.util.stream.Stream::empty;
         this.pool = () -> pool;
         this.statementTimeout = statementTimeout;
         this.transactionTimeout = statementTimeout.multipliedBy(2);
@@ -61,6 +64,7 @@ public class Db {
             Transaction committing = tx;
             tx = null; // a commit that fails or times out is not rolled back: PostgreSQL decides
             committing.commit().await().atMost(t.bound());
+            afterCommit(t.emitted());
             return result;
         } catch (PgException e) {
             throw unavailable(e) ? new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e) : e;
@@ -76,6 +80,23 @@ public class Db {
             }
             release(connection);
         }
+    }
+
+    /** Who hears of committed outbox events (the publisher); never the reason a committed write fails. */
+    private final java.util.function.Supplier<java.util.stream.Stream<OutboxListener>> listeners;
+
+    private void afterCommit(java.util.List<OutboxEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        listeners.get().forEach(l -> {
+            try {
+                l.committed(events);
+            } catch (RuntimeException e) {
+                // Committed is committed: the relay publishes what the listener could not.
+                org.jboss.logging.Logger.getLogger(Db.class).warnf("outbox listener failed: %s", e.toString());
+            }
+        });
     }
 
     /** Reads without an explicit transaction (each statement is its own snapshot). */

@@ -6,6 +6,9 @@ import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.earn.EarnOutcome;
+import dev.loyalty.core.events.DomainEvent;
+import dev.loyalty.core.events.DomainEvents;
+import dev.loyalty.core.events.EventType;
 import dev.loyalty.core.spend.AdjustOutcome;
 import dev.loyalty.core.spend.Allocation;
 import dev.loyalty.core.spend.CaptureOutcome;
@@ -18,6 +21,7 @@ import dev.loyalty.core.spend.SpendRules;
 import dev.loyalty.core.spend.SpendingOrder;
 import dev.loyalty.core.spend.TransferOutcome;
 import dev.loyalty.core.spend.VoidOutcome;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,6 +53,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class LedgerWriter {
+
+    /** Event ids: random, fixed once written (consumers dedupe on them). */
+    private static final java.util.function.Supplier<UUID> IDS = UUID::randomUUID;
 
     private static final String ENTRY_COLUMNS = "member_id, entry_id, sequence, kind, points, balance_after, point_type, "
             + "reference, description, occurred_at, recorded_at, request_fingerprint, reverses_entry_id";
@@ -88,10 +95,12 @@ public class LedgerWriter {
         insertEntry(tx, e.entry(), fingerprint, null);
         insertLot(tx, e.lot(), e.entry().entryId());
         moveAccount(tx, before, e.after(), now);
+        emit(tx, List.of(DomainEvents.earned(e, IDS)));
     }
 
     public void redeemed(Tx tx, AccountState before, RedeemOutcome.Redeemed r, String fingerprint, Instant now) {
         debit(tx, before, r.entry(), r.allocations(), r.changedLots(), r.after(), fingerprint, null, now);
+        emit(tx, List.of(DomainEvents.redeemed(r, IDS)));
     }
 
     public void holdPlaced(Tx tx, HoldOutcome.HoldPlaced h, String fingerprint, Instant now) {
@@ -100,20 +109,24 @@ public class LedgerWriter {
                         + " request_fingerprint) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                 hold.memberId().value(), hold.holdId(), hold.points(), hold.status().name(), hold.reference(),
                 hold.createdAt(), hold.expiresAt(), now, fingerprint);
+        emit(tx, List.of(DomainEvents.holdPlaced(h, now, IDS)));
     }
 
     public void captured(Tx tx, AccountState before, CaptureOutcome.Captured c, String fingerprint, Instant now) {
         debit(tx, before, c.entry(), c.allocations(), c.changedLots(), c.after(), fingerprint, null, now);
         moveHold(tx, c.hold(), c.entry().entryId(), now);
+        emit(tx, List.of(DomainEvents.captured(c, IDS)));
     }
 
     public void voided(Tx tx, VoidOutcome.Voided v, Instant now) {
         moveHold(tx, v.hold(), null, now);
+        emit(tx, List.of(DomainEvents.voided(v, now, IDS)));
     }
 
     public void reversed(Tx tx, AccountState before, ReversalOutcome.Reversed r, UUID reverses, String fingerprint,
                          Instant now) {
         debit(tx, before, r.entry(), r.allocations(), r.changedLots(), r.after(), fingerprint, reverses, now);
+        emit(tx, List.of(DomainEvents.reversed(r, reverses, IDS)));
     }
 
     public void transferred(Tx tx, AccountState senderBefore, AccountState receiverBefore, TransferOutcome.Transferred t,
@@ -124,6 +137,7 @@ public class LedgerWriter {
             insertLot(tx, lot, t.in().entryId());
         }
         moveAccount(tx, receiverBefore, t.receiverAfter(), now);
+        emit(tx, DomainEvents.transferred(t, IDS));
     }
 
     public void adjusted(Tx tx, AccountState before, AdjustOutcome outcome, String fingerprint, Instant now) {
@@ -137,13 +151,17 @@ public class LedgerWriter {
                     debit(tx, before, d.entry(), d.allocations(), d.changedLots(), d.after(), fingerprint, null, now);
             case dev.loyalty.core.spend.Refused r -> throw new IllegalArgumentException("a refusal writes nothing");
         }
+        emit(tx, List.of(DomainEvents.adjusted(outcome, IDS)));
     }
 
     /** Holds the core found past their time ({@link SpendRules#expiredHolds}), stored as EXPIRED. */
     public void releaseHolds(Tx tx, List<Hold> expired, Instant now) {
+        List<DomainEvent> events = new ArrayList<>();
         for (Hold hold : expired) {
             moveHold(tx, hold, null, now);
+            events.add(DomainEvents.released(hold, now, IDS));
         }
+        emit(tx, events);
     }
 
     // ---- a batch of earns (the queue path): a fixed number of statements, whatever its size
@@ -161,6 +179,7 @@ public class LedgerWriter {
         insertLots(tx, earned.stream().map(EarnOutcome.Earned::lot).toList(),
                 earned.stream().map(e -> e.entry().entryId()).toList());
         moveAccounts(tx, before, after, now);
+        emit(tx, earned.stream().map(e -> DomainEvents.earned(e, IDS)).toList());
     }
 
     // ---- the expiry sweep: the core's rule as one set-based statement per chunk
@@ -191,7 +210,7 @@ public class LedgerWriter {
                   SELECT a.member_id, gen_random_uuid(), a.version + 1, $5, -t.total, a.balance - t.total, NULL,
                          $3, $4, $2, $2
                   FROM accounts a JOIN totals t ON t.member_id = a.member_id
-                  RETURNING member_id, entry_id, balance_after, sequence
+                  RETURNING member_id, entry_id, balance_after, sequence, points, reference
                 ), allocations AS (
                   INSERT INTO entry_allocations(member_id, entry_id, position, lot_id, points)
                   SELECT x.member_id, e.entry_id, x.position, x.lot_id, x.pts FROM exp x JOIN entries e ON e.member_id = x.member_id
@@ -201,17 +220,27 @@ public class LedgerWriter {
                   WHERE l.member_id = x.member_id AND l.lot_id = x.lot_id
                   RETURNING 1
                 ), moved AS (
-                  UPDATE accounts a SET balance = e.balance_after, version = e.sequence, updated_at = $2
+                  UPDATE accounts a SET balance = e.balance_after, version = e.sequence, updated_at = $2,
+                         event_sequence = a.event_sequence + 1
                   FROM entries e WHERE a.member_id = e.member_id
+                  RETURNING a.member_id, a.event_sequence
+                ), events AS (
+                  -- points.expired, with DomainEvents.expiredData's fields (a test holds them equal)
+                  INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
+                  SELECT e.member_id, m.event_sequence, gen_random_uuid(), $6, $2, $2,
+                         jsonb_build_object('transactionId', e.entry_id, 'kind', $5::text, 'points', e.points,
+                                            'balance', e.balance_after, 'reference', e.reference)
+                  FROM entries e JOIN moved m ON m.member_id = e.member_id
                   RETURNING 1
                 )
                 SELECT (SELECT count(*) FROM moved) AS members, (SELECT count(*) FROM zeroed) AS lots,
+                       (SELECT count(*) FROM events) AS events,
                        (SELECT json_object_agg(point_type, total) FROM
                           (SELECT point_type, SUM(pts) AS total FROM exp GROUP BY point_type) t)::text AS by_type
                 """.formatted(SpendingOrder.SQL_ORDER.replace("expires_at", "l.expires_at")
                         .replace("earned_at", "l.earned_at").replace("lot_id", "l.lot_id")),
                 lockedMembers.toArray(new String[0]), now, SpendRules.expireReference(now), SpendRules.EXPIRE_DESCRIPTION,
-                EntryKind.EXPIRE.name()).iterator().next();
+                EntryKind.EXPIRE.name(), EventType.POINTS_EXPIRED.wireName()).iterator().next();
         Map<String, Long> byType = new TreeMap<>();
         String json = row.getString("by_type");
         if (json != null) {
@@ -231,10 +260,84 @@ public class LedgerWriter {
                   WHERE a.member_id IN (SELECT DISTINCT member_id FROM holds WHERE status = $3 AND expires_at <= $1
                                         ORDER BY member_id LIMIT $2)
                   ORDER BY a.member_id FOR UPDATE SKIP LOCKED
+                ), released AS (
+                  UPDATE holds h SET status = $4, updated_at = $1 FROM m
+                  WHERE h.member_id = m.member_id AND h.status = $3 AND h.expires_at <= $1
+                  RETURNING h.member_id, h.hold_id, h.points, h.reference
+                ), numbered AS (
+                  SELECT r.*, row_number() OVER (PARTITION BY r.member_id ORDER BY r.hold_id) AS k,
+                         count(*) OVER (PARTITION BY r.member_id) AS c
+                  FROM released r
+                ), bumped AS (
+                  UPDATE accounts a SET event_sequence = a.event_sequence + c.c
+                    FROM (SELECT member_id, max(c) AS c FROM numbered GROUP BY member_id) c
+                   WHERE a.member_id = c.member_id
+                  RETURNING a.member_id, a.event_sequence
                 )
-                UPDATE holds h SET status = $4, updated_at = $1 FROM m
-                WHERE h.member_id = m.member_id AND h.status = $3 AND h.expires_at <= $1
-                """, now, chunkMembers, HoldStatus.HELD.name(), HoldStatus.EXPIRED.name()).rowCount();
+                -- hold.released, with DomainEvents.releasedData's fields
+                INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
+                SELECT n.member_id, b.event_sequence - n.c + n.k, gen_random_uuid(), $5, $1, $1,
+                       jsonb_build_object('holdId', n.hold_id, 'points', n.points, 'status', $4::text,
+                                          'reference', n.reference, 'reason', 'EXPIRED')
+                FROM numbered n JOIN bumped b ON b.member_id = n.member_id
+                """, now, chunkMembers, HoldStatus.HELD.name(), HoldStatus.EXPIRED.name(),
+                EventType.HOLD_RELEASED.wireName()).rowCount();
+    }
+
+    // ---- the outbox
+
+    /**
+     * Writes {@code events} to the outbox in ONE statement, numbering each member's events on
+     * from its {@code accounts.event_sequence} (bumped in the same statement, under the row
+     * lock the caller holds), in list order; the transaction hands them to the
+     * {@link OutboxListener}s once it commits.
+     */
+    public void emit(Tx tx, List<DomainEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        int n = events.size();
+        String[] member = new String[n];
+        UUID[] id = new UUID[n];
+        String[] type = new String[n];
+        OffsetDateTime[] occurred = new OffsetDateTime[n];
+        OffsetDateTime[] recorded = new OffsetDateTime[n];
+        String[] data = new String[n];
+        for (int i = 0; i < n; i++) {
+            DomainEvent e = events.get(i);
+            member[i] = e.memberId().value();
+            id[i] = e.eventId();
+            type[i] = e.type().wireName();
+            occurred[i] = utc(e.occurredAt());
+            recorded[i] = utc(e.recordedAt());
+            data[i] = Json.encode(e.data());
+        }
+        List<OutboxEvent> written = tx.list("""
+                WITH ev AS (
+                  SELECT e.*, row_number() OVER (PARTITION BY e.member_id ORDER BY e.ord) AS k,
+                         count(*) OVER (PARTITION BY e.member_id) AS c
+                    FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
+                         WITH ORDINALITY AS e(member_id, event_id, type, occurred_at, recorded_at, data, ord)
+                ), bumped AS (
+                  UPDATE accounts a SET event_sequence = a.event_sequence + c.c
+                    FROM (SELECT member_id, max(c) AS c FROM ev GROUP BY member_id) c
+                   WHERE a.member_id = c.member_id
+                  RETURNING a.member_id, a.event_sequence
+                )
+                INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
+                SELECT ev.member_id, b.event_sequence - ev.c + ev.k, ev.event_id, ev.type, ev.occurred_at, ev.recorded_at,
+                       ev.data::jsonb
+                  FROM ev JOIN bumped b ON b.member_id = ev.member_id
+                RETURNING member_id, sequence, event_id, type, occurred_at, recorded_at, data::text AS data
+                """, r -> new OutboxEvent(r.getString("member_id"), r.getLong("sequence"), r.getUUID("event_id"),
+                        r.getString("type"), Tx.instant(r, "occurred_at"), Tx.instant(r, "recorded_at"), r.getString("data")),
+                member, id, type, occurred, recorded, data);
+        if (written.size() != n) {
+            throw new IllegalStateException("wrote " + written.size() + " of " + n + " outbox events: an account is missing");
+        }
+        List<OutboxEvent> ordered = new ArrayList<>(written);
+        ordered.sort(Comparator.comparing(OutboxEvent::memberId).thenComparingLong(OutboxEvent::sequence));
+        tx.emitted(ordered);
     }
 
     // ---- the statements

@@ -25,6 +25,17 @@ public final class Tx {
     /** System.nanoTime() by which the whole transaction must be done. */
     private final long deadlineNanos;
 
+    /** Outbox events this transaction wrote, handed to the {@link OutboxListener}s after it commits. */
+    private final java.util.List<OutboxEvent> emitted = new java.util.ArrayList<>();
+
+    void emitted(java.util.List<OutboxEvent> events) {
+        emitted.addAll(events);
+    }
+
+    java.util.List<OutboxEvent> emitted() {
+        return java.util.List.copyOf(emitted);
+    }
+
     Tx(SqlConnection connection, Duration timeout, long deadlineNanos) {
         this.connection = connection;
         this.timeout = timeout;

@@ -1,0 +1,176 @@
+package dev.loyalty.core.events;
+
+import dev.loyalty.core.LedgerEntry;
+import dev.loyalty.core.Lot;
+import dev.loyalty.core.earn.EarnOutcome;
+import dev.loyalty.core.spend.AdjustOutcome;
+import dev.loyalty.core.spend.Allocation;
+import dev.loyalty.core.spend.CaptureOutcome;
+import dev.loyalty.core.spend.Hold;
+import dev.loyalty.core.spend.HoldOutcome;
+import dev.loyalty.core.spend.RedeemOutcome;
+import dev.loyalty.core.spend.ReversalOutcome;
+import dev.loyalty.core.spend.TransferOutcome;
+import dev.loyalty.core.spend.VoidOutcome;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * What each change tells other systems: a pure function from the core's outcome to its domain
+ * events, so the event a consumer reads says exactly what the ledger recorded. One event per
+ * change per member: a transfer is one event for the sender and one for the receiver (each in
+ * its own member's order). Instants go out as ISO-8601 strings, points as numbers.
+ *
+ * <p>The expiry sweep writes its {@code points.expired} and {@code hold.released} events in the
+ * same set-based statement as the change; {@link #expiredData} and {@link #releasedData} name
+ * their fields, and a test holds the SQL to them.
+ */
+public final class DomainEvents {
+
+    private DomainEvents() {
+    }
+
+    public static DomainEvent earned(EarnOutcome.Earned e, Supplier<UUID> ids) {
+        Map<String, Object> data = entryData(e.entry());
+        data.put("pointType", e.entry().pointType());
+        data.put("lot", lot(e.lot()));
+        return event(ids, EventType.POINTS_EARNED, e.entry(), data);
+    }
+
+    public static DomainEvent redeemed(RedeemOutcome.Redeemed r, Supplier<UUID> ids) {
+        Map<String, Object> data = entryData(r.entry());
+        data.put("allocations", allocations(r.allocations()));
+        return event(ids, EventType.POINTS_REDEEMED, r.entry(), data);
+    }
+
+    public static DomainEvent holdPlaced(HoldOutcome.HoldPlaced h, Instant now, Supplier<UUID> ids) {
+        Map<String, Object> data = holdData(h.hold());
+        data.put("expiresAt", h.hold().expiresAt().toString());
+        data.put("available", h.availableAfter());
+        return new DomainEvent(ids.get(), EventType.HOLD_PLACED, h.hold().memberId(), now, now, data);
+    }
+
+    public static DomainEvent captured(CaptureOutcome.Captured c, Supplier<UUID> ids) {
+        Map<String, Object> data = holdData(c.hold());
+        data.put("transactionId", c.entry().entryId().toString());
+        data.put("captured", -c.entry().points());
+        data.put("released", c.releasedPoints());
+        data.put("balance", c.after().balance());
+        data.put("allocations", allocations(c.allocations()));
+        return event(ids, EventType.HOLD_CAPTURED, c.entry(), data);
+    }
+
+    public static DomainEvent voided(VoidOutcome.Voided v, Instant now, Supplier<UUID> ids) {
+        Map<String, Object> data = holdData(v.hold());
+        data.put("available", v.availableAfter());
+        return new DomainEvent(ids.get(), EventType.HOLD_VOIDED, v.hold().memberId(), now, now, data);
+    }
+
+    /** A hold whose time ran out, stored as EXPIRED by a write or the sweep. */
+    public static DomainEvent released(Hold expired, Instant now, Supplier<UUID> ids) {
+        return new DomainEvent(ids.get(), EventType.HOLD_RELEASED, expired.memberId(), now, now, releasedData(expired));
+    }
+
+    public static Map<String, Object> releasedData(Hold hold) {
+        Map<String, Object> data = holdData(hold);
+        data.put("reason", "EXPIRED");
+        return data;
+    }
+
+    public static DomainEvent reversed(ReversalOutcome.Reversed r, UUID reversedTransactionId, Supplier<UUID> ids) {
+        Map<String, Object> data = entryData(r.entry());
+        data.put("reversedTransactionId", reversedTransactionId.toString());
+        data.put("allocations", allocations(r.allocations()));
+        return event(ids, EventType.POINTS_REVERSED, r.entry(), data);
+    }
+
+    /** Two events: the sender's (direction OUT) and the receiver's (IN), each in its member's order. */
+    public static List<DomainEvent> transferred(TransferOutcome.Transferred t, Supplier<UUID> ids) {
+        Map<String, Object> out = entryData(t.out());
+        out.put("direction", "OUT");
+        out.put("counterpartyMemberId", t.in().memberId().value());
+        out.put("counterpartyTransactionId", t.in().entryId().toString());
+        Map<String, Object> in = entryData(t.in());
+        in.put("direction", "IN");
+        in.put("counterpartyMemberId", t.out().memberId().value());
+        in.put("counterpartyTransactionId", t.out().entryId().toString());
+        List<Map<String, Object>> lots = new ArrayList<>();
+        t.newReceiverLots().forEach(l -> lots.add(lot(l)));
+        in.put("lots", lots);
+        return List.of(event(ids, EventType.POINTS_TRANSFERRED, t.out(), out),
+                event(ids, EventType.POINTS_TRANSFERRED, t.in(), in));
+    }
+
+    public static DomainEvent adjusted(AdjustOutcome outcome, Supplier<UUID> ids) {
+        return switch (outcome) {
+            case AdjustOutcome.Credited c -> {
+                Map<String, Object> data = entryData(c.entry());
+                data.put("pointType", c.entry().pointType());
+                data.put("reason", c.entry().description());
+                data.put("lot", lot(c.lot()));
+                yield event(ids, EventType.POINTS_ADJUSTED, c.entry(), data);
+            }
+            case AdjustOutcome.Debited d -> {
+                Map<String, Object> data = entryData(d.entry());
+                data.put("reason", d.entry().description());
+                data.put("allocations", allocations(d.allocations()));
+                yield event(ids, EventType.POINTS_ADJUSTED, d.entry(), data);
+            }
+            case dev.loyalty.core.spend.Refused r -> throw new IllegalArgumentException("a refusal changes nothing");
+        };
+    }
+
+    /** The fields of a {@code points.expired} event: the EXPIRE entry's. */
+    public static Map<String, Object> expiredData(LedgerEntry expire) {
+        return entryData(expire);
+    }
+
+    private static Map<String, Object> entryData(LedgerEntry e) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("transactionId", e.entryId().toString());
+        data.put("kind", e.kind().name());
+        data.put("points", e.points());
+        data.put("balance", e.balanceAfter());
+        data.put("reference", e.reference());
+        return data;
+    }
+
+    private static Map<String, Object> holdData(Hold h) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("holdId", h.holdId().toString());
+        data.put("points", h.points());
+        data.put("status", h.status().name());
+        data.put("reference", h.reference());
+        return data;
+    }
+
+    private static Map<String, Object> lot(Lot l) {
+        Map<String, Object> lot = new LinkedHashMap<>();
+        lot.put("lotId", l.lotId().toString());
+        lot.put("pointType", l.pointType());
+        lot.put("points", l.originalPoints());
+        lot.put("expiresAt", l.expiresAt() == null ? null : l.expiresAt().toString());
+        return lot;
+    }
+
+    private static List<Map<String, Object>> allocations(List<Allocation> allocations) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Allocation a : allocations) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lotId", a.lotId().toString());
+            m.put("points", a.points());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static DomainEvent event(Supplier<UUID> ids, EventType type, LedgerEntry e, Map<String, Object> data) {
+        return new DomainEvent(ids.get(), type, e.memberId(), e.occurredAt(), e.recordedAt(), data);
+    }
+}
