@@ -29,6 +29,7 @@ locals {
     "POST /members/{memberId}/adjustments"                            = "redeem"
     "GET /members/{memberId}/balance"                                 = "balance"
     "GET /members/{memberId}/transactions"                            = "balance"
+    "GET /members/{memberId}/statement"                               = "balance"
     "GET /reports/liability"                                          = "reports"
     "GET /admin/parked"                                               = "reports"
     "POST /admin/parked/{messageId}/replay"                           = "reports"

@@ -51,6 +51,12 @@ public final class ApiEvents {
         return as(e, memberId, null);
     }
 
+    public static ObjectNode statement(String memberId, Map<String, String> query) {
+        ObjectNode e = history(memberId, query);
+        path(e, "GET", "/members/" + memberId + "/statement", "GET /members/{memberId}/statement", Map.of("memberId", memberId));
+        return e;
+    }
+
     public static ObjectNode history(String memberId, Map<String, String> query) {
         ObjectNode e = Lambda.sample("api/history.json");
         path(e, "GET", "/members/" + memberId + "/transactions", "GET /members/{memberId}/transactions", Map.of("memberId", memberId));

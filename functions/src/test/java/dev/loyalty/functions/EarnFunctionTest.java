@@ -183,4 +183,34 @@ class EarnFunctionTest extends LedgerTestSupport {
         assertEquals("PAYLOAD_TOO_LARGE", body(r413).get("code").asText());
         assertEquals(0, rowsFor(member));
     }
+
+    @Test
+    void onlyAnAdminMaySetTheLotsExpiry() {
+        String member = newMember();
+        String body = "{\"points\":80,\"type\":\"PURCHASE\",\"reference\":\"import-1\","
+                + "\"occurredAt\":\"2026-01-10T09:00:00Z\",\"expiresAt\":\"2030-02-01T00:00:00Z\"}";
+        JsonNode partner = earn(member, body);
+        assertEquals(403, partner.get("statusCode").asInt(), partner.toString());
+        assertEquals("FORBIDDEN", body(partner).get("code").asText());
+        assertEquals(0, rowsFor(member), "a refused expiresAt writes nothing");
+
+        JsonNode admin = Lambda.invoke(ApiEvents.as(ApiEvents.earn(member, body, UUID.randomUUID().toString()), "ops", "points:admin"));
+        assertEquals(201, admin.get("statusCode").asInt(), admin.toString());
+        assertEquals("2030-02-01T00:00:00Z", body(admin).at("/lot/expiresAt").asText(), "the given expiry, not PURCHASE's 365 days");
+        assertEquals(1, count("SELECT count(*) FROM lots WHERE member_id = $1 AND expires_at = '2030-02-01T00:00:00Z'", member));
+
+        // Same request under another key: the original answer. Another expiry: a different request.
+        JsonNode again = Lambda.invoke(ApiEvents.as(ApiEvents.earn(member, body, UUID.randomUUID().toString()), "ops", "points:admin"));
+        assertEquals(201, again.get("statusCode").asInt(), again.toString());
+        assertEquals(body(admin).get("transactionId"), body(again).get("transactionId"));
+        JsonNode other = Lambda.invoke(ApiEvents.as(ApiEvents.earn(member, body.replace("2030-02-01", "2031-02-01"),
+                UUID.randomUUID().toString()), "ops", "points:admin"));
+        assertEquals(409, other.get("statusCode").asInt(), other.toString());
+        assertEquals("REFERENCE_ALREADY_USED", body(other).get("code").asText());
+
+        JsonNode before = Lambda.invoke(ApiEvents.as(ApiEvents.earn(member, body.replace("import-1", "import-2")
+                .replace("2030-02-01T00:00:00Z", "2026-01-10T09:00:00Z"), UUID.randomUUID().toString()), "ops", "points:admin"));
+        assertEquals(400, before.get("statusCode").asInt(), before.toString());
+        assertEquals("expiresAt", body(before).at("/errors/0/field").asText());
+    }
 }

@@ -69,6 +69,27 @@ class QueueEarnFunctionTest extends LedgerTestSupport {
     }
 
     @Test
+    void theImportSampleSetsEachLotsExpiryAndABadExpiryIsParked() {
+        ObjectNode event = Lambda.sample("sqs/import-batch.json");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        event.get("Records").forEach(r -> ((ObjectNode) r).put("body",
+                r.get("body").asText().replace("\"m-200", "\"i" + suffix + "-m-200")));
+        assertEquals(Set.of(), failures(Lambda.invoke(event)));
+        assertEquals(1, count("SELECT count(*) FROM lots WHERE member_id = $1 AND expires_at = '2027-03-31T00:00:00Z'",
+                "i" + suffix + "-m-2001"));
+        assertEquals(1, count("SELECT count(*) FROM lots WHERE member_id = $1 AND point_type = 'BONUS'"
+                + " AND expires_at = '2026-12-31T23:59:59Z'", "i" + suffix + "-m-2002"), "even a never-expiring type");
+        String member = newMember();
+        String prefix = "bad-expiry-" + UUID.randomUUID();
+        JsonNode response = Lambda.invoke(batch(prefix, List.of("{\"memberId\":\"" + member + "\",\"points\":5,"
+                + "\"type\":\"BONUS\",\"reference\":\"x-1\",\"occurredAt\":\"2026-01-01T00:00:00Z\","
+                + "\"expiresAt\":\"2025-01-01T00:00:00Z\"}")));
+        assertEquals(Set.of(), failures(response), "never retried");
+        assertEquals(1, count("SELECT count(*) FROM parked_messages WHERE message_id = $1 AND reason LIKE 'expiresAt:%'",
+                prefix + "-0"));
+    }
+
+    @Test
     void aMixedBatchAppliesTheGoodParksTheBadAndAppliesDuplicatesOnce() {
         String a = newMember();
         String b = newMember();

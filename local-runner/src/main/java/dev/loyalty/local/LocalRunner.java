@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code ./loyalty local} and {@code ./loyalty token}. */
+/** {@code ./loyalty local}, {@code token}, {@code bench} and {@code import}. */
 public final class LocalRunner {
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_JWT_SECRET = "local-dev-secret";
@@ -24,6 +24,7 @@ public final class LocalRunner {
                 System.out.println(new Jwt(jwtSecret()).mint(args[1], List.of(args).subList(2, args.length), Instant.now()));
             }
             case "local" -> local();
+            case "import" -> dev.loyalty.local.importer.Importer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "bench" -> dev.loyalty.local.bench.Bench.run(Path.of("").toAbsolutePath(), List.of(args).contains("--quick"));
             default -> {
                 System.err.println("unknown command " + command);

@@ -128,6 +128,87 @@ class LocalSystemIT {
         assertEquals(50, b.get("available").asLong());
     }
 
+    /**
+     * {@code ./loyalty import}'s Java code end to end: a JSON Lines and a CSV file through the
+     * front door's SQS door into the earn-queue function, a dry run and an invalid file that
+     * change nothing, and a second run of the same import that applies nothing twice.
+     */
+    @Test
+    void importThroughTheQueueExactlyOnce(@TempDir Path dir) throws Exception {
+        String a = "imp-" + UUID.randomUUID().toString().substring(0, 8);
+        String b = "imp-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant expires = Instant.now().plus(Duration.ofDays(20)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant earned = Instant.now().minus(Duration.ofDays(100)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 25; i++) {
+            jsonl.append("{\"member\":\"").append(i % 2 == 0 ? a : b).append("\",\"points\":").append(10 + i)
+                    .append(",\"type\":\"PURCHASE\",\"earnedAt\":\"").append(earned).append("\",\"expiresAt\":\"")
+                    .append(expires).append("\",\"reference\":\"old-sys:").append(i).append("\"}\n");
+        }
+        Path lots = java.nio.file.Files.writeString(dir.resolve("lots.jsonl"), jsonl);
+        Path csv = java.nio.file.Files.writeString(dir.resolve("more.csv"),
+                "member,points,type,earnedAt,expiresAt,reference\n"
+                        + a + ",5,BONUS," + earned + ",,\"csv,1\"\n"
+                        + b + ",7,SIGN_IN," + earned + "," + expires + ",csv-2\n");
+        Path bad = java.nio.file.Files.writeString(dir.resolve("bad.jsonl"),
+                "{\"member\":\"" + a + "\",\"points\":1,\"type\":\"BONUS\",\"earnedAt\":\"" + earned + "\",\"reference\":\"ok-1\"}\n"
+                        + "{\"member\":\"" + a + "\",\"points\":0,\"type\":\"BONUS\",\"earnedAt\":\"" + earned + "\",\"reference\":\"bad-1\"}\n"
+                        + "{\"member\":\"" + a + "\",\"points\":1,\"type\":\"BONUS\",\"earnedAt\":\"" + earned
+                        + "\",\"expiresAt\":\"" + earned + "\",\"reference\":\"bad-2\"}\n");
+        String url = "http://localhost:" + system.port() + "/_local/sqs/earn";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        dev.loyalty.local.importer.Importer importer = new dev.loyalty.local.importer.Importer(print, print);
+
+        var invalid = importer.run(new String[]{bad.toString(), "--url", url});
+        assertEquals(1, invalid.exitCode(), out.toString());
+        assertTrue(out.toString().contains("line 2: points"), out.toString());
+        assertTrue(out.toString().contains("line 3: expiresAt"), out.toString());
+        var dry = importer.run(new String[]{lots.toString(), "--dry-run", "--url", url});
+        assertEquals(0, dry.exitCode(), out.toString());
+        assertTrue(out.toString().contains("25 valid records, 0 errors"), out.toString());
+        String admin = token("ops", "points:admin");
+        assertEquals(404, call("GET", "/members/" + a + "/balance", admin, null, null).statusCode(),
+                "neither the invalid file nor the dry run sent anything");
+
+        var first = importer.run(new String[]{lots.toString(), "--batch-size", "10", "--url", url});
+        assertEquals(0, first.exitCode(), out.toString());
+        assertEquals(25, first.records());
+        assertEquals(3, first.batches());
+        assertEquals(0, importer.run(new String[]{csv.toString(), "--url", url}).exitCode(), out.toString());
+        assertTrue(out.toString().contains("imported 25 records in 3 batches"), out.toString());
+
+        long aPoints = 5;
+        long bPoints = 7;
+        for (int i = 0; i < 25; i++) {
+            if (i % 2 == 0) {
+                aPoints += 10 + i;
+            } else {
+                bPoints += 10 + i;
+            }
+        }
+        JsonNode balanceA = JSON.readTree(call("GET", "/members/" + a + "/balance", admin, null, null).body());
+        assertEquals(aPoints, balanceA.get("balance").asLong(), balanceA.toString());
+        // The imported lots expire at the instant the file gave, not by PURCHASE's 365 days.
+        assertEquals(expires.toString(), balanceA.at("/expiring/0/expiresAt").asText(), balanceA.toString());
+        assertEquals(aPoints - 5, balanceA.at("/expiring/0/points").asLong(), "the BONUS lot never expires");
+
+        // The same imports again: every record answered as already applied, nothing twice.
+        assertEquals(0, importer.run(new String[]{lots.toString(), "--url", url}).exitCode());
+        assertEquals(0, importer.run(new String[]{csv.toString(), "--url", url}).exitCode());
+        assertEquals(aPoints, JSON.readTree(call("GET", "/members/" + a + "/balance", admin, null, null).body())
+                .get("balance").asLong());
+        assertEquals(bPoints, JSON.readTree(call("GET", "/members/" + b + "/balance", admin, null, null).body())
+                .get("balance").asLong());
+
+        // The statement of the import window: opening 0, the 14 lots of a, closing its balance.
+        JsonNode statement = JSON.readTree(call("GET", "/members/" + a + "/statement?from="
+                + Instant.now().minus(Duration.ofHours(1)) + "&to=" + Instant.now().plusSeconds(60), token(a), null, null).body());
+        assertEquals(0, statement.get("openingBalance").asLong(), statement.toString());
+        assertEquals(14, statement.get("items").size(), statement.toString());
+        assertEquals(aPoints, statement.get("closingBalance").asLong());
+    }
+
     @Test
     void seededMembersSweepAndReconcileCleanly() throws Exception {
         HttpResponse<String> seeded = call("POST", "/_local/seed", null, "{\"members\":300,\"entriesPerMember\":6}", null);

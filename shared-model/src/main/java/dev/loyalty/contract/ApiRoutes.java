@@ -23,6 +23,8 @@ public final class ApiRoutes {
     public static final ApiRoute ADJUSTMENT = new ApiRoute("POST", "/members/{memberId}/adjustments", "redeem");
     public static final ApiRoute BALANCE = new ApiRoute("GET", "/members/{memberId}/balance", "balance");
     public static final ApiRoute HISTORY = new ApiRoute("GET", "/members/{memberId}/transactions", "balance");
+    /** Opening balance, the entries oldest first, closing balance, for a bounded window. */
+    public static final ApiRoute STATEMENT = new ApiRoute("GET", "/members/{memberId}/statement", "balance");
     public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reports");
     /** Operator routes (points:admin): parked queue records, and their replay. */
     public static final ApiRoute PARKED = new ApiRoute("GET", "/admin/parked", "reports");
@@ -30,7 +32,7 @@ public final class ApiRoutes {
 
     /** Routes that are served today. Routes above that are not listed land with their issue. */
     public static final List<ApiRoute> SERVED = List.of(EARN, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
-            BALANCE, HISTORY, LIABILITY, PARKED, PARKED_REPLAY);
+            BALANCE, HISTORY, STATEMENT, LIABILITY, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */
     public sealed interface Resolution {

@@ -16,7 +16,20 @@ public final class Limits {
      */
     public static final java.time.Instant OCCURRED_AT_MIN = java.time.Instant.parse("2000-01-01T00:00:00Z");
 
+    /**
+     * The longest life an explicit lot expiry ({@code expiresAt} of an imported earn) may give,
+     * counted from its occurredAt: 100 years. Longer is a unit mistake; a lot that should never
+     * expire belongs to a never-expiring point type.
+     */
+    public static final long EXPIRES_AFTER_DAYS_MAX = 36_525;
+
     private Limits() {
+    }
+
+    /** An explicit lot expiry: after the earn's occurredAt and at most {@link #EXPIRES_AFTER_DAYS_MAX} days later. */
+    public static boolean isValidExpiresAt(java.time.Instant occurredAt, java.time.Instant expiresAt) {
+        return expiresAt.isAfter(occurredAt)
+                && !expiresAt.isAfter(occurredAt.plus(java.time.Duration.ofDays(EXPIRES_AFTER_DAYS_MAX)));
     }
 
     /** 1..128 characters, each in 0x21..0x7E (printable ASCII without space). Null-safe. */

@@ -108,6 +108,15 @@ public sealed interface Refusal {
         }
     }
 
+    /** An earn's explicit lot expiry that is not after its occurredAt, or too far after it. */
+    record InvalidExpiresAt(Instant expiresAt, Instant occurredAt) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "expiresAt"; }
+        public String message() {
+            return "expiresAt must be after occurredAt and at most " + Limits.EXPIRES_AFTER_DAYS_MAX + " days after it";
+        }
+    }
+
     record InvalidTtl(long ttlSeconds) implements Refusal {
         public String code() { return VALIDATION_FAILED; }
         public String field() { return "ttlSeconds"; }

@@ -28,6 +28,7 @@ class RefusalTest {
                 new Object[]{new InvalidText("description", 501, false), "VALIDATION_FAILED", "description"},
                 new Object[]{new InvalidText("reason", 501, false), "VALIDATION_FAILED", "reason"},
                 new Object[]{new InvalidTtl(0), "VALIDATION_FAILED", "ttlSeconds"},
+                new Object[]{new InvalidExpiresAt(Instant.EPOCH, Instant.EPOCH), "VALIDATION_FAILED", "expiresAt"},
                 new Object[]{new InsufficientPoints(10, 3), "INSUFFICIENT_POINTS", "points"},
                 new Object[]{new HoldNotFound(SOME), "HOLD_NOT_FOUND", "holdId"},
                 new Object[]{new HoldNotActive(SOME, HoldStatus.EXPIRED), "HOLD_NOT_ACTIVE", "holdId"},

@@ -19,10 +19,17 @@ import io.quarkus.funqy.Funq;
 import java.time.Clock;
 import java.time.Instant;
 
-/** Lambda {@code balance}: {@code GET /members/{id}/balance} and {@code GET /members/{id}/transactions}. */
+/**
+ * Lambda {@code balance}: {@code GET /members/{id}/balance}, {@code GET /members/{id}/transactions}
+ * and {@code GET /members/{id}/statement}.
+ */
 public class BalanceFunction {
     public static final int HISTORY_LIMIT_DEFAULT = 50;
     public static final int HISTORY_LIMIT_MAX = 200;
+    /** A statement answers at most this many entries; a busier window must be narrowed (400). */
+    public static final int STATEMENT_ITEMS_MAX = 1_000;
+    /** The longest statement window, as for reports. */
+    public static final java.time.Duration STATEMENT_RANGE_MAX = java.time.Duration.ofDays(400);
 
     private final Boundary boundary;
     private final Responses responses;
@@ -55,8 +62,36 @@ public class BalanceFunction {
                         .map(view -> responses.ok(200, view))
                         .orElseThrow(() -> notFound(raw));
             }
+            if (route.route().equals(ApiRoutes.STATEMENT)) {
+                return statement(event, member, caller.isAdmin());
+            }
             return history(event, member, caller.isAdmin());
         });
+    }
+
+    private HttpApiResponse statement(HttpApiEvent event, MemberId member, boolean audit) {
+        Instant from = Requests.instantQuery(event, "from");
+        Instant to = Requests.instantQuery(event, "to");
+        if (from == null) {
+            throw ApiException.validation("from", "is required (an ISO-8601 instant)");
+        }
+        if (to == null) {
+            throw ApiException.validation("to", "is required (an ISO-8601 instant, exclusive)");
+        }
+        if (!from.isBefore(to)) {
+            throw ApiException.validation("to", "must be after from");
+        }
+        if (to.isAfter(from.plus(STATEMENT_RANGE_MAX))) {
+            throw ApiException.validation("to", "must be at most " + STATEMENT_RANGE_MAX.toDays() + " days after from");
+        }
+        try {
+            return queries.statement(member, from, to, STATEMENT_ITEMS_MAX, audit)
+                    .map(view -> responses.ok(200, view))
+                    .orElseThrow(() -> notFound(member.value()));
+        } catch (BalanceQueries.TooManyEntries e) {
+            throw ApiException.validation("to", "the window holds " + e.count + " entries, more than "
+                    + STATEMENT_ITEMS_MAX + "; narrow it");
+        }
     }
 
     private HttpApiResponse history(HttpApiEvent event, MemberId member, boolean audit) {

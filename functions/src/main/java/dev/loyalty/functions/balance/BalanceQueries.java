@@ -84,6 +84,28 @@ public class BalanceQueries {
         });
     }
 
+    /** The window's statement; empty for an unknown member, {@link TooManyEntries} past the bound. */
+    /** {@code audit}: include who made each entry (admin readers only). */
+    public Optional<StatementView> statement(MemberId member, Instant from, Instant to, int maxItems, boolean audit) {
+        return db.read(tx -> store.statement(tx, member, from, to, maxItems).map(rows -> {
+            if (rows.count() > maxItems) {
+                throw new TooManyEntries(rows.count());
+            }
+            return new StatementView(member.value(), from, to, rows.openingBalance(),
+                    rows.entries().stream().map(h -> item(h, audit)).toList(), rows.closingBalance());
+        }));
+    }
+
+    /** A statement window holding more entries than one answer may carry. */
+    public static final class TooManyEntries extends RuntimeException {
+        public final long count;
+
+        TooManyEntries(long count) {
+            super(count + " entries", null, false, false);
+            this.count = count;
+        }
+    }
+
     static HistoryPage.Item item(LedgerStore.HistoryRow row, boolean audit) {
         LedgerEntry e = row.entry();
         boolean show = audit && row.actor() != null;

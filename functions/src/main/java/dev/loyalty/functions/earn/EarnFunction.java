@@ -20,7 +20,7 @@ import java.util.Set;
 
 /** Lambda {@code earn}: {@code POST /members/{memberId}/earn} through API Gateway. */
 public class EarnFunction {
-    static final Set<String> FIELDS = Set.of("points", "type", "reference", "occurredAt", "description");
+    static final Set<String> FIELDS = Set.of("points", "type", "reference", "occurredAt", "description", "expiresAt");
 
     private final Boundary boundary;
     private final Requests requests;
@@ -46,16 +46,21 @@ public class EarnFunction {
             caller.requireEarn();
             requests.idempotencyKey(event);
             String raw = requests.rawBody(event);
-            return idempotent.run(event, caller, route.route(), raw, () -> earn(event, memberId, raw));
+            return idempotent.run(event, caller, route.route(), raw, () -> earn(event, caller, memberId, raw));
         });
     }
 
-    private HttpApiResponse earn(HttpApiEvent event, String memberId, String raw) {
+    private HttpApiResponse earn(HttpApiEvent event, Caller caller, String memberId, String raw) {
         JsonBody body = requests.jsonObject(raw, false).allowOnly(FIELDS);
-        // The occurredAt bounds are the core's (EarnRule), the same for the queue.
+        // The occurredAt and expiresAt bounds are the core's (EarnRule), the same for the queue.
         Instant occurredAt = body.optionalInstant("occurredAt");
+        Instant expiresAt = body.optionalInstant("expiresAt");
+        if (expiresAt != null && !caller.isAdmin()) {
+            // Setting a lot's expiry is for migrating lots from another system, an operator's act.
+            throw new ApiException(ApiError.FORBIDDEN, "expiresAt needs scope points:admin");
+        }
         EarnCommand command = new EarnCommand(memberId, body.requiredLong("points"), body.requiredString("type"),
-                body.requiredString("reference"), occurredAt, body.optionalString("description"));
+                body.requiredString("reference"), occurredAt, body.optionalString("description"), expiresAt);
         return respond(service.earn(command), event.requestId());
     }
 

@@ -56,7 +56,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class QueueEarnService {
     private static final Logger LOG = Logger.getLogger(QueueEarnService.class);
-    static final Set<String> FIELDS = Set.of("memberId", "points", "type", "reference", "occurredAt", "description");
+    static final Set<String> FIELDS = Set.of("memberId", "points", "type", "reference", "occurredAt", "description",
+            "expiresAt");
 
     private final Db db;
     private final EarnService earn;
@@ -227,7 +228,8 @@ public class QueueEarnService {
             JsonBody body = requests.jsonObject(raw, false).allowOnly(FIELDS);
             String memberId = body.requiredString("memberId");
             EarnCommand command = new EarnCommand(memberId, body.requiredLong("points"), body.requiredString("type"),
-                    body.requiredString("reference"), body.optionalInstant("occurredAt"), body.optionalString("description"));
+                    body.requiredString("reference"), body.optionalInstant("occurredAt"), body.optionalString("description"),
+                    body.optionalInstant("expiresAt"));
             if (!MemberId.isValid(memberId)) {
                 toPark.add(park(record, "", "VALIDATION_FAILED", "memberId: must be 1 to 64 characters of [A-Za-z0-9_.:-]", now));
                 return null;

@@ -11,5 +11,7 @@
  * only transient failures go back to SQS in {@code batchItemFailures}, to be retried and,
  * after {@code maxReceiveCount}, moved to the dead-letter queue. {@link dev.loyalty.functions.queue.ParkedAdmin}
  * lists parked records and replays one (a corrected body allowed) through the same path.
+ * A record may carry {@code expiresAt} (imports, {@code ./loyalty import}): whoever may send to the queue is
+ * trusted with it, as with {@code occurredAt}; the core's bounds park a bad one.
  */
 package dev.loyalty.functions.queue;

@@ -203,10 +203,47 @@ public class LedgerStore {
                         + " AND ($5::text IS NULL OR point_type = $5)"
                         + " AND ($6::text IS NULL OR kind = $6)"
                         + " ORDER BY sequence DESC LIMIT $7",
-                r -> new HistoryRow(entry(r), r.getString("actor_source") == null ? null
-                        : new Actor(r.getString("actor_sub"), r.getString("actor_source"), r.getString("request_id"))),
+                LedgerStore::historyRow,
                 member.value(), beforeSequence, f.from(), f.to(), f.pointType(),
                 f.kind() == null ? null : f.kind().name(), rows);
+    }
+
+    /**
+     * A statement's window cut in the member's sequence, read in ONE statement (one snapshot):
+     * {@code lo} is the first entry recorded at or after {@code from}, {@code hi} the first
+     * recorded at or after {@code to} (the version + 1 when none), so the window [lo, hi) is
+     * contiguous and the chain gives both balances exactly. Up to {@code maxRows} entries of it,
+     * oldest first; empty when the member has no account.
+     */
+    public Optional<StatementRows> statement(Tx tx, MemberId member, Instant from, Instant to, int maxRows) {
+        List<HistoryRow> entries = new ArrayList<>();
+        long[] bounds = null;
+        for (Row r : tx.query("WITH acc AS (SELECT version FROM accounts WHERE member_id = $1),"
+                        + " b AS (SELECT"
+                        + " COALESCE((SELECT MIN(sequence) FROM ledger_entries WHERE member_id = $1 AND recorded_at >= $2), acc.version + 1) AS lo,"
+                        + " COALESCE((SELECT MIN(sequence) FROM ledger_entries WHERE member_id = $1 AND recorded_at >= $3), acc.version + 1) AS hi"
+                        + " FROM acc)"
+                        + " SELECT b.lo, b.hi,"
+                        + " COALESCE((SELECT o.balance_after FROM ledger_entries o WHERE o.member_id = $1 AND o.sequence = b.lo - 1), 0) AS opening,"
+                        + " COALESCE((SELECT c.balance_after FROM ledger_entries c WHERE c.member_id = $1 AND c.sequence = b.hi - 1), 0) AS closing,"
+                        + " e.*"
+                        + " FROM b LEFT JOIN LATERAL (SELECT " + ENTRY_COLUMNS + ", actor_sub, actor_source, request_id FROM ledger_entries"
+                        + " WHERE member_id = $1 AND sequence >= b.lo AND sequence < b.hi ORDER BY sequence LIMIT $4) e ON true"
+                        + " ORDER BY e.sequence",
+                member.value(), from, to, maxRows)) {
+            bounds = new long[]{r.getLong("lo"), r.getLong("hi"), r.getLong("opening"), r.getLong("closing")};
+            if (r.getUUID("entry_id") != null) {
+                entries.add(historyRow(r));
+            }
+        }
+        if (bounds == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new StatementRows(bounds[1] - bounds[0], bounds[2], bounds[3], entries));
+    }
+
+    /** {@code count} is how many entries the window holds, whatever {@code entries} were fetched. */
+    public record StatementRows(long count, long openingBalance, long closingBalance, List<HistoryRow> entries) {
     }
 
     /** History filters; null means no filter. {@code to} is exclusive. */
@@ -222,6 +259,11 @@ public class LedgerStore {
                 EntryKind.valueOf(r.getString("kind")), r.getLong("points"), r.getLong("balance_after"),
                 r.getString("point_type"), r.getString("reference"), r.getString("description"),
                 Tx.instant(r, "occurred_at"), Tx.instant(r, "recorded_at"));
+    }
+
+    static HistoryRow historyRow(Row r) {
+        return new HistoryRow(entry(r), r.getString("actor_source") == null ? null
+                : new Actor(r.getString("actor_sub"), r.getString("actor_source"), r.getString("request_id")));
     }
 
     static StoredEntry storedEntry(Row r) {

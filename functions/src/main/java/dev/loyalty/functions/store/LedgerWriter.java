@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -323,6 +324,16 @@ public class LedgerWriter {
             recorded[i] = utc(e.recordedAt());
             data[i] = Json.encode(e.data());
         }
+        List<String> distinct = Arrays.stream(member).distinct().toList();
+        if (distinct.size() <= 2) {
+            // One member (every write) or two (a transfer): one single-shard statement per member,
+            // pipelined with the rest of the write; only a queue batch uses the set-based form.
+            for (String m : distinct) {
+                List<DomainEvent> mine = events.stream().filter(e -> e.memberId().value().equals(m)).toList();
+                emitForOneMember(tx, m, mine);
+            }
+            return;
+        }
         tx.later("""
                 WITH ev AS (
                   SELECT e.*, row_number() OVER (PARTITION BY e.member_id ORDER BY e.ord) AS k,
@@ -344,15 +355,44 @@ public class LedgerWriter {
                 )
                 -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
                 SELECT w.* FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
-                """, rows -> {
-                    List<OutboxEvent> written = new ArrayList<>();
-                    rows.forEach(r -> written.add(new OutboxEvent(r.getString("member_id"), r.getLong("sequence"),
-                            r.getUUID("event_id"), r.getString("type"), Tx.instant(r, "occurred_at"),
-                            Tx.instant(r, "recorded_at"), r.getString("data"))));
-                    written.sort(Comparator.comparing(OutboxEvent::memberId).thenComparingLong(OutboxEvent::sequence));
-                    tx.emitted(written);
-                    return null;
-                }, member, id, type, occurred, recorded, data, n);
+                """, written(tx), member, id, type, occurred, recorded, data, n);
+    }
+
+    private void emitForOneMember(Tx tx, String memberId, List<DomainEvent> events) {
+        int n = events.size();
+        UUID[] id = events.stream().map(DomainEvent::eventId).toArray(UUID[]::new);
+        String[] type = events.stream().map(e -> e.type().wireName()).toArray(String[]::new);
+        OffsetDateTime[] occurred = events.stream().map(e -> utc(e.occurredAt())).toArray(OffsetDateTime[]::new);
+        OffsetDateTime[] recorded = events.stream().map(e -> utc(e.recordedAt())).toArray(OffsetDateTime[]::new);
+        String[] data = events.stream().map(e -> Json.encode(e.data())).toArray(String[]::new);
+        tx.later("""
+                    WITH bumped AS (
+                      UPDATE accounts SET event_sequence = event_sequence + $7 WHERE member_id = $1
+                      RETURNING event_sequence
+                    ), written AS (
+                      INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
+                      SELECT $1, b.event_sequence - $7 + e.ord, e.event_id, e.type, e.occurred_at, e.recorded_at,
+                             e.data::jsonb
+                        FROM bumped b, unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
+                             WITH ORDINALITY AS e(event_id, type, occurred_at, recorded_at, data, ord)
+                      RETURNING member_id, sequence, event_id, type, occurred_at, recorded_at, data::text AS data
+                    )
+                    -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
+                    SELECT w.* FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
+                    """, written(tx), memberId, id, type, occurred, recorded, data, n);
+    }
+
+    /** Collects what an outbox statement wrote, for the listeners once the transaction commits. */
+    private static java.util.function.Function<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>, Void> written(Tx tx) {
+        return rows -> {
+            List<OutboxEvent> written = new ArrayList<>();
+            rows.forEach(r -> written.add(new OutboxEvent(r.getString("member_id"), r.getLong("sequence"),
+                    r.getUUID("event_id"), r.getString("type"), Tx.instant(r, "occurred_at"),
+                    Tx.instant(r, "recorded_at"), r.getString("data"))));
+            written.sort(Comparator.comparing(OutboxEvent::memberId).thenComparingLong(OutboxEvent::sequence));
+            tx.emitted(written);
+            return null;
+        };
     }
 
     // ---- the statements

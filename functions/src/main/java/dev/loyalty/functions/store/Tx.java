@@ -83,6 +83,10 @@ public final class Tx {
 
     /** Queues a statement for the next round trip; its result is there after {@link #flush}. */
     public <T> Deferred<T> later(String sql, Function<RowSet<Row>, T> handler, Object... args) {
+        java.util.function.BiConsumer<String, Object[]> o = observer;
+        if (o != null) {
+            o.accept(sql, args);
+        }
         Deferred<T> result = new Deferred<>();
         pending.add(new Pending<>(sql, tuple(args), handler, result));
         return result;
@@ -209,6 +213,16 @@ public final class Tx {
             throw new DependencyUnavailableException("PostgreSQL: the transaction's time budget is spent", null);
         }
         return Duration.ofNanos(Math.min(timeout.toNanos(), left));
+    }
+
+    /**
+     * Sees every statement with its arguments; null (nothing to do) except in the test that holds
+     * the hot paths to one member per statement ({@code DistributionReadinessTest}).
+     */
+    private static volatile java.util.function.BiConsumer<String, Object[]> observer;
+
+    public static void observe(java.util.function.BiConsumer<String, Object[]> statements) {
+        observer = statements;
     }
 
     /** One statement now: everything queued before it goes in the same round trip. */

@@ -68,6 +68,9 @@ public final class EarnRule {
         if (!Limits.isValidDescription(command.description())) {
             return refused(new Refusal.InvalidText("description", command.description().length(), false));
         }
+        if (command.expiresAt() != null && !Limits.isValidExpiresAt(occurredAt, command.expiresAt())) {
+            return refused(new Refusal.InvalidExpiresAt(command.expiresAt(), occurredAt));
+        }
         long balanceAfter;
         try {
             balanceAfter = Math.addExact(state.balance(), command.points());
@@ -81,7 +84,8 @@ public final class EarnRule {
         // Order matters: callers with deterministic id sources (tests, replays) rely on it.
         UUID entryId = Objects.requireNonNull(ids.get(), "entry id");
         UUID lotId = Objects.requireNonNull(ids.get(), "lot id");
-        Instant expiresAt = pointType.policy().expiresAt(occurredAt, catalog.programZone()).orElse(null);
+        Instant expiresAt = command.expiresAt() != null ? command.expiresAt()
+                : pointType.policy().expiresAt(occurredAt, catalog.programZone()).orElse(null);
 
         Lot lot = new Lot(lotId, member, pointType.code(), command.points(), command.points(),
                 occurredAt, expiresAt);

@@ -35,10 +35,15 @@ public final class RequestFingerprint {
         field("op", operation);
     }
 
+    /**
+     * {@code expiresAt} is encoded only when present, so every earn without it keeps the
+     * fingerprint it had before the field existed (stored rows still prove their replays).
+     */
     public static String earn(EarnCommand c) {
-        return new RequestFingerprint("earn").field("memberId", c.memberId()).field("points", c.points())
+        RequestFingerprint f = new RequestFingerprint("earn").field("memberId", c.memberId()).field("points", c.points())
                 .field("type", c.type()).field("reference", c.reference()).field("occurredAt", c.occurredAt())
-                .field("description", c.description()).hash();
+                .field("description", c.description());
+        return (c.expiresAt() == null ? f : f.field("expiresAt", c.expiresAt())).hash();
     }
 
     public static String redeem(RedeemCommand c) {

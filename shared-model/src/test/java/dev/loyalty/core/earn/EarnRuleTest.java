@@ -8,6 +8,7 @@ import dev.loyalty.core.MemberId;
 import dev.loyalty.core.PointTypeCatalog;
 import dev.loyalty.core.Refusal.BalanceOverflow;
 import dev.loyalty.core.earn.EarnOutcome.Earned;
+import dev.loyalty.core.Refusal.InvalidExpiresAt;
 import dev.loyalty.core.Refusal.InvalidText;
 import dev.loyalty.core.Refusal.InvalidMemberId;
 import dev.loyalty.core.Refusal.InvalidPoints;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -51,6 +53,8 @@ class EarnRuleTest {
     static final String BAD_REF = "has space";
     static final Instant FUTURE = NOW.plusSeconds(301);
     static final String BAD_DESC = "tab\there";
+    /** Not after occurredAt (NOW, or a FUTURE occurredAt): violates only the expiresAt rule. */
+    static final Instant BAD_EXPIRES = NOW;
     /** Balance at which any valid amount overflows, so rule 7 is violated in every precedence row. */
     static final AccountState FULL = new AccountState(new MemberId(M), Long.MAX_VALUE, 7);
 
@@ -69,19 +73,21 @@ class EarnRuleTest {
 
     static Stream<Object[]> precedence() {
         return Stream.of(
-                new Object[]{new EarnCommand(BAD_MEMBER, BAD_POINTS, BAD_TYPE, BAD_REF, FUTURE, BAD_DESC),
+                new Object[]{new EarnCommand(BAD_MEMBER, BAD_POINTS, BAD_TYPE, BAD_REF, FUTURE, BAD_DESC, BAD_EXPIRES),
                         InvalidMemberId.class, "VALIDATION_FAILED", "memberId"},
-                new Object[]{new EarnCommand(M, BAD_POINTS, BAD_TYPE, BAD_REF, FUTURE, BAD_DESC),
+                new Object[]{new EarnCommand(M, BAD_POINTS, BAD_TYPE, BAD_REF, FUTURE, BAD_DESC, BAD_EXPIRES),
                         InvalidPoints.class, "VALIDATION_FAILED", "points"},
-                new Object[]{new EarnCommand(M, 1, BAD_TYPE, BAD_REF, FUTURE, BAD_DESC),
+                new Object[]{new EarnCommand(M, 1, BAD_TYPE, BAD_REF, FUTURE, BAD_DESC, BAD_EXPIRES),
                         UnknownPointType.class, "UNKNOWN_POINT_TYPE", "type"},
-                new Object[]{new EarnCommand(M, 1, "PURCHASE", BAD_REF, FUTURE, BAD_DESC),
+                new Object[]{new EarnCommand(M, 1, "PURCHASE", BAD_REF, FUTURE, BAD_DESC, BAD_EXPIRES),
                         InvalidReference.class, "VALIDATION_FAILED", "reference"},
-                new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", FUTURE, BAD_DESC),
+                new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", FUTURE, BAD_DESC, BAD_EXPIRES),
                         OccurredInFuture.class, "VALIDATION_FAILED", "occurredAt"},
-                new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", NOW, BAD_DESC),
+                new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", NOW, BAD_DESC, BAD_EXPIRES),
                         InvalidText.class, "VALIDATION_FAILED", "description"},
-                new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", NOW, "ok"),
+                new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", NOW, "ok", BAD_EXPIRES),
+                        InvalidExpiresAt.class, "VALIDATION_FAILED", "expiresAt"},
+                new Object[]{new EarnCommand(M, 1, "PURCHASE", "order-1", NOW, "ok", NOW.plusSeconds(1)),
                         BalanceOverflow.class, "VALIDATION_FAILED", "points"});
     }
 
@@ -121,6 +127,10 @@ class EarnRuleTest {
 
     static EarnCommand occurredAt(Instant occurredAt) {
         return new EarnCommand(M, 100, "PURCHASE", "order-1", occurredAt, null);
+    }
+
+    static EarnCommand expiresAt(Instant occurredAt, Instant expiresAt) {
+        return new EarnCommand(M, 100, "PURCHASE", "order-1", occurredAt, null, expiresAt);
     }
 
     static EarnCommand description(String description) {
@@ -191,6 +201,17 @@ class EarnRuleTest {
                 no("description of 501", description(desc501), new InvalidText("description", 501, false)),
                 no("description with newline", description("a\nb"), new InvalidText("description", 3, false)),
                 no("description with lone surrogate", description("a\uD83D"), new InvalidText("description", 2, false)),
+
+                ok("expiresAt 1ns after occurredAt", expiresAt(null, NOW.plusNanos(1))),
+                ok("expiresAt 36525 days after occurredAt", expiresAt(null, NOW.plus(Duration.ofDays(36_525)))),
+                ok("expiresAt already past (imported expired lot)",
+                        expiresAt(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(35)))),
+                no("expiresAt equal to occurredAt", expiresAt(null, NOW), new InvalidExpiresAt(NOW, NOW)),
+                no("expiresAt before occurredAt", expiresAt(NOW.minusSeconds(10), NOW.minusSeconds(11)),
+                        new InvalidExpiresAt(NOW.minusSeconds(11), NOW.minusSeconds(10))),
+                no("expiresAt 36525 days and 1ns after occurredAt",
+                        expiresAt(null, NOW.plus(Duration.ofDays(36_525)).plusNanos(1)),
+                        new InvalidExpiresAt(NOW.plus(Duration.ofDays(36_525)).plusNanos(1), NOW)),
 
                 new Row("balance MAX-1 plus 1", points(1), Long.MAX_VALUE - 1, null),
                 new Row("balance MAX-1 plus 2", points(2), Long.MAX_VALUE - 1,
@@ -288,5 +309,24 @@ class EarnRuleTest {
         Earned earned = assertInstanceOf(Earned.class,
                 EarnRule.apply(AccountState.empty(new MemberId(M)), command, NOW, kiritimati, ids()));
         assertEquals(Instant.parse("2025-07-16T10:00:00Z"), earned.lot().expiresAt());
+    }
+
+    @Test
+    void explicitExpiresAtReplacesThePolicyEvenForNeverExpiringTypes() {
+        Instant expiresAt = Instant.parse("2025-09-01T12:34:56Z");
+        EarnCommand command = new EarnCommand(M, 70, "BONUS", "import-1", NOW.minusSeconds(60), null, expiresAt);
+        Earned earned = assertInstanceOf(Earned.class, earn(AccountState.empty(new MemberId(M)), command));
+        assertEquals(expiresAt, earned.lot().expiresAt());
+    }
+
+    @Test
+    void expiresAtIsPartOfTheFingerprintOnlyWhenPresent() {
+        EarnCommand plain = new EarnCommand(M, 70, "BONUS", "import-1", NOW, null);
+        EarnCommand explicitNull = new EarnCommand(M, 70, "BONUS", "import-1", NOW, null, null);
+        EarnCommand dated = new EarnCommand(M, 70, "BONUS", "import-1", NOW, null, NOW.plusSeconds(5));
+        assertEquals(dev.loyalty.core.reference.RequestFingerprint.earn(plain),
+                dev.loyalty.core.reference.RequestFingerprint.earn(explicitNull));
+        assertFalse(dev.loyalty.core.reference.RequestFingerprint.earn(plain)
+                .equals(dev.loyalty.core.reference.RequestFingerprint.earn(dated)));
     }
 }
