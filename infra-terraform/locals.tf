@@ -27,6 +27,7 @@ locals {
     "POST /members/{memberId}/transactions/{transactionId}/reversal"  = "redeem"
     "POST /members/{memberId}/transfers"                              = "redeem"
     "POST /members/{memberId}/adjustments"                            = "redeem"
+    "POST /members/{memberId}/close"                                  = "redeem"
     "GET /members/{memberId}/balance"                                 = "balance"
     "GET /members/{memberId}/transactions"                            = "balance"
     "GET /members/{memberId}/statement"                               = "balance"

@@ -263,6 +263,25 @@ class QueueEarnFunctionTest extends LedgerTestSupport {
                 + " AND actor_sub = 'earn-queue' AND request_id = $2", a, prefix + "-0"));
     }
 
+    @Inject
+    dev.loyalty.functions.spend.SpendService spend;
+
+    @Test
+    void aRecordForAClosedAccountIsParkedAndTheRestOfTheBatchApplies() {
+        String closed = newMember();
+        String open = newMember();
+        earnService.earn(new dev.loyalty.core.earn.EarnCommand(closed, 10, "PURCHASE", "before", null, null));
+        assertTrue(spend.close(new dev.loyalty.core.MemberId(closed), new dev.loyalty.core.spend.CloseCommand("fraud", "c-1"))
+                instanceof dev.loyalty.functions.spend.SpendResult.Done);
+        String prefix = "closed-" + UUID.randomUUID();
+        assertEquals(Set.of(), failures(Lambda.invoke(batch(prefix, List.of(earn(closed, 5, "PURCHASE", "after"),
+                earn(open, 7, "PURCHASE", "o-1"))))));
+        assertEquals(0, count("SELECT balance FROM accounts WHERE member_id = $1", closed));
+        assertEquals(7, count("SELECT balance FROM accounts WHERE member_id = $1", open));
+        assertEquals(1, count("SELECT count(*) FROM parked_messages WHERE message_id = $1 AND code = 'ACCOUNT_CLOSED'",
+                prefix + "-0"));
+    }
+
     @Test
     void aRedeliveredBatchAppliesNothingTwice() {
         String a = newMember();

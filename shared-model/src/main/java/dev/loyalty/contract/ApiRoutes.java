@@ -21,6 +21,8 @@ public final class ApiRoutes {
     public static final ApiRoute TRANSFER = new ApiRoute("POST", "/members/{memberId}/transfers", "redeem");
     /** An operator's explicit correction (points:admin), with a reason; shows in the history. */
     public static final ApiRoute ADJUSTMENT = new ApiRoute("POST", "/members/{memberId}/adjustments", "redeem");
+    /** An operator closes an account (points:admin): what is left is forfeited, later writes are refused. */
+    public static final ApiRoute CLOSE = new ApiRoute("POST", "/members/{memberId}/close", "redeem");
     public static final ApiRoute BALANCE = new ApiRoute("GET", "/members/{memberId}/balance", "balance");
     public static final ApiRoute HISTORY = new ApiRoute("GET", "/members/{memberId}/transactions", "balance");
     /** Opening balance, the entries oldest first, closing balance, for a bounded window. */
@@ -32,7 +34,7 @@ public final class ApiRoutes {
 
     /** Routes that are served today. Routes above that are not listed land with their issue. */
     public static final List<ApiRoute> SERVED = List.of(EARN, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
-            BALANCE, HISTORY, STATEMENT, LIABILITY, PARKED, PARKED_REPLAY);
+            CLOSE, BALANCE, HISTORY, STATEMENT, LIABILITY, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */
     public sealed interface Resolution {

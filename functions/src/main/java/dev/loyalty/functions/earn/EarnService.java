@@ -9,6 +9,7 @@ import dev.loyalty.core.PointTypeCatalog;
 import dev.loyalty.core.Refusal;
 import dev.loyalty.core.reference.ReferenceRule;
 import dev.loyalty.core.reference.RequestFingerprint;
+import dev.loyalty.core.spend.SpendRules;
 import dev.loyalty.core.earn.EarnCommand;
 import dev.loyalty.core.earn.EarnOutcome;
 import dev.loyalty.core.earn.EarnRule;
@@ -74,10 +75,15 @@ public class EarnService {
         writer.openAccount(tx, member, now);
         var locked = store.lockAccount(tx, member);
         var priorRead = store.findByReference(tx, member, EntryKind.EARN, command.reference());
+        var closure = store.closure(tx, member);
         tx.flush();
         Optional<LedgerStore.StoredEntry> prior = priorRead.get();
         if (prior.isPresent()) {
             return replay(tx, prior.get(), fingerprint);
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(member, closure.get().map(LedgerStore.Closure::closedAt).orElse(null));
+        if (closed.isPresent()) {
+            throw new RejectedInTransaction(closed.get());
         }
         AccountState state = locked.get().orElseThrow();
         EarnOutcome outcome = EarnRule.apply(state, command, now, catalog, UUID::randomUUID);
@@ -119,7 +125,9 @@ public class EarnService {
         var opened = writer.openAccounts(tx, items.stream().map(BatchItem::member).toList(), now);
         var found = store.findByReferences(tx, EntryKind.EARN,
                 items.stream().map(BatchItem::member).toList(), items.stream().map(i -> i.command().reference()).toList());
+        var closedRead = store.closedMembers(tx, items.stream().map(BatchItem::member).toList());
         tx.flush();
+        java.util.Set<MemberId> closed = closedRead.get();
         Map<MemberId, AccountState> before = opened.get();
         Map<String, LedgerStore.StoredEntry> priors = found.get();
         Map<MemberId, AccountState> running = new HashMap<>(before);
@@ -136,6 +144,11 @@ public class EarnService {
             if (prior != null) {
                 results.add(replay(tx, prior, fingerprint));
                 continue;
+            }
+            if (closed.contains(item.member())) {
+                // A closed account takes no more earns: the batch falls back to one transaction
+                // per record, where this one is refused (and parked by the queue).
+                throw new RejectedInTransaction(new Refusal.AccountClosed(item.member(), null));
             }
             if (batchFingerprints.containsKey(key)) {
                 // A duplicate inside the batch: the unique index would refuse the second insert, so

@@ -14,6 +14,7 @@ public enum ApiError {
     IDEMPOTENCY_IN_PROGRESS(409, "A request with this Idempotency-Key is in progress"),
     HOLD_NOT_ACTIVE(409, "Hold not active"),
     REFERENCE_ALREADY_USED(409, "Reference already used with a different request"),
+    ACCOUNT_CLOSED(409, "Account closed"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     INSUFFICIENT_POINTS(422, "Insufficient points"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused with a different request"),

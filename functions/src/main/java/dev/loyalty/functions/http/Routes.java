@@ -13,7 +13,7 @@ public final class Routes {
 
     public static final List<ApiRoute> EARN = List.of(ApiRoutes.EARN);
     public static final List<ApiRoute> REDEEM = List.of(ApiRoutes.REDEEM, ApiRoutes.HOLD, ApiRoutes.CAPTURE,
-            ApiRoutes.VOID, ApiRoutes.REVERSAL, ApiRoutes.TRANSFER, ApiRoutes.ADJUSTMENT);
+            ApiRoutes.VOID, ApiRoutes.REVERSAL, ApiRoutes.TRANSFER, ApiRoutes.ADJUSTMENT, ApiRoutes.CLOSE);
     public static final List<ApiRoute> REPORTS = List.of(ApiRoutes.LIABILITY, ApiRoutes.PARKED, ApiRoutes.PARKED_REPLAY);
     public static final List<ApiRoute> BALANCE = List.of(ApiRoutes.BALANCE, ApiRoutes.HISTORY, ApiRoutes.STATEMENT);
 

@@ -195,7 +195,8 @@ public class QueueEarnService {
             case EarnResult.Refused x when x.refusal() instanceof Refusal.ReferenceAlreadyUsed used ->
                     toPark.add(park(v.record(), v.member().value(), used.code(), "reference " + v.command().reference()
                             + " was already used for a different earn (" + used.transactionId() + ")", now));
-            case EarnResult.Refused x -> throw new IllegalStateException("refused inside a transaction: " + x);
+            case EarnResult.Refused x -> toPark.add(park(v.record(), v.member().value(), x.refusal().code(),
+                    x.refusal().message(), now));
         }
     }
 

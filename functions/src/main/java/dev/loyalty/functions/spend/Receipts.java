@@ -34,4 +34,9 @@ public final class Receipts {
     @RegisterForReflection
     public record Voided(UUID holdId, String status, long available) {
     }
+
+    /** The 200 body of a closing: the account is CLOSED and {@code forfeited} points were taken. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record Closed(String memberId, String status, long forfeited, Instant closedAt) {
+    }
 }

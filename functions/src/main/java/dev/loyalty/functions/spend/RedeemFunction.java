@@ -5,6 +5,7 @@ import dev.loyalty.contract.ApiRoutes;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.spend.AdjustCommand;
 import dev.loyalty.core.spend.CaptureCommand;
+import dev.loyalty.core.spend.CloseCommand;
 import dev.loyalty.core.spend.HoldCommand;
 import dev.loyalty.core.spend.RedeemCommand;
 import dev.loyalty.core.spend.ReversalCommand;
@@ -52,7 +53,8 @@ public class RedeemFunction {
             Routes.Match route = Routes.match(event, Routes.REDEEM);
             String memberId = route.memberId();
             Caller caller = Caller.from(event);
-            if (route.route().equals(ApiRoutes.REVERSAL) || route.route().equals(ApiRoutes.ADJUSTMENT)) {
+            if (route.route().equals(ApiRoutes.REVERSAL) || route.route().equals(ApiRoutes.ADJUSTMENT)
+                    || route.route().equals(ApiRoutes.CLOSE)) {
                 caller.requireAdmin(); // the contract lists neither among a member's own actions
             } else {
                 caller.requireMember(memberId);
@@ -65,7 +67,7 @@ public class RedeemFunction {
                 }
                 MemberId member = new MemberId(memberId);
                 // Voiding answers 200 (nothing is created); every other spending write creates a transaction or hold.
-                int status = route.route().equals(ApiRoutes.VOID) ? 200 : 201;
+                int status = route.route().equals(ApiRoutes.VOID) || route.route().equals(ApiRoutes.CLOSE) ? 200 : 201;
                 return respond(dispatch(route, member, raw), status, event.requestId());
             });
         });
@@ -105,6 +107,10 @@ public class RedeemFunction {
             JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("points", "type", "reference", "reason"));
             return service.adjust(member, new AdjustCommand(b.requiredLong("points"),
                     b.optionalString("type"), b.requiredString("reference"), b.requiredString("reason")));
+        }
+        if (r.equals(ApiRoutes.CLOSE)) {
+            JsonBody b = requests.jsonObject(raw, false).allowOnly(Set.of("reason", "reference"));
+            return service.close(member, new CloseCommand(b.requiredString("reason"), b.requiredString("reference")));
         }
         throw new IllegalStateException("route not dispatched: " + r);
     }

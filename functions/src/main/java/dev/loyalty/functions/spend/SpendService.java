@@ -14,6 +14,8 @@ import dev.loyalty.core.spend.AdjustOutcome;
 import dev.loyalty.core.spend.Allocation;
 import dev.loyalty.core.spend.CaptureCommand;
 import dev.loyalty.core.spend.CaptureOutcome;
+import dev.loyalty.core.spend.CloseCommand;
+import dev.loyalty.core.spend.CloseOutcome;
 import dev.loyalty.core.spend.Hold;
 import dev.loyalty.core.spend.HoldCommand;
 import dev.loyalty.core.spend.HoldOutcome;
@@ -108,6 +110,7 @@ public class SpendService {
                 }
                 Instant now = clock.instant();
                 MemberState state = load(tx, snapshot.get(), now, List.of(), null);
+                requireOpen(state.memberId(), snapshot.get());
                 return switch (SpendRules.redeem(state, command, now, UUID::randomUUID)) {
                     case RedeemOutcome.Redeemed r -> {
                         writer.redeemed(tx, state.account(), r, fingerprint, now);
@@ -148,6 +151,7 @@ public class SpendService {
                     case ReferenceRule.Fresh f -> {
                     }
                 }
+                requireOpen(state.memberId(), snapshot.get());
                 return switch (SpendRules.placeHold(state, command, now, UUID::randomUUID)) {
                     case HoldOutcome.HoldPlaced h -> {
                         writer.holdPlaced(tx, h, fingerprint, now);
@@ -197,6 +201,7 @@ public class SpendService {
                 }
                 MemberState state = load(tx, snapshot.get(), now, List.of(),
                         target.map(LedgerStore.StoredHold::hold).orElse(null));
+                requireOpen(state.memberId(), snapshot.get());
                 return switch (SpendRules.capture(state, command, now, UUID::randomUUID)) {
                     case CaptureOutcome.Captured c -> {
                         long resolved = command.points() == null ? c.hold().points() : command.points();
@@ -225,6 +230,7 @@ public class SpendService {
                     return new SpendResult.Done(new Receipts.Voided(target.get().holdId(), HoldStatus.VOIDED.name(),
                             state.available(now)), true);
                 }
+                requireOpen(state.memberId(), snapshot.get());
                 return switch (SpendRules.voidHold(state, command, now)) {
                     case VoidOutcome.Voided v -> {
                         writer.voided(tx, v, now);
@@ -285,6 +291,7 @@ public class SpendService {
                 ReversalContext context = original == null ? ReversalContext.notFound()
                         : new ReversalContext(original, originalAllocations, restoredRead.get(), reversedRead.get());
                 MemberState state = load(tx, snapshot.get(), now, lotsRead.get(), null);
+                requireOpen(state.memberId(), snapshot.get());
                 return switch (SpendRules.reverse(state, command, context, now, UUID::randomUUID)) {
                     case ReversalOutcome.Reversed r -> {
                         writer.reversed(tx, state.account(), r, command.transactionId(), fingerprint, now);
@@ -337,6 +344,8 @@ public class SpendService {
             if (receiver.isEmpty()) {
                 return refused(new Refusal.MemberNotFound(to));
             }
+            requireOpen(from, fromSnapshot.get());
+            requireOpen(to, toSnapshot.get()); // a closed account cannot receive either
             MemberState fromState = load(tx, fromSnapshot.get(), now, List.of(), null);
             MemberState toState = load(tx, toSnapshot.get(), now, List.of(), null);
             return switch (SpendRules.transfer(fromState, toState, command, now, UUID::randomUUID)) {
@@ -378,6 +387,7 @@ public class SpendService {
                 }
                 Instant now = clock.instant();
                 MemberState state = load(tx, snapshot.get(), now, List.of(), null);
+                requireOpen(member, snapshot.get());
                 AdjustOutcome outcome = SpendRules.adjust(state, command, now, catalog, UUID::randomUUID);
                 return switch (outcome) {
                     case AdjustOutcome.Credited c -> {
@@ -416,6 +426,48 @@ public class SpendService {
             holds.add(target);
         }
         return new MemberState(snapshot.account(), new ArrayList<>(lots.values()), holds);
+    }
+
+    /** A closed account takes no more writes (checked after the reference rule: a retry still replays). */
+    private static void requireOpen(MemberId member, Optional<LedgerStore.Snapshot> snapshot) {
+        SpendRules.requireOpen(member, snapshot.map(LedgerStore.Snapshot::closedAt).orElse(null))
+                .ifPresent(SpendService::refused);
+    }
+
+    /**
+     * Closes the member's account ({@link SpendRules#close}): forfeits what is left, voids active
+     * holds, refuses later writes. The same closing again is answered as the first time; a
+     * different one is ACCOUNT_CLOSED.
+     */
+    public SpendResult close(MemberId member, CloseCommand command) {
+        Optional<Refusal> invalid = SpendRules.validateClose(command);
+        if (invalid.isPresent()) {
+            return new SpendResult.Refused(invalid.get());
+        }
+        String fingerprint = RequestFingerprint.close(command);
+        return write(member, tx -> {
+            var closureRead = store.closure(tx, member);
+            var snapshot = store.snapshot(tx, member);
+            return account -> {
+                Optional<LedgerStore.Closure> closure = closureRead.get();
+                if (closure.isPresent()) {
+                    LedgerStore.Closure c = closure.get();
+                    return fingerprint.equals(c.fingerprint())
+                            ? new SpendResult.Done(new Receipts.Closed(member.value(), "CLOSED", c.forfeited(), c.closedAt()), true)
+                            : refused(new Refusal.AccountClosed(member, c.closedAt()));
+                }
+                Instant now = clock.instant();
+                MemberState state = load(tx, snapshot.get(), now, List.of(), null);
+                return switch (SpendRules.close(state, command, now, UUID::randomUUID)) {
+                    case CloseOutcome.Closed c -> {
+                        writer.closed(tx, state.account(), c, command.reason(), command.reference(), fingerprint, now);
+                        yield new SpendResult.Done(new Receipts.Closed(member.value(), "CLOSED", c.forfeited(), c.closedAt()),
+                                false);
+                    }
+                    case Refused r -> refused(r.refusal());
+                };
+            };
+        });
     }
 
     /** What a write queues after its lock: its reads; then, once they are back, what it decides. */

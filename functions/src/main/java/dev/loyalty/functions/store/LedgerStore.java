@@ -96,9 +96,36 @@ public class LedgerStore {
      * A member's account with its open lots and HELD holds, as of one snapshot. Columns of the
      * union: k = row kind, tag = a lot's point type or a hold's status, n1/n2 = version and
      * balance, original and remaining points, or (unused) and hold points; t1/t2 = earned or
-     * created, and expires.
+     * created, and expires (for the account, t1 = closed_at). {@code closedAt} is null while open.
      */
-    public record Snapshot(AccountState account, List<Lot> openLots, List<Hold> heldHolds) {
+    public record Snapshot(AccountState account, List<Lot> openLots, List<Hold> heldHolds, Instant closedAt) {
+        public Snapshot(AccountState account, List<Lot> openLots, List<Hold> heldHolds) {
+            this(account, openLots, heldHolds, null);
+        }
+    }
+
+    /** A closed account's closing: when, under which reference and request, and what it forfeited. */
+    public record Closure(Instant closedAt, String reference, String fingerprint, long forfeited) {
+        public ReferenceRule.Prior prior() {
+            return new ReferenceRule.Prior(null, null, fingerprint);
+        }
+    }
+
+    /** The closing of the member's account, empty while it is open (or unknown). */
+    public Tx.Deferred<Optional<Closure>> closure(Tx tx, MemberId member) {
+        return tx.laterOne("SELECT closed_at, close_reference, close_fingerprint, forfeited FROM accounts"
+                        + " WHERE member_id = $1 AND closed_at IS NOT NULL",
+                r -> new Closure(Tx.instant(r, "closed_at"), r.getString("close_reference"), r.getString("close_fingerprint"),
+                        r.getLong("forfeited")), member.value());
+    }
+
+    /** Which of {@code members} are closed (the queue batch parks their records). */
+    public Tx.Deferred<java.util.Set<MemberId>> closedMembers(Tx tx, Collection<MemberId> members) {
+        return tx.later("SELECT member_id FROM accounts WHERE member_id = ANY($1) AND closed_at IS NOT NULL", rows -> {
+            java.util.Set<MemberId> closed = new java.util.HashSet<>();
+            rows.forEach(r -> closed.add(new MemberId(r.getString("member_id"))));
+            return closed;
+        }, (Object) members.stream().map(MemberId::value).distinct().toArray(String[]::new));
     }
 
     /**
@@ -109,7 +136,7 @@ public class LedgerStore {
     public Tx.Deferred<Optional<Snapshot>> snapshot(Tx tx, MemberId member) {
         return tx.later("""
                 SELECT 'A' AS k, NULL::uuid AS id, NULL::text AS tag, a.version AS n1, a.balance AS n2,
-                       NULL::timestamptz AS t1, NULL::timestamptz AS t2, NULL::text AS ref
+                       a.closed_at AS t1, NULL::timestamptz AS t2, NULL::text AS ref
                   FROM accounts a WHERE a.member_id = $1
                 UNION ALL
                 SELECT 'L', l.lot_id, l.point_type, l.original_points, l.remaining_points, l.earned_at, l.expires_at, NULL
@@ -118,11 +145,15 @@ public class LedgerStore {
                 SELECT 'H', h.hold_id, h.status, NULL, h.points, h.created_at, h.expires_at, h.reference
                   FROM holds h WHERE h.member_id = $1 AND h.status = $2""", rows -> {
             AccountState account = null;
+            Instant closedAt = null;
             List<Lot> lots = new ArrayList<>();
             List<Hold> holds = new ArrayList<>();
             for (Row r : rows) {
                 switch (r.getString("k")) {
-                    case "A" -> account = new AccountState(member, r.getLong("n2"), r.getLong("n1"));
+                    case "A" -> {
+                        account = new AccountState(member, r.getLong("n2"), r.getLong("n1"));
+                        closedAt = Tx.instant(r, "t1");
+                    }
                     case "L" -> lots.add(new Lot(r.getUUID("id"), member, r.getString("tag"), r.getLong("n1"),
                             r.getLong("n2"), Tx.instant(r, "t1"), Tx.instant(r, "t2")));
                     default -> holds.add(new Hold(r.getUUID("id"), member, r.getLong("n2"),
@@ -130,7 +161,7 @@ public class LedgerStore {
                             Tx.instant(r, "t2")));
                 }
             }
-            return account == null ? Optional.<Snapshot>empty() : Optional.of(new Snapshot(account, lots, holds));
+            return account == null ? Optional.<Snapshot>empty() : Optional.of(new Snapshot(account, lots, holds, closedAt));
         }, member.value(), HoldStatus.HELD.name());
     }
 

@@ -162,6 +162,26 @@ public class LedgerWriter {
         emit(tx, List.of(DomainEvents.adjusted(outcome, IDS)));
     }
 
+    /**
+     * Closes the account: the forfeiture entry (if anything was left) and its lots, the voided
+     * holds, the account's closing (when, why, its reference and request fingerprint, what it
+     * forfeited), and {@code account.closed}.
+     */
+    public void closed(Tx tx, AccountState before, dev.loyalty.core.spend.CloseOutcome.Closed c, String reason,
+                       String reference, String fingerprint, Instant now) {
+        if (c.forfeiture() != null) {
+            debit(tx, before, c.forfeiture(), c.allocations(), c.changedLots(), c.after(), fingerprint, null, now);
+        }
+        for (Hold hold : c.voidedHolds()) {
+            moveHold(tx, hold, null, now);
+        }
+        tx.later("WITH u AS (UPDATE accounts SET closed_at = $2, close_reason = $3, close_reference = $4,"
+                        + " close_fingerprint = $5, forfeited = $6, updated_at = $2 WHERE member_id = $1 AND closed_at IS NULL"
+                        + " RETURNING 1) SELECT 1 / (CASE WHEN count(*) = 1 THEN 1 ELSE 0 END) FROM u", r -> null,
+                before.memberId().value(), c.closedAt(), reason, reference, fingerprint, c.forfeited());
+        emit(tx, List.of(DomainEvents.closed(c, before.memberId(), reason, IDS)));
+    }
+
     /** Holds the core found past their time ({@link SpendRules#expiredHolds}), stored as EXPIRED. */
     public void releaseHolds(Tx tx, List<Hold> expired, Instant now) {
         List<DomainEvent> events = new ArrayList<>();

@@ -43,7 +43,8 @@ public class Migrator {
             "V6__reconcile_ranges.sql",
             "V7__request_fingerprints.sql",
             "V8__outbox.sql",
-            "V10__audit_trail.sql");
+            "V10__audit_trail.sql",
+            "V11__account_closure.sql");
     /** The row-rights role of V5; the functions' login user is made a member of it. */
     public static final String APP_ROLE = "loyalty_app";
     private static final long ADVISORY_LOCK_KEY = 0x4C4F59414C5459L; // "LOYALTY"

@@ -126,6 +126,19 @@ public final class DomainEvents {
         };
     }
 
+    /** An account closed: what it forfeited (and by which entry), why, and the holds voided. */
+    public static DomainEvent closed(dev.loyalty.core.spend.CloseOutcome.Closed c, dev.loyalty.core.MemberId member,
+                                     String reason, Supplier<UUID> ids) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("forfeited", c.forfeited());
+        data.put("transactionId", c.forfeiture() == null ? null : c.forfeiture().entryId().toString());
+        data.put("reason", reason);
+        List<String> holds = new ArrayList<>();
+        c.voidedHolds().forEach(h -> holds.add(h.holdId().toString()));
+        data.put("voidedHolds", holds);
+        return new DomainEvent(ids.get(), EventType.ACCOUNT_CLOSED, member, c.closedAt(), c.closedAt(), data);
+    }
+
     /** The fields of a {@code points.expired} event: the EXPIRE entry's. */
     public static Map<String, Object> expiredData(LedgerEntry expire) {
         return entryData(expire);

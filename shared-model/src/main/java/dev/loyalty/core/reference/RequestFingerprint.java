@@ -77,6 +77,10 @@ public final class RequestFingerprint {
                 .field("reference", c.reference()).field("reason", c.reason()).hash();
     }
 
+    public static String close(dev.loyalty.core.spend.CloseCommand c) {
+        return new RequestFingerprint("close").field("reference", c.reference()).field("reason", c.reason()).hash();
+    }
+
     private RequestFingerprint field(String name, Object value) {
         text.append(name);
         if (value == null) {
