@@ -42,7 +42,8 @@ public class Migrator {
             "V5__app_role.sql",
             "V6__reconcile_ranges.sql",
             "V7__request_fingerprints.sql",
-            "V8__outbox.sql");
+            "V8__outbox.sql",
+            "V9__event_delivery.sql");
     /** The row-rights role of V5; the functions' login user is made a member of it. */
     public static final String APP_ROLE = "loyalty_app";
     private static final long ADVISORY_LOCK_KEY = 0x4C4F59414C5459L; // "LOYALTY"
