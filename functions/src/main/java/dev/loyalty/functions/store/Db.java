@@ -57,15 +57,14 @@ public class Db {
         long deadline = System.nanoTime() + transactionTimeout.toNanos();
         SqlConnection connection = connect(deadline);
         Transaction tx = null;
+        Tx t = new Tx(connection, statementTimeout, deadline);
+        T result;
         try {
-            Tx t = new Tx(connection, statementTimeout, deadline);
             tx = connection.begin().await().atMost(t.bound());
-            T result = work.apply(t);
+            result = work.apply(t);
             Transaction committing = tx;
             tx = null; // a commit that fails or times out is not rolled back: PostgreSQL decides
             committing.commit().await().atMost(t.bound());
-            afterCommit(t.emitted());
-            return result;
         } catch (PgException e) {
             throw unavailable(e) ? new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e) : e;
         } catch (io.smallrye.mutiny.TimeoutException | io.vertx.core.VertxException | java.util.concurrent.CompletionException e) {
@@ -80,6 +79,10 @@ public class Db {
             }
             release(connection);
         }
+        // After the connection went back to the pool: a listener's own transaction (the
+        // publisher's) must not need a second connection while this one is held.
+        afterCommit(t.emitted());
+        return result;
     }
 
     /** Who hears of committed outbox events (the publisher); never the reason a committed write fails. */
