@@ -52,10 +52,11 @@ locals {
   idempotency_table = jsondecode(file("${path.module}/tables/idempotency.json"))
 
   # What each function may do on the idempotency table. None may delete: a claim is
-  # released by expiring it in place.
+  # released by expiring it in place. The queue needs none: for a queue record the ledger
+  # transaction itself is the idempotency check (the unique reference, under the row locks).
   dynamodb_actions = {
     earn         = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
-    earn-queue   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+    earn-queue   = []
     redeem       = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
     balance      = []
     reports      = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]

@@ -64,7 +64,9 @@ class ExpireSweepTest extends SpendingSupport {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         var member = new dev.loyalty.core.MemberId(m);
         var decided = db.read(tx -> {
-            var snapshot = store.snapshot(tx, member).orElseThrow();
+            var read = store.snapshot(tx, member);
+            tx.flush();
+            var snapshot = read.get().orElseThrow();
             return dev.loyalty.core.spend.SpendRules.expire(new dev.loyalty.core.spend.MemberState(snapshot.account(),
                     snapshot.openLots(), snapshot.heldHolds()), now, java.util.UUID::randomUUID);
         });

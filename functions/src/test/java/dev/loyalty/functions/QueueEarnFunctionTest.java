@@ -178,6 +178,67 @@ class QueueEarnFunctionTest extends LedgerTestSupport {
         }
     }
 
+    @Inject
+    software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo;
+
+    /**
+     * Two (here four) invocations racing on the SAME records, as SQS redelivers a batch whose
+     * first invocation is still running: the ledger transaction is the idempotency check, so
+     * each record is applied once, the others see it as a duplicate, and no invocation asks the
+     * idempotency table anything.
+     */
+    @Test
+    void concurrentInvocationsWithOverlappingRecordsApplyEachOnceWithoutTheIdempotencyTable() throws Exception {
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            members.add(newMember());
+        }
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int invocations = 4;
+        int itemsBefore = dynamo.scan(b -> b.tableName(DynamoResource.TABLE)).count();
+        List<java.util.concurrent.Future<dev.loyalty.functions.queue.QueueEarnService.BatchReport>> futures = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(invocations)) {
+            for (int n = 0; n < invocations; n++) {
+                List<dev.loyalty.functions.queue.SqsEvent.Record> records = new ArrayList<>();
+                List<String> shuffled = new ArrayList<>(members);
+                java.util.Collections.shuffle(shuffled, new java.util.Random(n));
+                for (String m : shuffled) {
+                    records.add(new dev.loyalty.functions.queue.SqsEvent.Record(run + "-" + m, null,
+                            earn(m, 5, "PURCHASE", "overlap-" + run), java.util.Map.of(), "aws:sqs", null, null));
+                }
+                var event = new dev.loyalty.functions.queue.SqsEvent(records);
+                futures.add(pool.submit(() -> queue.process(event)));
+            }
+            int applied = 0;
+            int duplicates = 0;
+            for (var f : futures) {
+                var report = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(List.of(), report.retry(), "no record needed a retry");
+                applied += report.applied();
+                duplicates += report.duplicates();
+            }
+            assertEquals(members.size(), applied, "each record applied by exactly one invocation");
+            assertEquals(members.size() * (invocations - 1), duplicates);
+        }
+        for (String m : members) {
+            assertEquals(5, count("SELECT balance FROM accounts WHERE member_id = $1", m));
+            assertEquals(1, count("SELECT count(*) FROM ledger_entries WHERE member_id = $1", m));
+        }
+        assertEquals(itemsBefore, dynamo.scan(b -> b.tableName(DynamoResource.TABLE)).count(),
+                "the queue path writes nothing to the idempotency table");
+    }
+
+    @Test
+    void aRedeliveredRecordWithAnotherPayloadIsParkedAsAReusedReference() {
+        String a = newMember();
+        String prefix = "reuse-" + UUID.randomUUID();
+        assertEquals(Set.of(), failures(Lambda.invoke(batch(prefix, List.of(earn(a, 10, "PURCHASE", "r-1"))))));
+        assertEquals(Set.of(), failures(Lambda.invoke(batch(prefix + "-again", List.of(earn(a, 11, "PURCHASE", "r-1"))))));
+        assertEquals(10, count("SELECT balance FROM accounts WHERE member_id = $1", a));
+        assertEquals(1, count("SELECT count(*) FROM parked_messages WHERE message_id = $1 AND code = 'REFERENCE_ALREADY_USED'",
+                prefix + "-again-0"));
+    }
+
     @Test
     void aRedeliveredBatchAppliesNothingTwice() {
         String a = newMember();

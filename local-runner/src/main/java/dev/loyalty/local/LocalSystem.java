@@ -86,6 +86,12 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * The port of the PostgreSQL the last start in this JVM began, known before the functions
+     * start: the benchmark's delay proxy forwards to it while the functions connect through it.
+     */
+    public static final java.util.concurrent.atomic.AtomicInteger DATABASE_PORT = new java.util.concurrent.atomic.AtomicInteger();
+
     /** JVMs per function at most: each takes ~150 MB and a share of the cores. */
     public static final int MAX_INSTANCES = 32;
     /** Environments a function scales out to by default ({@code LOYALTY_LOCAL_MAX_INSTANCES}). */
@@ -140,6 +146,7 @@ public final class LocalSystem implements AutoCloseable {
             Processes.startReaper(childList);
             postgres = startPostgres(o);
             resources.add(postgres);
+            DATABASE_PORT.set(postgres.getPort());
             postgresPid = postmasterPid(postgres);
             child("INT", postgresPid);
             dynamo = DynamoEmulator.start(o.root(), o.persistent() ? o.home().resolve("dynamodb") : null,

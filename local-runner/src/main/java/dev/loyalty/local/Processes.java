@@ -41,10 +41,10 @@ public final class Processes {
         return out;
     }
 
-    /** Sends a signal by name (TERM, INT, KILL, STOP, CONT) with kill(1). */
+    /** Sends a signal by name (TERM, INT, KILL, STOP, CONT) with kill(1); a negative pid is a process group. */
     public static void signal(long pid, String signal) {
         try {
-            Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+            Process p = new ProcessBuilder("kill", "-" + signal, "--", Long.toString(pid))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             p.waitFor();
         } catch (IOException e) {

@@ -218,7 +218,8 @@ class FaultsIT {
             pool.shutdown();
         }
         assertTrue(killed.get());
-        assertTrue(firstAnswers.values().stream().allMatch(s -> Set.of(201, 409, 502, 503).contains(s)), firstAnswers.toString());
+        // 504: a replacement that starts slower than the invocation timeout on a busy machine
+        assertTrue(firstAnswers.values().stream().allMatch(s -> Set.of(201, 409, 502, 503, 504).contains(s)), firstAnswers.toString());
         // Every earn again with its key: the ones that were applied are replayed, the rest applied once.
         for (int i = 0; i < total; i++) {
             earnUntilDone(member, 7, "k-" + i);

@@ -32,7 +32,9 @@ public class BalanceQueries {
 
     public Optional<BalanceView> balance(MemberId member, Instant now) {
         return db.read(tx -> {
-            Optional<LedgerStore.Snapshot> snapshot = store.snapshot(tx, member);
+            var pending = store.snapshot(tx, member);
+            tx.flush();
+            Optional<LedgerStore.Snapshot> snapshot = pending.get();
             if (snapshot.isEmpty()) {
                 return Optional.<BalanceView>empty();
             }
@@ -63,10 +65,13 @@ public class BalanceQueries {
     /** One page, newest first; fetches one extra row to know whether there is a next page. */
     public Optional<HistoryPage> history(MemberId member, LedgerStore.HistoryFilter filter, Long beforeSequence, int limit) {
         return db.read(tx -> {
-            List<LedgerEntry> rows = store.history(tx, member, filter, beforeSequence, limit + 1);
-            // One round trip for a member with entries; the account is looked up only to tell
-            // "no such member" (404) from "no entries match" (an empty page).
-            if (rows.isEmpty() && store.findAccount(tx, member).isEmpty()) {
+            // One round trip: the page and the account (which tells "no such member" (404) from
+            // "no entries match" (an empty page)) go together.
+            var page0 = store.history(tx, member, filter, beforeSequence, limit + 1);
+            var account = store.findAccount(tx, member);
+            tx.flush();
+            List<LedgerEntry> rows = page0.get();
+            if (rows.isEmpty() && account.get().isEmpty()) {
                 return Optional.<HistoryPage>empty();
             }
             boolean more = rows.size() > limit;

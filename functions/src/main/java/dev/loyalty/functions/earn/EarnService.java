@@ -69,15 +69,17 @@ public class EarnService {
 
     /** Runs inside the caller's transaction; also used by the batch (queue) path. */
     public EarnResult apply(Tx tx, MemberId member, EarnCommand command, Instant now) {
-        Optional<AccountState> existing = store.lockAccount(tx, member);
         String fingerprint = RequestFingerprint.earn(command);
-        if (existing.isPresent()) {
-            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, member, EntryKind.EARN, command.reference());
-            if (prior.isPresent()) {
-                return replay(tx, prior.get(), fingerprint);
-            }
+        // Round trip 1 (with BEGIN): create the account if needed, lock it, look the reference up.
+        writer.openAccount(tx, member, now);
+        var locked = store.lockAccount(tx, member);
+        var priorRead = store.findByReference(tx, member, EntryKind.EARN, command.reference());
+        tx.flush();
+        Optional<LedgerStore.StoredEntry> prior = priorRead.get();
+        if (prior.isPresent()) {
+            return replay(tx, prior.get(), fingerprint);
         }
-        AccountState state = existing.orElseGet(() -> writer.openAccount(tx, member, now, store));
+        AccountState state = locked.get().orElseThrow();
         EarnOutcome outcome = EarnRule.apply(state, command, now, catalog, UUID::randomUUID);
         return switch (outcome) {
             case EarnOutcome.Refused r -> {
@@ -110,10 +112,13 @@ public class EarnService {
         if (items.isEmpty()) {
             return List.of();
         }
-        Map<MemberId, AccountState> before = writer.openAccounts(tx,
-                items.stream().map(BatchItem::member).toList(), now);
-        Map<String, LedgerStore.StoredEntry> priors = store.findByReferences(tx, EntryKind.EARN,
+        // Round trip 1 (with BEGIN): create and lock every account, look every reference up.
+        var opened = writer.openAccounts(tx, items.stream().map(BatchItem::member).toList(), now);
+        var found = store.findByReferences(tx, EntryKind.EARN,
                 items.stream().map(BatchItem::member).toList(), items.stream().map(i -> i.command().reference()).toList());
+        tx.flush();
+        Map<MemberId, AccountState> before = opened.get();
+        Map<String, LedgerStore.StoredEntry> priors = found.get();
         Map<MemberId, AccountState> running = new HashMap<>(before);
         Map<MemberId, AccountState> after = new HashMap<>();
         List<EarnOutcome.Earned> earned = new ArrayList<>();
@@ -155,7 +160,9 @@ public class EarnService {
         return switch (ReferenceRule.decide(Optional.of(prior.prior()), fingerprint)) {
             case ReferenceRule.Replay r -> {
                 LedgerEntry entry = prior.entry();
-                Lot lot = store.lotOfEntry(tx, entry.memberId(), entry.entryId()).orElseThrow();
+                var lotRead = store.lotOfEntry(tx, entry.memberId(), entry.entryId());
+                tx.flush();
+                Lot lot = lotRead.get().orElseThrow();
                 yield new EarnResult.AlreadyApplied(receipt(entry, lot));
             }
             case ReferenceRule.Conflict c -> new EarnResult.Refused(c.refusal());

@@ -36,6 +36,7 @@ public class Boundary {
             MDC.put("memberId", event.pathParameters().get("memberId"));
         }
         HttpApiResponse response = null;
+        dev.loyalty.functions.store.Db.resetRoundTrips();
         try {
             response = attempt(event, work, requestId);
             return response;
@@ -43,9 +44,10 @@ public class Boundary {
             long ms = (System.nanoTime() - start) / 1_000_000;
             int status = response == null ? 500 : response.statusCode();
             boolean replayed = response != null && "true".equals(response.header("idempotent-replayed"));
-            LOG.infof("request done: status=%d replayed=%s latencyMs=%d", status, replayed, ms);
+            int roundTrips = dev.loyalty.functions.store.Db.lastRoundTrips();
+            LOG.infof("request done: status=%d replayed=%s latencyMs=%d dbRoundTrips=%d", status, replayed, ms, roundTrips);
             Emf.emit(Map.of("Function", FUNCTION, "Outcome", (status / 100) + "xx"),
-                    Map.of("Requests", 1L, "Replays", replayed ? 1L : 0L, "LatencyMs", ms));
+                    Map.of("Requests", 1L, "Replays", replayed ? 1L : 0L, "LatencyMs", ms, "DbRoundTrips", (long) roundTrips));
             MDC.remove("requestId");
             MDC.remove("route");
             MDC.remove("memberId");

@@ -1,12 +1,15 @@
 /**
- * Partner earn events from SQS.
+ * Partner earn events from SQS, and the parked records operators replay.
  *
  * <p>Rules: one invocation handles the whole batch, applying the valid records in one
  * PostgreSQL transaction where it can (falling back to one per record on a conflict). Each
- * record takes effect once: its key is the member plus {@code reference}, claimed in the
- * idempotency table and backed by the ledger's unique reference. A record that can never
- * succeed is parked in {@code parked_messages} with its raw body and reason and acknowledged;
+ * record takes effect once: its key is the member plus {@code reference}, and the ledger
+ * transaction itself is the check (the unique reference read under the members' row locks and
+ * written with the effect), with no call to the idempotency table. A record that can never
+ * succeed (bad JSON, failed validation, unknown type, a reference reused with another
+ * payload) is parked in {@code parked_messages} with its raw body and reason and acknowledged;
  * only transient failures go back to SQS in {@code batchItemFailures}, to be retried and,
- * after {@code maxReceiveCount}, moved to the dead-letter queue.
+ * after {@code maxReceiveCount}, moved to the dead-letter queue. {@link dev.loyalty.functions.queue.ParkedAdmin}
+ * lists parked records and replays one (a corrected body allowed) through the same path.
  */
 package dev.loyalty.functions.queue;

@@ -84,32 +84,37 @@ public class SpendService {
             return new SpendResult.Refused(invalid.get());
         }
         String fingerprint = RequestFingerprint.redeem(command);
-        return write(member, (tx, account) -> {
-            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, member, EntryKind.REDEEM, command.reference());
-            Optional<LedgerStore.StoredHold> hold = prior.isPresent() ? Optional.empty()
-                    : store.holdByReference(tx, member, command.reference());
-            if (hold.isPresent()) { // holds and redeems share one reference namespace
-                return refused(ReferenceRule.takenByOther(hold.get().prior()).refusal());
-            }
-            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
-                case ReferenceRule.Replay r -> {
-                    LedgerEntry entry = prior.get().entry();
-                    return redeemed(entry, store.allocations(tx, member, entry.entryId()), true);
+        return write(member, tx -> {
+            var priorRead = store.findByReference(tx, member, EntryKind.REDEEM, command.reference());
+            var holdRead = store.holdByReference(tx, member, command.reference());
+            var snapshot = store.snapshot(tx, member);
+            return account -> {
+                Optional<LedgerStore.StoredEntry> prior = priorRead.get();
+                if (prior.isEmpty() && holdRead.get().isPresent()) { // holds and redeems share one reference namespace
+                    return refused(ReferenceRule.takenByOther(holdRead.get().get().prior()).refusal());
                 }
-                case ReferenceRule.Conflict c -> {
-                    return refused(c.refusal());
+                switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
+                    case ReferenceRule.Replay r -> {
+                        LedgerEntry entry = prior.get().entry();
+                        var allocations = store.allocations(tx, member, entry.entryId());
+                        tx.flush();
+                        return redeemed(entry, allocations.get(), true);
+                    }
+                    case ReferenceRule.Conflict c -> {
+                        return refused(c.refusal());
+                    }
+                    case ReferenceRule.Fresh f -> {
+                    }
                 }
-                case ReferenceRule.Fresh f -> {
-                }
-            }
-            Instant now = clock.instant();
-            MemberState state = load(tx, account, now, Set.of(), null);
-            return switch (SpendRules.redeem(state, command, now, UUID::randomUUID)) {
-                case RedeemOutcome.Redeemed r -> {
-                    writer.redeemed(tx, state.account(), r, fingerprint, now);
-                    yield redeemed(r.entry(), r.allocations(), false);
-                }
-                case Refused r -> refused(r.refusal());
+                Instant now = clock.instant();
+                MemberState state = load(tx, snapshot.get(), now, List.of(), null);
+                return switch (SpendRules.redeem(state, command, now, UUID::randomUUID)) {
+                    case RedeemOutcome.Redeemed r -> {
+                        writer.redeemed(tx, state.account(), r, fingerprint, now);
+                        yield redeemed(r.entry(), r.allocations(), false);
+                    }
+                    case Refused r -> refused(r.refusal());
+                };
             };
         });
     }
@@ -120,35 +125,37 @@ public class SpendService {
             return new SpendResult.Refused(invalid.get());
         }
         String fingerprint = RequestFingerprint.hold(command);
-        return write(member, (tx, account) -> {
-            Instant now = clock.instant();
-            Optional<LedgerStore.StoredHold> prior = store.holdByReference(tx, member, command.reference());
-            if (prior.isEmpty()) {
-                Optional<LedgerStore.StoredEntry> redeem = store.findByReference(tx, member, EntryKind.REDEEM, command.reference());
-                if (redeem.isPresent()) {
-                    return refused(ReferenceRule.takenByOther(redeem.get().prior()).refusal());
+        return write(member, tx -> {
+            var priorRead = store.holdByReference(tx, member, command.reference());
+            var redeemRead = store.findByReference(tx, member, EntryKind.REDEEM, command.reference());
+            var snapshot = store.snapshot(tx, member);
+            return account -> {
+                Instant now = clock.instant();
+                Optional<LedgerStore.StoredHold> prior = priorRead.get();
+                if (prior.isEmpty() && redeemRead.get().isPresent()) {
+                    return refused(ReferenceRule.takenByOther(redeemRead.get().get().prior()).refusal());
                 }
-            }
-            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredHold::prior), fingerprint)) {
-                case ReferenceRule.Replay r -> {
-                    Hold h = prior.get().hold();
-                    return new SpendResult.Done(new Receipts.HoldPlaced(h.holdId(), h.points(), h.status().name(),
-                            h.expiresAt(), load(tx, account, now, Set.of(), null).available(now)), true);
+                MemberState state = load(tx, snapshot.get(), now, List.of(), null);
+                switch (ReferenceRule.decide(prior.map(LedgerStore.StoredHold::prior), fingerprint)) {
+                    case ReferenceRule.Replay r -> {
+                        Hold h = prior.get().hold();
+                        return new SpendResult.Done(new Receipts.HoldPlaced(h.holdId(), h.points(), h.status().name(),
+                                h.expiresAt(), state.available(now)), true);
+                    }
+                    case ReferenceRule.Conflict c -> {
+                        return refused(c.refusal());
+                    }
+                    case ReferenceRule.Fresh f -> {
+                    }
                 }
-                case ReferenceRule.Conflict c -> {
-                    return refused(c.refusal());
-                }
-                case ReferenceRule.Fresh f -> {
-                }
-            }
-            MemberState state = load(tx, account, now, Set.of(), null);
-            return switch (SpendRules.placeHold(state, command, now, UUID::randomUUID)) {
-                case HoldOutcome.HoldPlaced h -> {
-                    writer.holdPlaced(tx, h, fingerprint, now);
-                    yield new SpendResult.Done(new Receipts.HoldPlaced(h.hold().holdId(), h.hold().points(),
-                            h.hold().status().name(), h.hold().expiresAt(), h.availableAfter()), false);
-                }
-                case Refused r -> refused(r.refusal());
+                return switch (SpendRules.placeHold(state, command, now, UUID::randomUUID)) {
+                    case HoldOutcome.HoldPlaced h -> {
+                        writer.holdPlaced(tx, h, fingerprint, now);
+                        yield new SpendResult.Done(new Receipts.HoldPlaced(h.hold().holdId(), h.hold().points(),
+                                h.hold().status().name(), h.hold().expiresAt(), h.availableAfter()), false);
+                    }
+                    case Refused r -> refused(r.refusal());
+                };
             };
         });
     }
@@ -164,56 +171,68 @@ public class SpendService {
         if (invalid.isPresent()) {
             return new SpendResult.Refused(invalid.get());
         }
-        return write(member, (tx, account) -> {
-            Instant now = clock.instant();
-            Optional<LedgerStore.StoredHold> target = command.holdId() == null ? Optional.empty()
+        return write(member, tx -> {
+            Tx.Deferred<Optional<LedgerStore.StoredHold>> targetRead = command.holdId() == null ? null
                     : store.hold(tx, member, command.holdId());
-            if (target.isPresent() && target.get().hold().status() == HoldStatus.CAPTURED) {
-                LedgerStore.StoredHold h = target.get();
-                String fingerprint = RequestFingerprint.capture(h.hold().holdId(),
-                        command.points() == null ? h.hold().points() : command.points());
-                return switch (ReferenceRule.decide(Optional.of(ReferenceRule.Prior.entry(h.capturedEntryId(),
-                        h.captureFingerprint())), fingerprint)) {
-                    case ReferenceRule.Replay r -> {
-                        LedgerEntry entry = store.entry(tx, member, h.capturedEntryId()).orElseThrow();
-                        yield new SpendResult.Done(new Receipts.Transaction(entry.entryId(), -entry.points(),
-                                entry.balanceAfter()), true);
-                    }
-                    case ReferenceRule.Conflict c -> refused(c.refusal());
-                    case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
-                };
-            }
-            MemberState state = load(tx, account, now, Set.of(), target.map(LedgerStore.StoredHold::hold).orElse(null));
-            return switch (SpendRules.capture(state, command, now, UUID::randomUUID)) {
-                case CaptureOutcome.Captured c -> {
-                    long resolved = command.points() == null ? c.hold().points() : command.points();
-                    writer.captured(tx, state.account(), c, RequestFingerprint.capture(c.hold().holdId(), resolved), now);
-                    yield new SpendResult.Done(new Receipts.Transaction(c.entry().entryId(), -c.entry().points(),
-                            c.after().balance()), false);
+            var snapshot = store.snapshot(tx, member);
+            return account -> {
+                Instant now = clock.instant();
+                Optional<LedgerStore.StoredHold> target = targetRead == null ? Optional.empty() : targetRead.get();
+                if (target.isPresent() && target.get().hold().status() == HoldStatus.CAPTURED) {
+                    LedgerStore.StoredHold h = target.get();
+                    String fingerprint = RequestFingerprint.capture(h.hold().holdId(),
+                            command.points() == null ? h.hold().points() : command.points());
+                    return switch (ReferenceRule.decide(Optional.of(ReferenceRule.Prior.entry(h.capturedEntryId(),
+                            h.captureFingerprint())), fingerprint)) {
+                        case ReferenceRule.Replay r -> {
+                            var entryRead = store.entry(tx, member, h.capturedEntryId());
+                            tx.flush();
+                            LedgerEntry entry = entryRead.get().orElseThrow();
+                            yield new SpendResult.Done(new Receipts.Transaction(entry.entryId(), -entry.points(),
+                                    entry.balanceAfter()), true);
+                        }
+                        case ReferenceRule.Conflict c -> refused(c.refusal());
+                        case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
+                    };
                 }
-                case Refused r -> refused(r.refusal());
+                MemberState state = load(tx, snapshot.get(), now, List.of(),
+                        target.map(LedgerStore.StoredHold::hold).orElse(null));
+                return switch (SpendRules.capture(state, command, now, UUID::randomUUID)) {
+                    case CaptureOutcome.Captured c -> {
+                        long resolved = command.points() == null ? c.hold().points() : command.points();
+                        writer.captured(tx, state.account(), c, RequestFingerprint.capture(c.hold().holdId(), resolved), now);
+                        yield new SpendResult.Done(new Receipts.Transaction(c.entry().entryId(), -c.entry().points(),
+                                c.after().balance()), false);
+                    }
+                    case Refused r -> refused(r.refusal());
+                };
             };
         });
     }
 
     /** Voiding a voided hold is the same request again: answered VOIDED with what is available now. */
     public SpendResult voidHold(MemberId member, VoidCommand command) {
-        return write(member, (tx, account) -> {
-            Instant now = clock.instant();
-            Optional<Hold> target = command.holdId() == null ? Optional.empty()
-                    : store.hold(tx, member, command.holdId()).map(LedgerStore.StoredHold::hold);
-            if (target.isPresent() && target.get().status() == HoldStatus.VOIDED) {
-                return new SpendResult.Done(new Receipts.Voided(target.get().holdId(), HoldStatus.VOIDED.name(),
-                        load(tx, account, now, Set.of(), null).available(now)), true);
-            }
-            MemberState state = load(tx, account, now, Set.of(), target.orElse(null));
-            return switch (SpendRules.voidHold(state, command, now)) {
-                case VoidOutcome.Voided v -> {
-                    writer.voided(tx, v, now);
-                    yield new SpendResult.Done(new Receipts.Voided(v.hold().holdId(), v.hold().status().name(),
-                            v.availableAfter()), false);
+        return write(member, tx -> {
+            Tx.Deferred<Optional<LedgerStore.StoredHold>> targetRead = command.holdId() == null ? null
+                    : store.hold(tx, member, command.holdId());
+            var snapshot = store.snapshot(tx, member);
+            return account -> {
+                Instant now = clock.instant();
+                Optional<Hold> target = targetRead == null ? Optional.empty()
+                        : targetRead.get().map(LedgerStore.StoredHold::hold);
+                MemberState state = load(tx, snapshot.get(), now, List.of(), target.orElse(null));
+                if (target.isPresent() && target.get().status() == HoldStatus.VOIDED) {
+                    return new SpendResult.Done(new Receipts.Voided(target.get().holdId(), HoldStatus.VOIDED.name(),
+                            state.available(now)), true);
                 }
-                case Refused r -> refused(r.refusal());
+                return switch (SpendRules.voidHold(state, command, now)) {
+                    case VoidOutcome.Voided v -> {
+                        writer.voided(tx, v, now);
+                        yield new SpendResult.Done(new Receipts.Voided(v.hold().holdId(), v.hold().status().name(),
+                                v.availableAfter()), false);
+                    }
+                    case Refused r -> refused(r.refusal());
+                };
             };
         });
     }
@@ -224,40 +243,56 @@ public class SpendService {
             return new SpendResult.Refused(invalid.get());
         }
         String fingerprint = RequestFingerprint.reversal(command);
-        return write(member, (tx, account) -> {
-            Instant now = clock.instant();
-            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, member, EntryKind.REVERSAL, command.reference());
-            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
-                case ReferenceRule.Replay r -> {
-                    LedgerEntry entry = prior.get().entry();
-                    return new SpendResult.Done(new Receipts.Transaction(entry.entryId(), Math.abs(entry.points()),
-                            entry.balanceAfter()), true);
+        return write(member, tx -> {
+            // Everything a reversal can need, in the one round trip: the reference, the original,
+            // what it moved (its allocations, or the lot it created), and earlier reversals of it.
+            var priorRead = store.findByReference(tx, member, EntryKind.REVERSAL, command.reference());
+            UUID id = command.transactionId();
+            var originalRead = store.entry(tx, member, id);
+            var allocationsRead = store.allocations(tx, member, id);
+            var lotsRead = store.lotsOfEntry(tx, member, id);
+            var restoredRead = store.restoredByLot(tx, member, id);
+            var reversedRead = store.alreadyReversed(tx, member, id);
+            var snapshot = store.snapshot(tx, member);
+            return account -> {
+                Instant now = clock.instant();
+                Optional<LedgerStore.StoredEntry> prior = priorRead.get();
+                switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
+                    case ReferenceRule.Replay r -> {
+                        LedgerEntry entry = prior.get().entry();
+                        return new SpendResult.Done(new Receipts.Transaction(entry.entryId(), Math.abs(entry.points()),
+                                entry.balanceAfter()), true);
+                    }
+                    case ReferenceRule.Conflict c -> {
+                        return refused(c.refusal());
+                    }
+                    case ReferenceRule.Fresh f -> {
+                    }
                 }
-                case ReferenceRule.Conflict c -> {
-                    return refused(c.refusal());
+                LedgerEntry original = originalRead.get().orElse(null);
+                List<Allocation> originalAllocations = List.of();
+                if (original != null && original.kind() == EntryKind.REDEEM) {
+                    originalAllocations = allocationsRead.get();
+                } else if (original != null && original.kind() == EntryKind.EARN) {
+                    // An earn moved no lots but the one it created: the only lot read for it.
+                    List<Lot> created = lotsRead.get();
+                    if (created.size() != 1) {
+                        throw new IllegalStateException("an earn must have exactly one lot, found " + created.size());
+                    }
+                    Lot lot = created.get(0);
+                    originalAllocations = List.of(new Allocation(lot.lotId(), original.points()));
                 }
-                case ReferenceRule.Fresh f -> {
-                }
-            }
-            LedgerEntry original = store.entry(tx, member, command.transactionId()).orElse(null);
-            List<Allocation> originalAllocations = List.of();
-            if (original != null && original.kind() == EntryKind.REDEEM) {
-                originalAllocations = store.allocations(tx, member, original.entryId());
-            } else if (original != null && original.kind() == EntryKind.EARN) {
-                Lot lot = store.lotOfEntry(tx, member, original.entryId()).orElseThrow();
-                originalAllocations = List.of(new Allocation(lot.lotId(), original.points()));
-            }
-            ReversalContext context = original == null ? ReversalContext.notFound()
-                    : new ReversalContext(original, originalAllocations, store.restoredByLot(tx, member, original.entryId()),
-                    store.alreadyReversed(tx, member, original.entryId()));
-            MemberState state = load(tx, account, now, originalAllocations.stream().map(Allocation::lotId).toList(), null);
-            return switch (SpendRules.reverse(state, command, context, now, UUID::randomUUID)) {
-                case ReversalOutcome.Reversed r -> {
-                    writer.reversed(tx, state.account(), r, command.transactionId(), fingerprint, now);
-                    yield new SpendResult.Done(new Receipts.Transaction(r.entry().entryId(),
-                            Math.abs(r.entry().points()), r.after().balance()), false);
-                }
-                case Refused r -> refused(r.refusal());
+                ReversalContext context = original == null ? ReversalContext.notFound()
+                        : new ReversalContext(original, originalAllocations, restoredRead.get(), reversedRead.get());
+                MemberState state = load(tx, snapshot.get(), now, lotsRead.get(), null);
+                return switch (SpendRules.reverse(state, command, context, now, UUID::randomUUID)) {
+                    case ReversalOutcome.Reversed r -> {
+                        writer.reversed(tx, state.account(), r, command.transactionId(), fingerprint, now);
+                        yield new SpendResult.Done(new Receipts.Transaction(r.entry().entryId(),
+                                Math.abs(r.entry().points()), r.after().balance()), false);
+                    }
+                    case Refused r -> refused(r.refusal());
+                };
             };
         });
     }
@@ -271,17 +306,22 @@ public class SpendService {
         MemberId to = new MemberId(command.toMemberId());
         String fingerprint = RequestFingerprint.transfer(command);
         return refusing(() -> db.inTransaction(tx -> {
-            Instant now = clock.instant();
-            // Fixed lock order (member id) so opposite transfers cannot deadlock.
+            // Round trip 1: both locks in member id order (so opposite transfers cannot
+            // deadlock), the reference, both members' state.
             boolean fromFirst = from.value().compareTo(to.value()) < 0;
-            Optional<AccountState> first = store.lockAccount(tx, fromFirst ? from : to);
-            Optional<AccountState> second = store.lockAccount(tx, fromFirst ? to : from);
-            Optional<AccountState> sender = fromFirst ? first : second;
-            Optional<AccountState> receiver = fromFirst ? second : first;
+            var first = store.lockAccount(tx, fromFirst ? from : to);
+            var second = store.lockAccount(tx, fromFirst ? to : from);
+            var priorRead = store.findByReference(tx, from, EntryKind.TRANSFER_OUT, command.reference());
+            var fromSnapshot = store.snapshot(tx, from);
+            var toSnapshot = store.snapshot(tx, to);
+            tx.flush();
+            Instant now = clock.instant();
+            Optional<AccountState> sender = (fromFirst ? first : second).get();
+            Optional<AccountState> receiver = (fromFirst ? second : first).get();
             if (sender.isEmpty()) {
                 return refused(new Refusal.MemberNotFound(from));
             }
-            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, from, EntryKind.TRANSFER_OUT, command.reference());
+            Optional<LedgerStore.StoredEntry> prior = priorRead.get();
             switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
                 case ReferenceRule.Replay r -> {
                     LedgerEntry entry = prior.get().entry();
@@ -297,8 +337,8 @@ public class SpendService {
             if (receiver.isEmpty()) {
                 return refused(new Refusal.MemberNotFound(to));
             }
-            MemberState fromState = load(tx, sender.get(), now, Set.of(), null);
-            MemberState toState = load(tx, receiver.get(), now, Set.of(), null);
+            MemberState fromState = load(tx, fromSnapshot.get(), now, List.of(), null);
+            MemberState toState = load(tx, toSnapshot.get(), now, List.of(), null);
             return switch (SpendRules.transfer(fromState, toState, command, now, UUID::randomUUID)) {
                 case TransferOutcome.Transferred t -> {
                     writer.transferred(tx, fromState.account(), toState.account(), t, fingerprint, now);
@@ -321,31 +361,35 @@ public class SpendService {
             return new SpendResult.Refused(invalid.get());
         }
         String fingerprint = RequestFingerprint.adjustment(command);
-        return write(member, (tx, account) -> {
-            Optional<LedgerStore.StoredEntry> prior = store.findByReference(tx, member, EntryKind.ADJUSTMENT, command.reference());
-            switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
-                case ReferenceRule.Replay r -> {
-                    return new SpendResult.Done(adjustment(prior.get().entry()), true);
+        return write(member, tx -> {
+            var priorRead = store.findByReference(tx, member, EntryKind.ADJUSTMENT, command.reference());
+            var snapshot = store.snapshot(tx, member);
+            return account -> {
+                Optional<LedgerStore.StoredEntry> prior = priorRead.get();
+                switch (ReferenceRule.decide(prior.map(LedgerStore.StoredEntry::prior), fingerprint)) {
+                    case ReferenceRule.Replay r -> {
+                        return new SpendResult.Done(adjustment(prior.get().entry()), true);
+                    }
+                    case ReferenceRule.Conflict c -> {
+                        return refused(c.refusal());
+                    }
+                    case ReferenceRule.Fresh f -> {
+                    }
                 }
-                case ReferenceRule.Conflict c -> {
-                    return refused(c.refusal());
-                }
-                case ReferenceRule.Fresh f -> {
-                }
-            }
-            Instant now = clock.instant();
-            MemberState state = load(tx, account, now, Set.of(), null);
-            AdjustOutcome outcome = SpendRules.adjust(state, command, now, catalog, UUID::randomUUID);
-            return switch (outcome) {
-                case AdjustOutcome.Credited c -> {
-                    writer.adjusted(tx, state.account(), c, fingerprint, now);
-                    yield new SpendResult.Done(adjustment(c.entry()), false);
-                }
-                case AdjustOutcome.Debited d -> {
-                    writer.adjusted(tx, state.account(), d, fingerprint, now);
-                    yield new SpendResult.Done(adjustment(d.entry()), false);
-                }
-                case Refused r -> refused(r.refusal());
+                Instant now = clock.instant();
+                MemberState state = load(tx, snapshot.get(), now, List.of(), null);
+                AdjustOutcome outcome = SpendRules.adjust(state, command, now, catalog, UUID::randomUUID);
+                return switch (outcome) {
+                    case AdjustOutcome.Credited c -> {
+                        writer.adjusted(tx, state.account(), c, fingerprint, now);
+                        yield new SpendResult.Done(adjustment(c.entry()), false);
+                    }
+                    case AdjustOutcome.Debited d -> {
+                        writer.adjusted(tx, state.account(), d, fingerprint, now);
+                        yield new SpendResult.Done(adjustment(d.entry()), false);
+                    }
+                    case Refused r -> refused(r.refusal());
+                };
             };
         });
     }
@@ -357,15 +401,11 @@ public class SpendService {
      * member first, so nothing waits for the sweep; {@code target} (a capture's or void's hold)
      * is kept in the state whatever its status, so the core can say why it is not active.
      */
-    MemberState load(Tx tx, AccountState account, Instant now, Collection<UUID> extraLots, Hold target) {
-        MemberId member = account.memberId();
-        LedgerStore.Snapshot snapshot = store.snapshot(tx, member).orElseThrow();
+    MemberState load(Tx tx, Optional<LedgerStore.Snapshot> read, Instant now, Collection<Lot> extraLots, Hold target) {
+        LedgerStore.Snapshot snapshot = read.orElseThrow();
         Map<UUID, Lot> lots = new LinkedHashMap<>();
         snapshot.openLots().forEach(l -> lots.put(l.lotId(), l));
-        List<UUID> missing = extraLots.stream().filter(id -> !lots.containsKey(id)).toList();
-        if (!missing.isEmpty()) {
-            store.lots(tx, member, missing).forEach(l -> lots.put(l.lotId(), l));
-        }
+        extraLots.forEach(l -> lots.putIfAbsent(l.lotId(), l));
         MemberState loaded = new MemberState(snapshot.account(), new ArrayList<>(lots.values()), snapshot.heldHolds());
         List<Hold> expired = SpendRules.expiredHolds(loaded, now).stream()
                 .filter(h -> target == null || !h.holdId().equals(target.holdId())).toList();
@@ -378,14 +418,29 @@ public class SpendService {
         return new MemberState(snapshot.account(), new ArrayList<>(lots.values()), holds);
     }
 
-    /** Runs {@code work} with the member's account locked; an unknown member is MEMBER_NOT_FOUND. */
-    private SpendResult write(MemberId member, java.util.function.BiFunction<Tx, AccountState, SpendResult> work) {
+    /** What a write queues after its lock: its reads; then, once they are back, what it decides. */
+    private interface Reads {
+        Decision queue(Tx tx);
+    }
+
+    private interface Decision {
+        SpendResult decide(AccountState account);
+    }
+
+    /**
+     * One write on one member in two round trips: the lock and every read {@code reads} queues
+     * go with BEGIN; what it decides to write goes with COMMIT (see {@link Tx}). An unknown
+     * member is MEMBER_NOT_FOUND.
+     */
+    private SpendResult write(MemberId member, Reads reads) {
         return refusing(() -> db.inTransaction(tx -> {
-            Optional<AccountState> account = store.lockAccount(tx, member);
-            if (account.isEmpty()) {
+            var account = store.lockAccount(tx, member);
+            Decision decision = reads.queue(tx);
+            tx.flush();
+            if (account.get().isEmpty()) {
                 return refused(new Refusal.MemberNotFound(member));
             }
-            return work.apply(tx, account.get());
+            return decision.decide(account.get().get());
         }));
     }
 

@@ -4,7 +4,6 @@ import dev.loyalty.functions.config.LoyaltyConfig;
 import dev.loyalty.functions.idempotency.IdempotencyConfig;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,26 +55,24 @@ public class Db {
     public <T> T inTransaction(Function<Tx, T> work) {
         long deadline = System.nanoTime() + transactionTimeout.toNanos();
         SqlConnection connection = connect(deadline);
-        Transaction tx = null;
-        Tx t = new Tx(connection, statementTimeout, deadline);
+        Tx t = new Tx(connection, statementTimeout, deadline, true);
+        boolean committing = false;
         T result;
         try {
-            tx = connection.begin().await().atMost(t.bound());
             result = work.apply(t);
-            Transaction committing = tx;
-            tx = null; // a commit that fails or times out is not rolled back: PostgreSQL decides
-            committing.commit().await().atMost(t.bound());
+            committing = true; // a commit that fails or times out is not rolled back: PostgreSQL decides
+            t.flushAndCommit();
+            LAST_ROUND_TRIPS.set(t.roundTrips());
         } catch (PgException e) {
             throw unavailable(e) ? new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e) : e;
         } catch (io.smallrye.mutiny.TimeoutException | io.vertx.core.VertxException | java.util.concurrent.CompletionException e) {
             throw new DependencyUnavailableException("PostgreSQL failed: " + e, e);
         } finally {
-            if (tx != null) {
-                try {
-                    tx.rollback().await().atMost(Duration.ofSeconds(1));
-                } catch (RuntimeException ignored) {
-                    // the connection is closed below; PostgreSQL rolls back an abandoned transaction
-                }
+            if (!committing && t.begun()) {
+                // A refusal or a failure before the last round trip. (A statement that failed in
+                // the last one already turned its COMMIT into a rollback.)
+                LAST_ROUND_TRIPS.set(t.roundTrips() + 1);
+                connection.query("ROLLBACK").execute().subscribe().with(ok -> { }, e -> { });
             }
             release(connection);
         }
@@ -85,6 +82,22 @@ public class Db {
         return result;
     }
 
+    /**
+     * Round trips of the calling thread's last transaction (BEGIN rides with its first
+     * statements, COMMIT or ROLLBACK with its last): what a write costs on the network, for
+     * the request log, the tests and the benchmark.
+     */
+    public static int lastRoundTrips() {
+        return LAST_ROUND_TRIPS.get();
+    }
+
+    private static final ThreadLocal<Integer> LAST_ROUND_TRIPS = ThreadLocal.withInitial(() -> 0);
+
+    /** Forgets the last count, so a request that makes no transaction reports 0. */
+    public static void resetRoundTrips() {
+        LAST_ROUND_TRIPS.set(0);
+    }
+
     /** Who hears of committed outbox events (the publisher); never the reason a committed write fails. */
     private final java.util.function.Supplier<java.util.stream.Stream<OutboxListener>> listeners;
 
@@ -92,6 +105,16 @@ public class Db {
         if (events.isEmpty()) {
             return;
         }
+        // The request's count is its write's: the publisher's own transaction is not the write's.
+        int writeRoundTrips = LAST_ROUND_TRIPS.get();
+        try {
+            notifyListeners(events);
+        } finally {
+            LAST_ROUND_TRIPS.set(writeRoundTrips);
+        }
+    }
+
+    private void notifyListeners(java.util.List<OutboxEvent> events) {
         listeners.get().forEach(l -> {
             try {
                 l.committed(events);
@@ -155,10 +178,5 @@ public class Db {
             Thread.currentThread().interrupt();
             throw new DependencyUnavailableException("interrupted waiting for PostgreSQL", e);
         }
-    }
-
-    public static boolean isUniqueViolation(Throwable e, String constraint) {
-        return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                && (constraint == null || constraint.equals(pg.getConstraint()));
     }
 }

@@ -39,51 +39,57 @@ public class LedgerStore {
     static final String ENTRY_COLUMNS_OF_E = "e." + String.join(", e.", ENTRY_COLUMNS.split(", "));
     static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, earned_at, expires_at";
 
-    public Optional<AccountState> findAccount(Tx tx, MemberId member) {
-        return tx.one("SELECT member_id, balance, version FROM accounts WHERE member_id = $1",
+    // Every read is queued ({@link Tx#later}) and answered after the caller's next round trip
+    // ({@link Tx#flush}), so a write sends its lock and all its reads together: one round trip.
+
+    public Tx.Deferred<Optional<AccountState>> findAccount(Tx tx, MemberId member) {
+        return tx.laterOne("SELECT member_id, balance, version FROM accounts WHERE member_id = $1",
                 LedgerStore::account, member.value());
     }
 
-    public Optional<AccountState> lockAccount(Tx tx, MemberId member) {
-        return tx.one("SELECT member_id, balance, version FROM accounts WHERE member_id = $1 FOR UPDATE",
+    /** Locks the member's account row; queued first, it runs before the reads queued after it. */
+    public Tx.Deferred<Optional<AccountState>> lockAccount(Tx tx, MemberId member) {
+        return tx.laterOne("SELECT member_id, balance, version FROM accounts WHERE member_id = $1 FOR UPDATE",
                 LedgerStore::account, member.value());
     }
 
-    public Optional<LedgerEntry> entry(Tx tx, MemberId member, UUID entryId) {
-        return tx.one("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1 AND entry_id = $2",
+    public Tx.Deferred<Optional<LedgerEntry>> entry(Tx tx, MemberId member, UUID entryId) {
+        return tx.laterOne("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1 AND entry_id = $2",
                 LedgerStore::entry, member.value(), entryId);
     }
 
     /** An entry's allocations in their original order. */
-    public List<Allocation> allocations(Tx tx, MemberId member, UUID entryId) {
-        return tx.list("SELECT lot_id, points FROM entry_allocations WHERE member_id = $1 AND entry_id = $2 ORDER BY position",
+    public Tx.Deferred<List<Allocation>> allocations(Tx tx, MemberId member, UUID entryId) {
+        return tx.laterList("SELECT lot_id, points FROM entry_allocations WHERE member_id = $1 AND entry_id = $2 ORDER BY position",
                 r -> new Allocation(r.getUUID("lot_id"), r.getLong("points")), member.value(), entryId);
     }
 
     /** What earlier reversals of {@code original} restored, per lot. */
-    public Map<UUID, Long> restoredByLot(Tx tx, MemberId member, UUID original) {
-        Map<UUID, Long> out = new HashMap<>();
-        tx.list("SELECT a.lot_id, SUM(a.points) AS points FROM ledger_entries e"
+    public Tx.Deferred<Map<UUID, Long>> restoredByLot(Tx tx, MemberId member, UUID original) {
+        return tx.later("SELECT a.lot_id, SUM(a.points) AS points FROM ledger_entries e"
                         + " JOIN entry_allocations a ON a.member_id = e.member_id AND a.entry_id = e.entry_id"
-                        + " WHERE e.member_id = $1 AND e.reverses_entry_id = $2 GROUP BY a.lot_id",
-                r -> out.put(r.getUUID("lot_id"), r.getLong("points")), member.value(), original);
-        return out;
+                        + " WHERE e.member_id = $1 AND e.reverses_entry_id = $2 GROUP BY a.lot_id", rows -> {
+                    Map<UUID, Long> out = new HashMap<>();
+                    rows.forEach(r -> out.put(r.getUUID("lot_id"), r.getLong("points")));
+                    return out;
+                }, member.value(), original);
     }
 
     /** The sum of |points| of earlier reversals of {@code original}. */
-    public long alreadyReversed(Tx tx, MemberId member, UUID original) {
-        return tx.one("SELECT COALESCE(SUM(ABS(points)), 0) AS total FROM ledger_entries"
+    public Tx.Deferred<Long> alreadyReversed(Tx tx, MemberId member, UUID original) {
+        return tx.later("SELECT COALESCE(SUM(ABS(points)), 0) AS total FROM ledger_entries"
                         + " WHERE member_id = $1 AND reverses_entry_id = $2",
-                r -> r.getLong("total"), member.value(), original).orElse(0L);
+                rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("total") : 0L, member.value(), original);
     }
 
-    /** Specific lots, whatever their remaining points (a reversal restores into spent lots). */
-    public List<Lot> lots(Tx tx, MemberId member, Collection<UUID> lotIds) {
-        if (lotIds.isEmpty()) {
-            return List.of();
-        }
-        return tx.list("SELECT " + LOT_COLUMNS + " FROM lots WHERE member_id = $1 AND lot_id = ANY($2)",
-                LedgerStore::lot, member.value(), lotIds.toArray(new UUID[0]));
+    /**
+     * The lots a transaction moved, whatever their remaining points (a reversal restores into
+     * spent lots): those its allocations name (a redeem) and the one it created (an earn).
+     */
+    public Tx.Deferred<List<Lot>> lotsOfEntry(Tx tx, MemberId member, UUID entryId) {
+        return tx.laterList("SELECT " + LOT_COLUMNS + " FROM lots WHERE member_id = $1 AND (source_entry_id = $2"
+                        + " OR lot_id IN (SELECT lot_id FROM entry_allocations WHERE member_id = $1 AND entry_id = $2))",
+                LedgerStore::lot, member.value(), entryId);
     }
 
     /**
@@ -96,15 +102,12 @@ public class LedgerStore {
     }
 
     /**
-     * The account, its open lots and its HELD holds in ONE statement: one round trip, and one
-     * snapshot (under READ COMMITTED each statement sees its own, so three separate reads could
-     * mix states around a concurrent redeem). Empty when the member has no account.
+     * The account, its open lots and its HELD holds in ONE statement: one snapshot (under READ
+     * COMMITTED each statement sees its own, so three separate reads could mix states around a
+     * concurrent redeem). Empty when the member has no account.
      */
-    public Optional<Snapshot> snapshot(Tx tx, MemberId member) {
-        AccountState[] account = new AccountState[1];
-        List<Lot> lots = new ArrayList<>();
-        List<Hold> holds = new ArrayList<>();
-        tx.list("""
+    public Tx.Deferred<Optional<Snapshot>> snapshot(Tx tx, MemberId member) {
+        return tx.later("""
                 SELECT 'A' AS k, NULL::uuid AS id, NULL::text AS tag, a.version AS n1, a.balance AS n2,
                        NULL::timestamptz AS t1, NULL::timestamptz AS t2, NULL::text AS ref
                   FROM accounts a WHERE a.member_id = $1
@@ -113,18 +116,22 @@ public class LedgerStore {
                   FROM lots l WHERE l.member_id = $1 AND l.remaining_points > 0
                 UNION ALL
                 SELECT 'H', h.hold_id, h.status, NULL, h.points, h.created_at, h.expires_at, h.reference
-                  FROM holds h WHERE h.member_id = $1 AND h.status = 'HELD'""", r -> {
-            switch (r.getString("k")) {
-                case "A" -> account[0] = new AccountState(member, r.getLong("n2"), r.getLong("n1"));
-                case "L" -> lots.add(new Lot(r.getUUID("id"), member, r.getString("tag"), r.getLong("n1"),
-                        r.getLong("n2"), Tx.instant(r, "t1"), Tx.instant(r, "t2")));
-                default -> holds.add(new Hold(r.getUUID("id"), member, r.getLong("n2"),
-                        HoldStatus.valueOf(r.getString("tag")), r.getString("ref"), Tx.instant(r, "t1"),
-                        Tx.instant(r, "t2")));
+                  FROM holds h WHERE h.member_id = $1 AND h.status = $2""", rows -> {
+            AccountState account = null;
+            List<Lot> lots = new ArrayList<>();
+            List<Hold> holds = new ArrayList<>();
+            for (Row r : rows) {
+                switch (r.getString("k")) {
+                    case "A" -> account = new AccountState(member, r.getLong("n2"), r.getLong("n1"));
+                    case "L" -> lots.add(new Lot(r.getUUID("id"), member, r.getString("tag"), r.getLong("n1"),
+                            r.getLong("n2"), Tx.instant(r, "t1"), Tx.instant(r, "t2")));
+                    default -> holds.add(new Hold(r.getUUID("id"), member, r.getLong("n2"),
+                            HoldStatus.valueOf(r.getString("tag")), r.getString("ref"), Tx.instant(r, "t1"),
+                            Tx.instant(r, "t2")));
+                }
             }
-            return r;
-        }, member.value());
-        return account[0] == null ? Optional.empty() : Optional.of(new Snapshot(account[0], lots, holds));
+            return account == null ? Optional.<Snapshot>empty() : Optional.of(new Snapshot(account, lots, holds));
+        }, member.value(), HoldStatus.HELD.name());
     }
 
     /**
@@ -148,40 +155,44 @@ public class LedgerStore {
             + " h.expires_at, h.request_fingerprint, h.captured_entry_id, e.request_fingerprint AS capture_fingerprint"
             + " FROM holds h LEFT JOIN ledger_entries e ON e.member_id = h.member_id AND e.entry_id = h.captured_entry_id";
 
-    public Optional<StoredHold> hold(Tx tx, MemberId member, UUID holdId) {
-        return tx.one(STORED_HOLD + " WHERE h.member_id = $1 AND h.hold_id = $2", LedgerStore::storedHold,
+    public Tx.Deferred<Optional<StoredHold>> hold(Tx tx, MemberId member, UUID holdId) {
+        return tx.laterOne(STORED_HOLD + " WHERE h.member_id = $1 AND h.hold_id = $2", LedgerStore::storedHold,
                 member.value(), holdId);
     }
 
-    public Optional<StoredHold> holdByReference(Tx tx, MemberId member, String reference) {
-        return tx.one(STORED_HOLD + " WHERE h.member_id = $1 AND h.reference = $2", LedgerStore::storedHold,
+    public Tx.Deferred<Optional<StoredHold>> holdByReference(Tx tx, MemberId member, String reference) {
+        return tx.laterOne(STORED_HOLD + " WHERE h.member_id = $1 AND h.reference = $2", LedgerStore::storedHold,
                 member.value(), reference);
     }
 
     /** Entries of {@code kind} already recorded for any of the (member, reference) pairs, by "member#reference". */
-    public Map<String, StoredEntry> findByReferences(Tx tx, EntryKind kind, List<MemberId> members, List<String> references) {
-        Map<String, StoredEntry> found = new HashMap<>();
-        tx.list("SELECT " + ENTRY_COLUMNS_OF_E + " FROM ledger_entries e JOIN unnest($1::text[], $2::text[]) AS k(member_id, reference)"
-                        + " ON e.member_id = k.member_id AND e.reference = k.reference WHERE e.kind = $3",
-                LedgerStore::storedEntry, members.stream().map(MemberId::value).toArray(String[]::new),
-                references.toArray(String[]::new), kind.name())
-                .forEach(e -> found.put(e.entry().memberId().value() + "#" + e.entry().reference(), e));
-        return found;
+    public Tx.Deferred<Map<String, StoredEntry>> findByReferences(Tx tx, EntryKind kind, List<MemberId> members,
+                                                                 List<String> references) {
+        return tx.later("SELECT " + ENTRY_COLUMNS_OF_E + " FROM ledger_entries e JOIN unnest($1::text[], $2::text[]) AS k(member_id, reference)"
+                        + " ON e.member_id = k.member_id AND e.reference = k.reference WHERE e.kind = $3", rows -> {
+                    Map<String, StoredEntry> found = new HashMap<>();
+                    rows.forEach(r -> {
+                        StoredEntry e = storedEntry(r);
+                        found.put(e.entry().memberId().value() + "#" + e.entry().reference(), e);
+                    });
+                    return found;
+                }, members.stream().map(MemberId::value).toArray(String[]::new),
+                references.toArray(String[]::new), kind.name());
     }
 
-    public Optional<StoredEntry> findByReference(Tx tx, MemberId member, EntryKind kind, String reference) {
-        return tx.one("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1 AND kind = $2 AND reference = $3",
+    public Tx.Deferred<Optional<StoredEntry>> findByReference(Tx tx, MemberId member, EntryKind kind, String reference) {
+        return tx.laterOne("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1 AND kind = $2 AND reference = $3",
                 LedgerStore::storedEntry, member.value(), kind.name(), reference);
     }
 
-    public Optional<Lot> lotOfEntry(Tx tx, MemberId member, UUID entryId) {
-        return tx.one("SELECT " + LOT_COLUMNS + " FROM lots WHERE member_id = $1 AND source_entry_id = $2",
+    public Tx.Deferred<Optional<Lot>> lotOfEntry(Tx tx, MemberId member, UUID entryId) {
+        return tx.laterOne("SELECT " + LOT_COLUMNS + " FROM lots WHERE member_id = $1 AND source_entry_id = $2",
                 LedgerStore::lot, member.value(), entryId);
     }
 
     /** One page of history, newest first, strictly before {@code beforeSequence} when given. */
-    public List<LedgerEntry> history(Tx tx, MemberId member, HistoryFilter f, Long beforeSequence, int rows) {
-        return tx.list("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1"
+    public Tx.Deferred<List<LedgerEntry>> history(Tx tx, MemberId member, HistoryFilter f, Long beforeSequence, int rows) {
+        return tx.laterList("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1"
                         + " AND ($2::bigint IS NULL OR sequence < $2)"
                         + " AND ($3::timestamptz IS NULL OR recorded_at >= $3)"
                         + " AND ($4::timestamptz IS NULL OR recorded_at < $4)"

@@ -64,11 +64,13 @@ public class LedgerWriter {
 
     // ---- accounts
 
-    /** A member exists from its first earn: create the account if needed, then lock it. */
-    public AccountState openAccount(Tx tx, MemberId member, Instant now, LedgerStore store) {
-        tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at) "
-                + "VALUES ($1, 0, 0, $2, $2) ON CONFLICT (member_id) DO NOTHING", member.value(), now);
-        return store.lockAccount(tx, member).orElseThrow();
+    /**
+     * A member exists from its first earn: queues the creation of its account if needed, to
+     * run before whatever the caller queues next (its lock), in the same round trip.
+     */
+    public void openAccount(Tx tx, MemberId member, Instant now) {
+        tx.later("INSERT INTO accounts(member_id, balance, version, created_at, updated_at) "
+                + "VALUES ($1, 0, 0, $2, $2) ON CONFLICT (member_id) DO NOTHING", r -> null, member.value(), now);
     }
 
     /**
@@ -76,17 +78,21 @@ public class LedgerWriter {
      * same order as every other batch and as the single-member paths take one lock), and returns
      * their states.
      */
-    public Map<MemberId, AccountState> openAccounts(Tx tx, Collection<MemberId> members, Instant now) {
+    public Tx.Deferred<Map<MemberId, AccountState>> openAccounts(Tx tx, Collection<MemberId> members, Instant now) {
         String[] ids = members.stream().map(MemberId::value).distinct().sorted().toArray(String[]::new);
-        tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
-                + " SELECT m, 0, 0, $2, $2 FROM unnest($1::text[]) AS m ORDER BY m ON CONFLICT (member_id) DO NOTHING", ids, now);
-        Map<MemberId, AccountState> states = new HashMap<>();
-        tx.list("SELECT member_id, balance, version FROM accounts WHERE member_id = ANY($1) ORDER BY member_id FOR UPDATE",
-                LedgerStore::account, (Object) ids).forEach(a -> states.put(a.memberId(), a));
-        if (states.size() != ids.length) {
-            throw new IllegalStateException("locked " + states.size() + " of " + ids.length + " accounts");
-        }
-        return states;
+        tx.later("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                + " SELECT m, 0, 0, $2, $2 FROM unnest($1::text[]) AS m ORDER BY m ON CONFLICT (member_id) DO NOTHING",
+                r -> null, ids, now);
+        return tx.later("SELECT member_id, balance, version FROM accounts WHERE member_id = ANY($1) ORDER BY member_id FOR UPDATE",
+                rows -> {
+                    Map<MemberId, AccountState> states = new HashMap<>();
+                    rows.forEach(r -> states.put(new MemberId(r.getString("member_id")),
+                            LedgerStore.account(r)));
+                    if (states.size() != ids.length) {
+                        throw new IllegalStateException("locked " + states.size() + " of " + ids.length + " accounts");
+                    }
+                    return states;
+                }, (Object) ids);
     }
 
     // ---- one member, one outcome
@@ -105,8 +111,8 @@ public class LedgerWriter {
 
     public void holdPlaced(Tx tx, HoldOutcome.HoldPlaced h, String fingerprint, Instant now) {
         Hold hold = h.hold();
-        tx.query("INSERT INTO holds(member_id, hold_id, points, status, reference, created_at, expires_at, updated_at,"
-                        + " request_fingerprint) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        tx.later("INSERT INTO holds(member_id, hold_id, points, status, reference, created_at, expires_at, updated_at,"
+                        + " request_fingerprint) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)", r -> null,
                 hold.memberId().value(), hold.holdId(), hold.points(), hold.status().name(), hold.reference(),
                 hold.createdAt(), hold.expiresAt(), now, fingerprint);
         emit(tx, List.of(DomainEvents.holdPlaced(h, now, IDS)));
@@ -312,7 +318,7 @@ public class LedgerWriter {
             recorded[i] = utc(e.recordedAt());
             data[i] = Json.encode(e.data());
         }
-        List<OutboxEvent> written = tx.list("""
+        tx.later("""
                 WITH ev AS (
                   SELECT e.*, row_number() OVER (PARTITION BY e.member_id ORDER BY e.ord) AS k,
                          count(*) OVER (PARTITION BY e.member_id) AS c
@@ -324,20 +330,24 @@ public class LedgerWriter {
                    WHERE a.member_id = c.member_id
                   RETURNING a.member_id, a.event_sequence
                 )
-                INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
-                SELECT ev.member_id, b.event_sequence - ev.c + ev.k, ev.event_id, ev.type, ev.occurred_at, ev.recorded_at,
-                       ev.data::jsonb
-                  FROM ev JOIN bumped b ON b.member_id = ev.member_id
-                RETURNING member_id, sequence, event_id, type, occurred_at, recorded_at, data::text AS data
-                """, r -> new OutboxEvent(r.getString("member_id"), r.getLong("sequence"), r.getUUID("event_id"),
-                        r.getString("type"), Tx.instant(r, "occurred_at"), Tx.instant(r, "recorded_at"), r.getString("data")),
-                member, id, type, occurred, recorded, data);
-        if (written.size() != n) {
-            throw new IllegalStateException("wrote " + written.size() + " of " + n + " outbox events: an account is missing");
-        }
-        List<OutboxEvent> ordered = new ArrayList<>(written);
-        ordered.sort(Comparator.comparing(OutboxEvent::memberId).thenComparingLong(OutboxEvent::sequence));
-        tx.emitted(ordered);
+                , written AS (
+                  INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
+                  SELECT ev.member_id, b.event_sequence - ev.c + ev.k, ev.event_id, ev.type, ev.occurred_at, ev.recorded_at,
+                         ev.data::jsonb
+                    FROM ev JOIN bumped b ON b.member_id = ev.member_id
+                  RETURNING member_id, sequence, event_id, type, occurred_at, recorded_at, data::text AS data
+                )
+                -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
+                SELECT w.* FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
+                """, rows -> {
+                    List<OutboxEvent> written = new ArrayList<>();
+                    rows.forEach(r -> written.add(new OutboxEvent(r.getString("member_id"), r.getLong("sequence"),
+                            r.getUUID("event_id"), r.getString("type"), Tx.instant(r, "occurred_at"),
+                            Tx.instant(r, "recorded_at"), r.getString("data"))));
+                    written.sort(Comparator.comparing(OutboxEvent::memberId).thenComparingLong(OutboxEvent::sequence));
+                    tx.emitted(written);
+                    return null;
+                }, member, id, type, occurred, recorded, data, n);
     }
 
     // ---- the statements
@@ -345,50 +355,55 @@ public class LedgerWriter {
     private void debit(Tx tx, AccountState before, LedgerEntry entry, List<Allocation> allocations, List<Lot> changedLots,
                        AccountState after, String fingerprint, UUID reverses, Instant now) {
         insertEntry(tx, entry, fingerprint, reverses);
-        for (Lot lot : changedLots) {
-            int updated = tx.query("UPDATE lots SET remaining_points = $3 WHERE member_id = $1 AND lot_id = $2",
-                    lot.memberId().value(), lot.lotId(), lot.remainingPoints()).rowCount();
-            if (updated != 1) {
-                throw new IllegalStateException("lot " + lot.lotId() + " not found for " + lot.memberId());
-            }
+        if (!changedLots.isEmpty()) {
+            tx.later("""
+                    WITH u AS (
+                      UPDATE lots l SET remaining_points = v.remaining
+                        FROM unnest($2::uuid[], $3::bigint[]) AS v(lot_id, remaining)
+                       WHERE l.member_id = $1 AND l.lot_id = v.lot_id
+                      RETURNING 1
+                    )
+                    SELECT 1 / (CASE WHEN count(*) = $4 THEN 1 ELSE 0 END) FROM u""", r -> null,
+                    entry.memberId().value(), changedLots.stream().map(Lot::lotId).toArray(UUID[]::new),
+                    changedLots.stream().map(Lot::remainingPoints).toArray(Long[]::new), changedLots.size());
         }
-        for (int i = 0; i < allocations.size(); i++) {
-            Allocation a = allocations.get(i);
-            tx.query("INSERT INTO entry_allocations(member_id, entry_id, position, lot_id, points) VALUES ($1,$2,$3,$4,$5)",
-                    entry.memberId().value(), entry.entryId(), i, a.lotId(), a.points());
+        if (!allocations.isEmpty()) {
+            tx.later("INSERT INTO entry_allocations(member_id, entry_id, position, lot_id, points)"
+                            + " SELECT $1, $2, a.ord - 1, a.lot_id, a.points"
+                            + " FROM unnest($3::uuid[], $4::bigint[]) WITH ORDINALITY AS a(lot_id, points, ord)", r -> null,
+                    entry.memberId().value(), entry.entryId(), allocations.stream().map(Allocation::lotId).toArray(UUID[]::new),
+                    allocations.stream().map(Allocation::points).toArray(Long[]::new));
         }
         moveAccount(tx, before, after, now);
     }
 
     private void insertEntry(Tx tx, LedgerEntry e, String fingerprint, UUID reverses) {
-        tx.query("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)",
+        tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)", r -> null,
                 e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
                 e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt(), fingerprint, reverses);
     }
 
     private void insertLot(Tx tx, Lot lot, UUID sourceEntryId) {
-        tx.query("INSERT INTO lots(" + LOT_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+        tx.later("INSERT INTO lots(" + LOT_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", r -> null,
                 lot.memberId().value(), lot.lotId(), lot.pointType(), lot.originalPoints(), lot.remainingPoints(),
                 lot.earnedAt(), lot.expiresAt(), sourceEntryId);
     }
 
     private void moveAccount(Tx tx, AccountState before, AccountState after, Instant now) {
-        int updated = tx.query("UPDATE accounts SET balance = $2, version = $3, updated_at = $4 "
-                        + "WHERE member_id = $1 AND version = $5",
-                after.memberId().value(), after.balance(), after.version(), now, before.version()).rowCount();
-        if (updated != 1) {
-            throw new IllegalStateException("account " + after.memberId() + " moved under its lock");
-        }
+        // The version check is belt and braces: the row is locked, so a mismatch means a bug,
+        // and the division by zero aborts the transaction before its COMMIT can count.
+        tx.later("WITH u AS (UPDATE accounts SET balance = $2, version = $3, updated_at = $4"
+                        + " WHERE member_id = $1 AND version = $5 RETURNING 1)"
+                        + " SELECT 1 / (CASE WHEN count(*) = 1 THEN 1 ELSE 0 END) FROM u", r -> null,
+                after.memberId().value(), after.balance(), after.version(), now, before.version());
     }
 
     /** Moves a hold out of HELD; only a HELD hold moves (the row lock on the account serialises this). */
     private void moveHold(Tx tx, Hold h, UUID capturedEntryId, Instant now) {
-        int updated = tx.query("UPDATE holds SET status = $3, captured_entry_id = $4, updated_at = $5"
-                        + " WHERE member_id = $1 AND hold_id = $2 AND status = $6",
-                h.memberId().value(), h.holdId(), h.status().name(), capturedEntryId, now, HoldStatus.HELD.name()).rowCount();
-        if (updated != 1) {
-            throw new IllegalStateException("hold " + h.holdId() + " was not HELD");
-        }
+        tx.later("WITH u AS (UPDATE holds SET status = $3, captured_entry_id = $4, updated_at = $5"
+                        + " WHERE member_id = $1 AND hold_id = $2 AND status = $6 RETURNING 1)"
+                        + " SELECT 1 / (CASE WHEN count(*) = 1 THEN 1 ELSE 0 END) FROM u", r -> null,
+                h.memberId().value(), h.holdId(), h.status().name(), capturedEntryId, now, HoldStatus.HELD.name());
     }
 
     private void insertEntries(Tx tx, List<LedgerEntry> entries, List<String> fingerprints) {
@@ -418,9 +433,9 @@ public class LedgerWriter {
             occurred[i] = utc(e.occurredAt());
             recorded[i] = utc(e.recordedAt());
         }
-        tx.query("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") SELECT *, NULL::uuid FROM unnest($1::text[], $2::uuid[],"
+        tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") SELECT *, NULL::uuid FROM unnest($1::text[], $2::uuid[],"
                         + " $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
-                        + " $10::timestamptz[], $11::timestamptz[], $12::text[])",
+                        + " $10::timestamptz[], $11::timestamptz[], $12::text[])", r -> null,
                 member, id, sequence, kind, points, balanceAfter, pointType, reference, description, occurred, recorded,
                 fingerprints.toArray(new String[0]));
     }
@@ -444,8 +459,8 @@ public class LedgerWriter {
             earned[i] = utc(l.earnedAt());
             expires[i] = utc(l.expiresAt());
         }
-        tx.query("INSERT INTO lots(" + LOT_COLUMNS + ") SELECT * FROM unnest($1::text[], $2::uuid[],"
-                        + " $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::uuid[])",
+        tx.later("INSERT INTO lots(" + LOT_COLUMNS + ") SELECT * FROM unnest($1::text[], $2::uuid[],"
+                        + " $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::uuid[])", r -> null,
                 member, id, pointType, original, remaining, earned, expires, sourceEntryIds.toArray(new UUID[0]));
     }
 
@@ -455,16 +470,14 @@ public class LedgerWriter {
         }
         List<MemberId> members = new ArrayList<>(after.keySet());
         members.sort(Comparator.comparing(MemberId::value));
-        int updated = tx.query("UPDATE accounts a SET balance = v.balance, version = v.version, updated_at = $5"
+        tx.later("WITH u AS (UPDATE accounts a SET balance = v.balance, version = v.version, updated_at = $5"
                         + " FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) AS v(member_id, balance, version, before_version)"
-                        + " WHERE a.member_id = v.member_id AND a.version = v.before_version",
+                        + " WHERE a.member_id = v.member_id AND a.version = v.before_version RETURNING 1)"
+                        + " SELECT 1 / (CASE WHEN count(*) = $6 THEN 1 ELSE 0 END) FROM u", r -> null,
                 members.stream().map(MemberId::value).toArray(String[]::new),
                 members.stream().map(m -> after.get(m).balance()).toArray(Long[]::new),
                 members.stream().map(m -> after.get(m).version()).toArray(Long[]::new),
-                members.stream().map(m -> before.get(m).version()).toArray(Long[]::new), now).rowCount();
-        if (updated != members.size()) {
-            throw new IllegalStateException("accounts moved under their locks: updated " + updated + " of " + members.size());
-        }
+                members.stream().map(m -> before.get(m).version()).toArray(Long[]::new), now, members.size());
     }
 
     private static OffsetDateTime utc(Instant t) {

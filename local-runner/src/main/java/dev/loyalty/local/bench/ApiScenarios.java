@@ -87,7 +87,7 @@ final class ApiScenarios {
         // Warm-up (not recorded): every redeem JVM runs its first requests interpreted.
         String warm = "redeem" + run + "-warm";
         expect(api.earn(warm, 1000), 201, "earn (warm-up)");
-        FrontDoorClient.load(clients, 2, (c, i) -> expect(api.redeem(warm, 1), 201, "redeem (warm-up)"));
+        FrontDoorClient.load(clients, 10, (c, i) -> expect(api.redeem(warm, 1), 201, "redeem (warm-up)"));
         AtomicLongArray redeemed = new AtomicLongArray(members);
         AtomicLong refused = new AtomicLong();
         FrontDoorClient.LoadResult r = FrontDoorClient.load(clients, redeemsPerClient, timeLimit, (c, i) -> {

@@ -48,12 +48,18 @@ public final class Bench {
         Path out = Path.of(System.getenv().getOrDefault("LOYALTY_BENCH_OUT", defaultOut.toString()));
         List<Row> rows = new ArrayList<>();
         Path jar = LocalSystem.findFunctionJar(root);
-        LocalSystem.Options options = new LocalSystem.Options(root, home, 0, jar, "bench-secret", false,
-                Map.of("earn", plan.earnInstances(), "redeem", plan.redeemInstances()));
-        System.out.println("bench: starting the system (" + plan.earnInstances() + " earn and " + plan.redeemInstances()
-                + " redeem JVMs)...");
-        try (LocalSystem system = LocalSystem.start(options)) {
-            new Scenarios(system, root, home, jar, plan, rows).runAll();
+        // The functions reach PostgreSQL through a TCP proxy that adds no delay until the
+        // scenarios that measure the write path with link latency turn it on; pgbench, the seeder
+        // and the raw baselines connect directly.
+        try (DelayProxy proxy = new DelayProxy(LocalSystem.DATABASE_PORT::get)) {
+            LocalSystem.Options options = new LocalSystem.Options(root, home, 0, jar, "bench-secret", false,
+                    Map.of("earn", plan.earnInstances(), "redeem", plan.redeemInstances()))
+                    .withFunctionEnv(Map.of("LOYALTY_DB_URL", "postgresql://localhost:" + proxy.port() + "/postgres"));
+            System.out.println("bench: starting the system (" + plan.earnInstances() + " earn and " + plan.redeemInstances()
+                    + " redeem JVMs)...");
+            try (LocalSystem system = LocalSystem.start(options)) {
+                new Scenarios(system, root, home, jar, plan, rows, proxy).runAll();
+            }
         }
         double minutes = (System.nanoTime() - started) / 60e9;
         long ramGb = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
