@@ -46,6 +46,8 @@ resource "aws_lambda_function" "function" {
       LOYALTY_PROGRAM_TIME_ZONE   = var.program_time_zone
       LOYALTY_LOG_JSON            = "true"
       LOYALTY_IDEMPOTENCY_RECORD_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
+      LOYALTY_EVENT_BUS           = aws_cloudwatch_event_bus.loyalty.name
+      LOYALTY_EVENTS_SOURCE       = var.event_source
     }
   }
 
@@ -111,6 +113,15 @@ data "aws_iam_policy_document" "function" {
       sid       = "IdempotencyTable"
       actions   = local.dynamodb_actions[each.key]
       resources = [aws_dynamodb_table.idempotency.arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = contains(local.publishes_events, each.key) ? [1] : []
+    content {
+      sid       = "PublishEvents"
+      actions   = ["events:PutEvents"]
+      resources = [aws_cloudwatch_event_bus.loyalty.arn]
     }
   }
 

@@ -13,6 +13,8 @@ locals {
     expire-sweep = { export = "expire-sweep", memory = 1024, timeout_s = 60, concurrency = 1 }
     reconcile    = { export = "reconcile", memory = 1024, timeout_s = 300, concurrency = 1 }
     migrate      = { export = "migrate", memory = 512, timeout_s = 300, concurrency = 1 }
+    outbox-relay = { export = "outbox-relay", memory = 512, timeout_s = 60, concurrency = 2 }
+    notices      = { export = "notices", memory = 512, timeout_s = 60, concurrency = 1 }
   }
 
   handler = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest"
@@ -41,7 +43,13 @@ locals {
   schedules = {
     expire-sweep = "cron(15 0 * * ? *)"
     reconcile    = "cron(0 * * * ? *)"
+    outbox-relay = "cron(* * * * ? *)"
+    notices      = "cron(0 6 * * ? *)"
   }
+
+  # Functions that write the outbox and publish right after commit (events:PutEvents on the
+  # bus only). expire-sweep's events go out through the relay.
+  publishes_events = ["earn", "earn-queue", "redeem", "reports", "outbox-relay", "notices"]
 
   idempotency_table = jsondecode(file("${path.module}/tables/idempotency.json"))
 
@@ -57,6 +65,8 @@ locals {
     expire-sweep = []
     reconcile    = []
     migrate      = []
+    outbox-relay = []
+    notices      = []
   }
 
   # Which database login each function uses. Only migrate is the schema owner (DDL); the rest
@@ -70,6 +80,8 @@ locals {
     expire-sweep = "app"
     reconcile    = "app"
     migrate      = "owner"
+    outbox-relay = "app"
+    notices      = "app"
   }
   app_db_user = "loyalty_fn"
 
@@ -87,6 +99,8 @@ locals {
     expire-sweep = "CodeDeployDefault.LambdaAllAtOnce"
     reconcile    = "CodeDeployDefault.LambdaAllAtOnce"
     migrate      = "CodeDeployDefault.LambdaAllAtOnce"
+    outbox-relay = "CodeDeployDefault.LambdaAllAtOnce"
+    notices      = "CodeDeployDefault.LambdaAllAtOnce"
   }
 
   jvm = var.packaging == "jvm"

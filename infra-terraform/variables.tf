@@ -129,3 +129,21 @@ variable "release_error_rate_percent" {
   type        = number
   default     = 2
 }
+
+variable "event_source" {
+  description = "The Source of every event the functions put on the bus (loyalty.events.source)."
+  type        = string
+  default     = "loyalty"
+}
+
+variable "event_archive_retention_days" {
+  description = "How long the bus's archive keeps events for replay (0 = forever)."
+  type        = number
+  default     = 30
+}
+
+variable "outbox_oldest_unpublished_alarm_seconds" {
+  description = "Alarm when the oldest unpublished outbox event is older than this (the relay runs every minute)."
+  type        = number
+  default     = 300
+}

@@ -20,7 +20,8 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(PostgresResource.class), new TestResourceEntry(DynamoResource.class));
+        return List.of(new TestResourceEntry(PostgresResource.class), new TestResourceEntry(DynamoResource.class),
+                new TestResourceEntry(EventBusResource.class));
     }
 
     public static final class Earn extends FunctionProfile {
@@ -124,6 +125,24 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    /** The outbox relay with small chunks, so the tests exercise chunking on small data. */
+    public static final class OutboxRelayJob extends FunctionProfile {
+        public OutboxRelayJob() {
+            super("outbox-relay");
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "outbox-relay", "loyalty.events.relay.chunk-rows", "7");
+        }
+    }
+
+    public static final class Notices extends FunctionProfile {
+        public Notices() {
+            super("notices");
+        }
+    }
+
     public static final class Reports extends FunctionProfile {
         public Reports() {
             super("reports");
@@ -159,7 +178,7 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(PostgresResource.class, Map.of("role", "owner")),
-                    new TestResourceEntry(DynamoResource.class));
+                    new TestResourceEntry(DynamoResource.class), new TestResourceEntry(EventBusResource.class));
         }
 
         @Override

@@ -11,21 +11,52 @@ import java.util.Map;
 
 import static dev.loyalty.functions.ApiEvents.body;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every change writes exactly one domain event per member to the outbox, in the same
- * transaction, numbered 1, 2, 3 ... per member; a replay or a refusal writes none.
+ * transaction, numbered 1, 2, 3 ... per member; a replay or a refusal writes none; the function
+ * that made the change publishes it right after commit (the EventBridge stand-in receives it).
  */
 @QuarkusTest
 @TestProfile(FunctionProfileRedeem.class)
 class OutboxTest extends SpendingSupport {
 
-    record Row(long sequence, String type, JsonObject data) {
+    record Row(long sequence, String type, JsonObject data, String eventId, boolean published) {
     }
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "loyalty.events.endpoint")
+    String busEndpoint;
+
     List<Row> outbox(String member) {
-        return db.read(tx -> tx.list("SELECT sequence, type, data::text AS data FROM outbox WHERE member_id = $1 ORDER BY sequence",
-                r -> new Row(r.getLong("sequence"), r.getString("type"), new JsonObject(r.getString("data"))), member));
+        return db.read(tx -> tx.list("SELECT sequence, type, data::text AS data, event_id, published_at IS NOT NULL AS published"
+                        + " FROM outbox WHERE member_id = $1 ORDER BY sequence",
+                r -> new Row(r.getLong("sequence"), r.getString("type"), new JsonObject(r.getString("data")),
+                        r.getUUID("event_id").toString(), r.getBoolean("published")), member));
+    }
+
+    /**
+     * Right after each write, its function published the write's event: the bus holds exactly the
+     * member's outbox rows, once each, in sequence order, as the contract's entry; all marked published.
+     */
+    void deliveredExactlyOnceInOrder(String member, List<Row> rows) {
+        List<JsonNode> got = new Bus(busEndpoint).received(member);
+        assertEquals(rows.size(), got.size(), "one entry per event: " + got);
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode e = got.get(i);
+            JsonNode detail = e.get("detail");
+            Row row = rows.get(i);
+            assertEquals(row.type(), e.get("detailType").asText());
+            assertEquals("loyalty", e.get("source").asText());
+            assertEquals("loyalty-test", e.get("eventBusName").asText());
+            assertEquals(row.eventId(), detail.get("eventId").asText());
+            assertEquals(row.type(), detail.get("type").asText());
+            assertEquals(member, detail.get("memberId").asText());
+            assertEquals(row.sequence(), detail.get("sequence").asLong());
+            assertEquals(row.data(), new JsonObject(detail.get("data").toString()), "data as written");
+            assertTrue(row.published(), "marked published");
+        }
+        assertEquals(List.of(), new Bus(busEndpoint).violations(), "every event valid against its JSON Schema");
     }
 
     @Test
@@ -68,6 +99,8 @@ class OutboxTest extends SpendingSupport {
         long eventSequence = db.read(tx -> tx.query("SELECT event_sequence FROM accounts WHERE member_id = $1", m)
                 .iterator().next().getLong(0));
         assertEquals(rows.size(), eventSequence);
+        deliveredExactlyOnceInOrder(m, rows);
+        deliveredExactlyOnceInOrder(other, received);
     }
 
     @Test
@@ -82,5 +115,6 @@ class OutboxTest extends SpendingSupport {
         assertEquals("points.adjusted", last.type());
         assertEquals(-3L, last.data().getLong("points"));
         assertEquals("duplicate", last.data().getString("reason"));
+        deliveredExactlyOnceInOrder(m, outbox(m));
     }
 }

@@ -181,8 +181,8 @@ class TerraformConsistencyTest {
         Map<String, String> deployed = new TreeMap<>();
         local("schedules").forEach((k, v) -> deployed.put(k, v.asText()));
         Map<String, String> configured = new TreeMap<>();
-        for (String job : List.of("expire-sweep", "reconcile")) {
-            configured.put(job, eventBridge(props.getProperty("loyalty.schedules." + job + ".cron")));
+        for (String job : List.of("expire-sweep", "reconcile", "outbox-relay", "notices")) {
+            configured.put(job, eventBridge(props.getProperty(jobKey(job) + ".cron")));
         }
         assertEquals(configured, deployed);
         JsonNode schedule = tf.resource("aws_scheduler_schedule", "job");
@@ -193,18 +193,52 @@ class TerraformConsistencyTest {
     }
 
     @Test
+    void onlyTheEventPublishersMayPutEventsAndOnlyOnTheBus() {
+        JsonNode doc = tf.data("aws_iam_policy_document", "function");
+        JsonNode put = null;
+        for (JsonNode d : doc.path("dynamic").path("statement")) {
+            JsonNode content = d.get("content").get(0);
+            if (content.path("sid").asText().equals("PublishEvents")) {
+                put = d;
+            }
+        }
+        assertTrue(put != null, "a PublishEvents statement");
+        JsonNode content = put.get("content").get(0);
+        assertEquals(List.of("events:PutEvents"), List.of(content.get("actions").get(0).asText()));
+        assertEquals("aws_cloudwatch_event_bus.loyalty.arn", expr(content.get("resources").get(0)));
+        assertEquals("contains(local.publishes_events,each.key)?[1]:[]", expr(put.get("for_each")));
+        List<String> publishers = new ArrayList<>();
+        tf.local("publishes_events").forEach(v -> publishers.add(v.asText()));
+        assertEquals(List.of("earn", "earn-queue", "redeem", "reports", "outbox-relay", "notices"), publishers);
+        JsonNode lambda = tf.resource("aws_lambda_function", "function");
+        assertEquals("aws_cloudwatch_event_bus.loyalty.name", expr(at(lambda, "environment", 0, "variables").get("LOYALTY_EVENT_BUS")));
+        JsonNode alarm = tf.resource("aws_cloudwatch_metric_alarm", "outbox_oldest_unpublished");
+        assertEquals("OutboxOldestUnpublishedAgeSeconds", alarm.get("metric_name").asText());
+        assertEquals("LoyaltyLedger", alarm.get("namespace").asText());
+    }
+
+    @Test
     void eachJobStopsStartingWorkWellBeforeItsLambdaTimesOut() throws IOException {
         Properties props = new Properties();
         try (Reader r = Files.newBufferedReader(ROOT.resolve("functions/src/main/resources/application.properties"))) {
             props.load(r);
         }
-        for (String job : List.of("expire-sweep", "reconcile")) {
-            long budgetMs = Long.parseLong(props.getProperty("loyalty.schedules." + job + ".time-budget-ms"));
+        for (String job : List.of("expire-sweep", "reconcile", "outbox-relay", "notices")) {
+            long budgetMs = Long.parseLong(props.getProperty(jobKey(job) + ".time-budget-ms"));
             JsonNode fn = local("functions").get(job);
             long timeoutMs = fn.get("timeout_s").asLong() * 1000;
             // The last unit of work started just before the budget runs out must still finish.
             assertTrue(budgetMs <= timeoutMs * 3 / 4, job + ": budget " + budgetMs + " ms vs timeout " + timeoutMs + " ms");
         }
+    }
+
+    /** Where a job's cron and time budget live in application.properties. */
+    static String jobKey(String job) {
+        return switch (job) {
+            case "outbox-relay" -> "loyalty.events.relay";
+            case "notices" -> "loyalty.notices";
+            default -> "loyalty.schedules." + job;
+        };
     }
 
     /** Quartz "sec min hour dom month dow" to EventBridge "cron(min hour dom month dow year)". */

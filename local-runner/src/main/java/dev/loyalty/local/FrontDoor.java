@@ -47,6 +47,13 @@ public final class FrontDoor implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, FunctionPool> functions;
     private final Map<String, LocalRoute> localRoutes;
+    /** Local doors answered from the query string ("GET /_local/events"), e.g. the EventBridge stand-in's. */
+    private final Map<String, java.util.function.Function<String, String>> queryRoutes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Serves {@code method path} from its raw query string (null when absent). */
+    public void queryRoute(String method, String path, java.util.function.Function<String, String> handler) {
+        queryRoutes.put(method + " " + path, handler);
+    }
     private final Jwt jwt;
 
     public FrontDoor(int port, Map<String, FunctionPool> functions, Map<String, LocalRoute> localRoutes, Jwt jwt)
@@ -79,6 +86,11 @@ public final class FrontDoor implements AutoCloseable {
             byte[] body = readCapped(ex.getRequestBody());
             if (body == null) {
                 problem(ex, 413, "PAYLOAD_TOO_LARGE", "request body over " + MAX_REQUEST_BYTES + " bytes");
+                return;
+            }
+            java.util.function.Function<String, String> byQuery = queryRoutes.get(method + " " + path);
+            if (byQuery != null) {
+                send(ex, 200, "application/json", byQuery.apply(ex.getRequestURI().getRawQuery()).getBytes(StandardCharsets.UTF_8), Map.of());
                 return;
             }
             if (path.startsWith("/_local/")) {

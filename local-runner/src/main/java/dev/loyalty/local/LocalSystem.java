@@ -29,7 +29,7 @@ public final class LocalSystem implements AutoCloseable {
     public static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(30);
     /** The batch jobs' longer timeout (as in infra-terraform/locals.tf). */
     public static final Duration JOB_INVOCATION_TIMEOUT = Duration.ofSeconds(300);
-    static final Set<String> JOBS = Set.of("migrate", "expire-sweep", "reconcile");
+    static final Set<String> JOBS = Set.of("migrate", "expire-sweep", "reconcile", "outbox-relay", "notices");
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     public static final String IDEMPOTENCY_TABLE = "loyalty-idempotency";
@@ -97,7 +97,7 @@ public final class LocalSystem implements AutoCloseable {
     /** Environments a function scales out to by default ({@code LOYALTY_LOCAL_MAX_INSTANCES}). */
     public static final int DEFAULT_MAX_INSTANCES = 4;
     /** One environment each: the schedules (never two sweeps from one schedule) and migrate. */
-    static final Set<String> SINGLETONS = Set.of("migrate", "expire-sweep", "reconcile");
+    static final Set<String> SINGLETONS = Set.of("migrate", "expire-sweep", "reconcile", "outbox-relay", "notices");
 
     static int defaultMaxInstances() {
         String v = System.getProperty("loyalty.local.max-instances", System.getenv("LOYALTY_LOCAL_MAX_INSTANCES"));
@@ -119,10 +119,17 @@ public final class LocalSystem implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final long postgresPid;
     private final DynamoEmulator dynamo;
+    /** EventBridge's PutEvents, stood in for: every function's SDK client publishes here. */
+    private final dev.loyalty.devkit.EventBridgeStandIn eventBus;
     private final FrontDoor frontDoor;
     private final Jwt jwt;
     private final Path childList;
     private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
+    /** The EventBridge stand-in (what the functions published), for the benchmark and tests. */
+    public dev.loyalty.devkit.EventBridgeStandIn eventBus() {
+        return eventBus;
+    }
+
     private final Map<Long, String> children = new LinkedHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService watchdog =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -157,6 +164,9 @@ public final class LocalSystem implements AutoCloseable {
                     "QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static",
                     "QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "local",
                     "QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "local"));
+            eventBus = dev.loyalty.devkit.EventBridgeStandIn.start("127.0.0.1", 0, null);
+            resources.add(eventBus);
+            env.put("LOYALTY_EVENTS_ENDPOINT", eventBus.endpoint());
             env.putAll(o.extraEnv());
 
             Set<String> names = new LinkedHashSet<>();
@@ -165,6 +175,8 @@ public final class LocalSystem implements AutoCloseable {
             names.add("earn-queue");
             names.add("expire-sweep");
             names.add("reconcile");
+            names.add("outbox-relay");
+            names.add("notices");
             functionEnv = Map.copyOf(env);
             dynamoEndpoint = dynamo.endpoint();
             for (String name : names) {
@@ -222,12 +234,22 @@ public final class LocalSystem implements AutoCloseable {
             local.put("/_local/sqs/earn", functions.get("earn-queue")::invoke);
             local.put("/_local/schedules/expire-sweep", functions.get("expire-sweep")::invoke);
             local.put("/_local/schedules/reconcile", functions.get("reconcile")::invoke);
+            local.put("/_local/schedules/outbox-relay", functions.get("outbox-relay")::invoke);
+            local.put("/_local/schedules/notices", functions.get("notices")::invoke);
             for (String name : names) {
                 local.put("/_local/invoke/" + name, functions.get(name)::invoke);
             }
             // {"members": N, "entriesPerMember": K}: a large consistent data set (./loyalty seed).
             local.put("/_local/seed", body -> seed(body));
             frontDoor = new FrontDoor(o.port(), functions, local, jwt);
+            // What the bus received, in order (filters memberId, type, after), and failures on demand.
+            frontDoor.queryRoute("GET", "/_local/events", q -> eventBus.listJson(dev.loyalty.devkit.EventBridgeStandIn.query(q)));
+            frontDoor.queryRoute("POST", "/_local/events/fail", q -> {
+                Map<String, String> f = dev.loyalty.devkit.EventBridgeStandIn.query(q);
+                eventBus.failures(Double.parseDouble(f.getOrDefault("rate", "0")), Long.parseLong(f.getOrDefault("seed", "1")),
+                        Boolean.parseBoolean(f.getOrDefault("down", "false")));
+                return "{\"rate\":" + f.getOrDefault("rate", "0") + ",\"down\":" + f.getOrDefault("down", "false") + "}";
+            });
             resources.add(frontDoor);
         } catch (IOException | TimeoutException | RuntimeException e) {
             close();

@@ -40,6 +40,18 @@ public class LocalScheduler {
         fire("reconcile");
     }
 
+    @Scheduled(identity = "outbox-relay", cron = "{loyalty.events.relay.cron}",
+            timeZone = "{loyalty.program.time-zone}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void outboxRelay() {
+        fire("outbox-relay");
+    }
+
+    @Scheduled(identity = "notices", cron = "{loyalty.notices.cron}",
+            timeZone = "{loyalty.program.time-zone}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void notices() {
+        fire("notices");
+    }
+
     void fire(String job) {
         String event = "{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
                 + "\"source\":\"aws.scheduler\",\"time\":\"" + Instant.now() + "\",\"resources\":[\"local:schedule/" + job

@@ -57,13 +57,12 @@ public class Db {
         SqlConnection connection = connect(deadline);
         Tx t = new Tx(connection, statementTimeout, deadline, true);
         boolean committing = false;
+        T result;
         try {
-            T result = work.apply(t);
+            result = work.apply(t);
             committing = true; // a commit that fails or times out is not rolled back: PostgreSQL decides
             t.flushAndCommit();
             LAST_ROUND_TRIPS.set(t.roundTrips());
-            afterCommit(t.emitted());
-            return result;
         } catch (PgException e) {
             throw unavailable(e) ? new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e) : e;
         } catch (io.smallrye.mutiny.TimeoutException | io.vertx.core.VertxException | java.util.concurrent.CompletionException e) {
@@ -77,6 +76,10 @@ public class Db {
             }
             release(connection);
         }
+        // After the connection went back to the pool: a listener's own transaction (the
+        // publisher's) must not need a second connection while this one is held.
+        afterCommit(t.emitted());
+        return result;
     }
 
     /**
@@ -102,6 +105,16 @@ public class Db {
         if (events.isEmpty()) {
             return;
         }
+        // The request's count is its write's: the publisher's own transaction is not the write's.
+        int writeRoundTrips = LAST_ROUND_TRIPS.get();
+        try {
+            notifyListeners(events);
+        } finally {
+            LAST_ROUND_TRIPS.set(writeRoundTrips);
+        }
+    }
+
+    private void notifyListeners(java.util.List<OutboxEvent> events) {
         listeners.get().forEach(l -> {
             try {
                 l.committed(events);

@@ -43,6 +43,7 @@ public class Migrator {
             "V6__reconcile_ranges.sql",
             "V7__request_fingerprints.sql",
             "V8__outbox.sql",
+            "V9__event_delivery.sql",
             "V10__audit_trail.sql",
             "V11__account_closure.sql");
     /** The row-rights role of V5; the functions' login user is made a member of it. */

@@ -139,6 +139,20 @@ public final class DomainEvents {
         return new DomainEvent(ids.get(), EventType.ACCOUNT_CLOSED, member, c.closedAt(), c.closedAt(), data);
     }
 
+    /**
+     * A lot that will expire soon ({@code points.expiring}): told once per lot by the daily
+     * notices job, with the points it still holds.
+     */
+    public static DomainEvent expiring(dev.loyalty.core.MemberId member, UUID lotId, String pointType, long remainingPoints,
+                                       Instant expiresAt, Instant now, Supplier<UUID> ids) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("lotId", lotId.toString());
+        data.put("pointType", pointType);
+        data.put("points", remainingPoints);
+        data.put("expiresAt", expiresAt.toString());
+        return new DomainEvent(ids.get(), EventType.POINTS_EXPIRING, member, now, now, data);
+    }
+
     /** The fields of a {@code points.expired} event: the EXPIRE entry's. */
     public static Map<String, Object> expiredData(LedgerEntry expire) {
         return entryData(expire);
