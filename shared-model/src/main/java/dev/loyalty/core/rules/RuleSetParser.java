@@ -70,7 +70,7 @@ public final class RuleSetParser {
             Set<String> ids = new HashSet<>();
             for (int i = 0; list != null && i < list.size(); i++) {
                 Experiment x = experiment(list.get(i), "experiments[" + i + "]");
-                if (x != null && !ids.add(x.id())) {
+                if (list.get(i) instanceof Map<?, ?> raw && raw.get("id") instanceof String id && !ids.add(id)) {
                     error("experiments[" + i + "].id", "duplicate experiment id");
                 } else if (x != null) {
                     experiments.add(x);
@@ -89,7 +89,8 @@ public final class RuleSetParser {
             for (int i = 0; list != null && i < list.size(); i++) {
                 String path = "rules[" + i + "]";
                 Rule r = rule(list.get(i), path, byId);
-                if (r != null && !ids.add(r.id())) {
+                // Duplicates are reported even when the rule has other errors.
+                if (list.get(i) instanceof Map<?, ?> raw && raw.get("id") instanceof String id && !ids.add(id)) {
                     error(path + ".id", "duplicate rule id");
                 } else if (r != null) {
                     rules.add(r);
