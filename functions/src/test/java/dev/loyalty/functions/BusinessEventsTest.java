@@ -91,6 +91,7 @@ class BusinessEventsTest extends LedgerTestSupport {
         ApiEvents.path(e, "POST", "/program/rules/simulate", "POST /program/rules/simulate", Map.of());
         e.remove("pathParameters");
         e.put("body", body);
+        ((ObjectNode) e.get("headers")).put("idempotency-key", UUID.randomUUID().toString());
         return Lambda.invoke(e);
     }
 

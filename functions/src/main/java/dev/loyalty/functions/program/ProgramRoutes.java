@@ -114,8 +114,15 @@ public class ProgramRoutes {
                 case RuleSets.Published.Refused f -> responses.refusal(f.refusal(), event.requestId());
             };
         }
-        // RULES_SIMULATE: a dry run; writes nothing, so it needs no Idempotency-Key.
-        JsonBody body = requests.jsonObject(requests.rawBody(event), false).allowOnly(SIMULATE_FIELDS);
+        // RULES_SIMULATE: a dry run that writes nothing; a POST like every other, so it takes an
+        // Idempotency-Key (a retry replays the first answer).
+        requests.idempotencyKey(event);
+        String raw = requests.rawBody(event);
+        return idempotent.run(event, caller, r, raw, () -> simulate(event, raw));
+    }
+
+    private HttpApiResponse simulate(HttpApiEvent event, String raw) {
+        JsonBody body = requests.jsonObject(raw, false).allowOnly(SIMULATE_FIELDS);
         String memberId = body.requiredString("memberId");
         if (!MemberId.isValid(memberId)) {
             throw ApiException.validation("memberId", "must be 1 to 64 characters of [A-Za-z0-9_.:-]");

@@ -289,6 +289,10 @@ public class QueueEarnService {
                 throw ApiException.validation("body", "over " + requests.maxBodyBytes() + " bytes");
             }
             JsonBody body = requests.jsonObject(raw, false);
+            var memberNode = body.node().get("memberId");
+            if (memberNode != null && memberNode.isTextual() && MemberId.isValid(memberNode.asText())) {
+                member = memberNode.asText(); // parked under its member when it can be told
+            }
             if (body.node().has("points")) {
                 throw ApiException.validation("event", "a record has either points (an earn) or event (a business event), not both");
             }
