@@ -157,6 +157,7 @@ final class Scenarios {
         String baseline = f("floor = pgbench 1-client + 2 PutItems: p50 %s, p99 %s, p99.9 %s",
                 Latency.fmt(floorMs(50)), Latency.fmt(floorMs(99)), Latency.fmt(floorMs(99.9)));
         for (int clients : label.isEmpty() ? new int[]{1, 8} : new int[]{1}) {
+            java.time.Instant started = java.time.Instant.now();
             FrontDoorClient.LoadResult r = clients == 1
                     ? ApiScenarios.earnLatency(api, 1, plan.earnRequestsC1(), plan.loadLimit())
                     : ApiScenarios.earnLatency(api, clients, plan.earnRequestsPerClientC8(), plan.loadLimit());
@@ -175,6 +176,9 @@ final class Scenarios {
                     f("p50 %s, p99 %s, p99.9 %s", Row.x(ratios[0]), Row.x(ratios[1]), Row.x(ratios[2])),
                     null, null, Double.NaN, false);
             rows.add(clients == 1 && label.isEmpty() ? withRatios.atMost(API_EARN_P50_TARGET) : withRatios);
+            if (label.isEmpty()) {
+                publishLag(clients, started);
+            }
         }
     }
 
@@ -197,6 +201,32 @@ final class Scenarios {
                 f("%.0f redeems/s (%d attempts: %d redeemed, %d INSUFFICIENT_POINTS; no overdraw), p99 %s", hot.perSecond(),
                         hot.attempts(), hot.redeemed(), hot.refused(), ms(hot.latency(), 99)),
                 f("the same on %d members: %.0f redeems/s", clients, spread.perSecond()), hot.perSecond() / spread.perSecond()));
+    }
+
+    /**
+     * Events out under the API earn load: from the write's recordedAt (inside its transaction,
+     * a round trip before the commit) to the PutEvents stand-in accepting the entry, for the
+     * points.earned events of the scenario just run.
+     */
+    private void publishLag(int clients, java.time.Instant started) throws Exception {
+        Thread.sleep(500); // the last answers' publishes land
+        Histogram lag = Latency.histogram();
+        for (var r : system.eventBus().received()) {
+            if (!"points.earned".equals(r.detailType())) {
+                continue;
+            }
+            java.time.Instant recorded = java.time.Instant.parse(r.detail().path("recordedAt").asText());
+            if (recorded.isBefore(started)) {
+                continue;
+            }
+            Latency.record(lag, java.time.Duration.between(recorded, r.receivedAt()).toNanos());
+        }
+        if (lag.getTotalCount() == 0) {
+            throw new IllegalStateException("no points.earned event reached the PutEvents stand-in");
+        }
+        rows.add(Row.info(f("events out: publish lag under the API earn load, %d client%s", clients, clients == 1 ? "" : "s"),
+                f("p50 %s, p99 %s (n=%d)", ms(lag, 50), ms(lag, 99), lag.getTotalCount()),
+                "recordedAt (in the write's transaction) to PutEvents accepted, published right after commit"));
     }
 
     /** Round trips per write, as each function counted and logged them ("dbRoundTrips=N" per request). */
