@@ -22,6 +22,10 @@ locals {
   # Every route of the API and the function that serves it (tests compare this with the code).
   routes = {
     "POST /members/{memberId}/earn"                                   = "earn"
+    "POST /members/{memberId}/events"                                 = "earn"
+    "PUT /program/rules"                                              = "earn"
+    "GET /program/rules"                                              = "earn"
+    "POST /program/rules/simulate"                                    = "earn"
     "POST /members/{memberId}/redeem"                                 = "redeem"
     "POST /members/{memberId}/holds"                                  = "redeem"
     "POST /members/{memberId}/holds/{holdId}/capture"                 = "redeem"

@@ -40,6 +40,11 @@ class RoundTripsTest extends SpendingSupport {
 
     static final int MINIMUM = 2;
 
+    @Inject
+    dev.loyalty.functions.program.EventService events;
+    @Inject
+    dev.loyalty.functions.program.RuleSets ruleSets;
+
     <T> T counted(Map<String, Integer> counts, String operation, Supplier<T> call) {
         T result = call.get();
         counts.put(operation, Db.lastRoundTrips());
@@ -72,6 +77,14 @@ class RoundTripsTest extends SpendingSupport {
                 spend.transfer(id, new TransferCommand(other, 7, "t-1", null))));
         counted(counts, "adjustment", () -> assertInstanceOf(SpendResult.Done.class,
                 spend.adjust(id, new AdjustCommand(-2, null, "a-1", "ticket 7"))));
+        var rules = (dev.loyalty.core.rules.RuleSetParser.Result.Parsed) ruleSets.parse(
+                new io.vertx.core.json.JsonObject(BusinessEventsTest.RULES).getMap());
+        ruleSets.publish(rules.ruleSet(), null, java.time.Instant.now(), "round-trips-test");
+        var purchase = new dev.loyalty.core.rules.BusinessEvent(m, "purchase", "ev-1", null, 12_999L, "EUR", null, null);
+        counted(counts, "business event", () -> assertInstanceOf(dev.loyalty.functions.program.EventResult.Recorded.class,
+                events.record(purchase)));
+        counted(counts, "business event (same again)", () -> assertInstanceOf(
+                dev.loyalty.functions.program.EventResult.AlreadyRecorded.class, events.record(purchase)));
         counted(counts, "refused redeem", () -> assertInstanceOf(SpendResult.Refused.class,
                 spend.redeem(id, new RedeemCommand(1_000_000, "r-2", null))));
         System.out.println("database round trips per operation: " + counts);

@@ -26,6 +26,7 @@ public sealed interface Refusal {
     String NOT_REVERSIBLE = "NOT_REVERSIBLE";
     String REFERENCE_ALREADY_USED = "REFERENCE_ALREADY_USED";
     String ACCOUNT_CLOSED = "ACCOUNT_CLOSED";
+    String RULES_VERSION_CONFLICT = "RULES_VERSION_CONFLICT";
 
     /** API error code, e.g. VALIDATION_FAILED or INSUFFICIENT_POINTS. */
     String code();
@@ -224,6 +225,61 @@ public sealed interface Refusal {
         public String field() { return "memberId"; }
         public String message() {
             return "the account of " + memberId + " was closed at " + closedAt + "; it takes no more writes";
+        }
+    }
+
+    // ---- program rules (business events, rule sets)
+
+    /**
+     * A field of a business event fails its bound; {@code reason} is a fixed text naming the
+     * bound (never the value).
+     */
+    record InvalidEventField(String field, String reason) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String message() { return reason; }
+    }
+
+    /** No rule of the rule set in force at the event's occurredAt handles this event name (a typo is refused, not silently recorded). */
+    record UnknownEvent(long rulesVersion) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "event"; }
+        public String message() {
+            return "no rule of rule set version " + rulesVersion + " (in force at occurredAt) handles this event";
+        }
+    }
+
+    /** A matching rule awards per amount and the event has none. */
+    record AmountRequired(String ruleId) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "amount"; }
+        public String message() { return "rule " + ruleId + " awards per amount: amount is required"; }
+    }
+
+    /** One rule's award would exceed what one operation may move. */
+    record AwardTooLarge(String ruleId) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "amount"; }
+        public String message() {
+            return "the award of rule " + ruleId + " would exceed " + Points.MAX_PER_OPERATION + " points";
+        }
+    }
+
+    /** A rule set document with errors, each pointing at its path; nothing is published. */
+    record InvalidRuleSet(java.util.List<dev.loyalty.core.rules.RuleSetError> errors) implements Refusal {
+        public InvalidRuleSet {
+            errors = java.util.List.copyOf(errors);
+        }
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return errors.isEmpty() ? "rules" : errors.get(0).path(); }
+        public String message() { return "the rule set has " + errors.size() + " error(s); nothing was published"; }
+    }
+
+    /** A version may not take effect before the latest published one: versions are in effectiveFrom order. */
+    record RulesVersionConflict(Instant latestEffectiveFrom) implements Refusal {
+        public String code() { return RULES_VERSION_CONFLICT; }
+        public String field() { return "effectiveFrom"; }
+        public String message() {
+            return "effectiveFrom must not be before the latest version's (" + latestEffectiveFrom + ")";
         }
     }
 }

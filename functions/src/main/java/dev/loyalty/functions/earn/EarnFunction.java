@@ -18,7 +18,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
-/** Lambda {@code earn}: {@code POST /members/{memberId}/earn} through API Gateway. */
+/**
+ * Lambda {@code earn}: {@code POST /members/{memberId}/earn} through API Gateway, and the
+ * program's routes ({@code /members/{memberId}/events}, {@code /program/rules...}, see
+ * {@link dev.loyalty.functions.program.ProgramRoutes}).
+ */
 public class EarnFunction {
     static final Set<String> FIELDS = Set.of("points", "type", "reference", "occurredAt", "description", "expiresAt");
 
@@ -27,10 +31,12 @@ public class EarnFunction {
     private final Responses responses;
     private final EarnService service;
     private final IdempotentWrites idempotent;
+    private final dev.loyalty.functions.program.ProgramRoutes program;
 
     public EarnFunction(Boundary boundary, Requests requests, Responses responses, EarnService service,
-                        IdempotentWrites idempotent) {
+                        IdempotentWrites idempotent, dev.loyalty.functions.program.ProgramRoutes program) {
         this.idempotent = idempotent;
+        this.program = program;
         this.boundary = boundary;
         this.requests = requests;
         this.responses = responses;
@@ -41,6 +47,10 @@ public class EarnFunction {
     public HttpApiResponse earn(HttpApiEvent event) {
         return boundary.handle(event, () -> {
             Routes.Match route = Routes.match(event, Routes.EARN);
+            if (!route.route().equals(dev.loyalty.contract.ApiRoutes.EARN)) {
+                // Business events and the program's rule sets share the earn Lambda (its role and scaling).
+                return program.handle(event, route);
+            }
             String memberId = route.memberId();
             Caller caller = Caller.from(event);
             caller.requireEarn();

@@ -15,6 +15,7 @@ public enum ApiError {
     HOLD_NOT_ACTIVE(409, "Hold not active"),
     REFERENCE_ALREADY_USED(409, "Reference already used with a different request"),
     ACCOUNT_CLOSED(409, "Account closed"),
+    RULES_VERSION_CONFLICT(409, "Rule set version conflict"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     INSUFFICIENT_POINTS(422, "Insufficient points"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key reused with a different request"),

@@ -47,11 +47,14 @@ public class Responses {
                     fields.put("holdId", u.holdId());
                 }
             }
+            case Refusal.RulesVersionConflict c -> fields.put("latestEffectiveFrom", c.latestEffectiveFrom().toString());
+            case Refusal.InvalidRuleSet i -> fields.put("errors", i.errors().stream()
+                    .map(e -> new FieldError(e.path(), e.message())).toList());
             default -> {
                 // the others carry nothing beyond code, field and message
             }
         }
-        if (error == ApiError.VALIDATION_FAILED) {
+        if (error == ApiError.VALIDATION_FAILED && !fields.containsKey("errors")) {
             fields.put("errors", java.util.List.of(new FieldError(r.field(), r.message())));
         }
         return problem(error, r.message(), fields, requestId);

@@ -65,9 +65,11 @@ public class QueueEarnService {
     private final ParkedMessages parked;
     private final PointTypeCatalog catalog;
     private final Clock clock;
+    private final dev.loyalty.functions.program.EventService events;
 
     public QueueEarnService(Db db, EarnService earn, Requests requests, ParkedMessages parked, PointTypeCatalog catalog,
-                            Clock clock) {
+                            Clock clock, dev.loyalty.functions.program.EventService events) {
+        this.events = events;
         this.db = db;
         this.earn = earn;
         this.requests = requests;
@@ -82,6 +84,14 @@ public class QueueEarnService {
 
     private record Valid(SqsEvent.Record record, MemberId member, EarnCommand command, String key, String fingerprint) {
     }
+
+    /** A record with an {@code event} field: a business event for the program's rules. */
+    private record ValidEvent(SqsEvent.Record record, dev.loyalty.core.rules.BusinessEvent event, String key,
+                              String fingerprint) {
+    }
+
+    static final Set<String> EVENT_FIELDS = Set.of("memberId", "event", "reference", "occurredAt", "amount", "currency",
+            "attributes", "description");
 
     /** The audit trail's actor of queue records: each entry carries its SQS message id. */
     static final Actor ACTOR = new Actor("earn-queue", Actor.QUEUE, null);
@@ -100,7 +110,25 @@ public class QueueEarnService {
         // Parse everything first, and settle duplicates inside the batch: the first copy of a
         // reference carries it, an identical later copy is a duplicate, a different one conflicts.
         List<Valid> unique = new ArrayList<>();
+        List<ValidEvent> businessEvents = new ArrayList<>();
+        Map<String, String> eventFingerprints = new HashMap<>();
         for (SqsEvent.Record record : records) {
+            if (isBusinessEvent(record)) {
+                ValidEvent e = parseEvent(record, now, toPark);
+                if (e == null) {
+                    continue;
+                }
+                String first = eventFingerprints.putIfAbsent(e.key(), e.fingerprint());
+                if (first == null) {
+                    businessEvents.add(e);
+                } else if (first.equals(e.fingerprint())) {
+                    duplicates++;
+                } else {
+                    toPark.add(park(record, e.event().memberId(), Refusal.REFERENCE_ALREADY_USED,
+                            "reference " + e.event().reference() + " is used by a different event in the same batch", now));
+                }
+                continue;
+            }
             Valid valid = parse(record, now, toPark);
             if (valid == null) {
                 continue;
@@ -116,7 +144,10 @@ public class QueueEarnService {
             }
         }
         long parsedAt = System.nanoTime();
-        Applied applied = apply(unique, now, toPark, retry);
+        Applied earned = apply(unique, now, toPark, retry);
+        Applied recorded = applyEvents(businessEvents, now, toPark, retry);
+        Applied applied = new Applied(earned.count + recorded.count, earned.duplicates + recorded.duplicates,
+                earned.batched || recorded.batched);
         long appliedAt = System.nanoTime();
         int parkedCount = parkAll(toPark, retry);
         LOG.debugf("batch of %d: apply %d us, park %d us", records.size(), (appliedAt - parsedAt) / 1000,
@@ -183,6 +214,119 @@ public class QueueEarnService {
             }
         }
         return new Applied(count, duplicates, false);
+    }
+
+    /**
+     * Business events of a batch in ONE transaction, member id order (the lock order of every
+     * batch): each event's reads ride with the previous event's writes, so N events take N + 1
+     * round trips and one commit. Any refusal rolls the batch back and falls back to one
+     * transaction per event, where a refusal parks that record alone.
+     */
+    private Applied applyEvents(List<ValidEvent> valid, Instant now, List<ParkedMessages.Parked> toPark, Set<String> retry) {
+        if (valid.isEmpty()) {
+            return new Applied(0, 0, false);
+        }
+        List<ValidEvent> ordered = valid.stream().sorted(Comparator.comparing((ValidEvent v) -> v.event().memberId())).toList();
+        try {
+            List<dev.loyalty.functions.program.EventResult> results = db.inTransaction(tx -> {
+                List<dev.loyalty.functions.program.EventResult> out = new ArrayList<>();
+                for (ValidEvent v : ordered) {
+                    out.add(Actor.as(ACTOR.withRequestId(v.record().messageId()), () -> events.apply(tx, v.event(), now)));
+                }
+                return out;
+            });
+            int count = 0;
+            int duplicates = 0;
+            for (var r : results) {
+                count += r instanceof dev.loyalty.functions.program.EventResult.Recorded ? 1 : 0;
+                duplicates += r instanceof dev.loyalty.functions.program.EventResult.AlreadyRecorded ? 1 : 0;
+            }
+            return new Applied(count, duplicates, true);
+        } catch (dev.loyalty.functions.program.EventService.Rejected | PgException e) {
+            LOG.infof("batch of %d events fell back to one transaction per record: %s", ordered.size(), e.getMessage());
+        } catch (DependencyUnavailableException e) {
+            LOG.warnf("PostgreSQL unavailable: %s; %d records will be retried", e.getMessage(), ordered.size());
+            ordered.forEach(v -> retry.add(v.record().messageId()));
+            return new Applied(0, 0, true);
+        }
+        int count = 0;
+        int duplicates = 0;
+        for (ValidEvent v : ordered) {
+            try {
+                var r = Actor.as(ACTOR.withRequestId(v.record().messageId()), () -> events.record(v.event()));
+                switch (r) {
+                    case dev.loyalty.functions.program.EventResult.Recorded x -> count++;
+                    case dev.loyalty.functions.program.EventResult.AlreadyRecorded x -> duplicates++;
+                    case dev.loyalty.functions.program.EventResult.Refused x -> toPark.add(park(v.record(),
+                            v.event().memberId(), x.refusal().code(), x.refusal().field() + ": " + x.refusal().message(), now));
+                }
+            } catch (PgException | DependencyUnavailableException e) {
+                LOG.warnf("record %s failed transiently: %s", v.record().messageId(), e.getMessage());
+                retry.add(v.record().messageId());
+            }
+        }
+        return new Applied(count, duplicates, false);
+    }
+
+    private boolean isBusinessEvent(SqsEvent.Record record) {
+        String raw = record.body();
+        if (raw == null || !raw.contains("\"event\"")) {
+            return false;
+        }
+        try {
+            return requests.jsonObject(raw, false).node().has("event");
+        } catch (ApiException e) {
+            return false; // parked by the earn parser with its reason
+        }
+    }
+
+    /** The record as a business event, or null after queueing it for parking. */
+    private ValidEvent parseEvent(SqsEvent.Record record, Instant now, List<ParkedMessages.Parked> toPark) {
+        String raw = record.body();
+        String member = "";
+        try {
+            if (raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > requests.maxBodyBytes()) {
+                throw ApiException.validation("body", "over " + requests.maxBodyBytes() + " bytes");
+            }
+            JsonBody body = requests.jsonObject(raw, false);
+            var memberNode = body.node().get("memberId");
+            if (memberNode != null && memberNode.isTextual() && MemberId.isValid(memberNode.asText())) {
+                member = memberNode.asText(); // parked under its member when it can be told
+            }
+            if (body.node().has("points")) {
+                throw ApiException.validation("event", "a record has either points (an earn) or event (a business event), not both");
+            }
+            body.allowOnly(EVENT_FIELDS);
+            String memberId = body.requiredString("memberId");
+            member = MemberId.isValid(memberId) ? memberId : "";
+            Map<String, String> attributes = null;
+            var a = body.node().get("attributes");
+            if (a != null && !a.isNull()) {
+                if (!a.isObject()) {
+                    throw ApiException.validation("attributes", "must be an object of string to string");
+                }
+                attributes = new HashMap<>();
+                for (var it = a.fields(); it.hasNext(); ) {
+                    var f = it.next();
+                    if (!f.getValue().isTextual()) {
+                        throw ApiException.validation("attributes." + f.getKey(), "must be a string");
+                    }
+                    attributes.put(f.getKey(), f.getValue().asText());
+                }
+            }
+            var event = new dev.loyalty.core.rules.BusinessEvent(memberId, body.requiredString("event"),
+                    body.requiredString("reference"), body.optionalInstant("occurredAt"), body.optionalLong("amount"),
+                    body.optionalString("currency"), attributes, body.optionalString("description"));
+            var invalid = dev.loyalty.core.rules.RulesEngine.validate(event, now);
+            if (invalid.isPresent()) {
+                toPark.add(park(record, member, invalid.get().code(), invalid.get().field() + ": " + invalid.get().message(), now));
+                return null;
+            }
+            return new ValidEvent(record, event, memberId + "#" + event.reference(), RequestFingerprint.businessEvent(event));
+        } catch (ApiException e) {
+            toPark.add(park(record, member, e.error.name(), e.getMessage(), now));
+            return null;
+        }
     }
 
     /** A record whose reference the ledger holds with another payload is parked; the rest is done. */

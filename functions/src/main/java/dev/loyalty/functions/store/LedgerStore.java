@@ -200,7 +200,7 @@ public class LedgerStore {
     public Tx.Deferred<Map<String, StoredEntry>> findByReferences(Tx tx, EntryKind kind, List<MemberId> members,
                                                                  List<String> references) {
         return tx.later("SELECT " + ENTRY_COLUMNS_OF_E + " FROM ledger_entries e JOIN unnest($1::text[], $2::text[]) AS k(member_id, reference)"
-                        + " ON e.member_id = k.member_id AND e.reference = k.reference WHERE e.kind = $3", rows -> {
+                        + " ON e.member_id = k.member_id AND e.reference = k.reference WHERE e.kind = $3 AND e.rule_id IS NULL", rows -> {
                     Map<String, StoredEntry> found = new HashMap<>();
                     rows.forEach(r -> {
                         StoredEntry e = storedEntry(r);
@@ -212,7 +212,9 @@ public class LedgerStore {
     }
 
     public Tx.Deferred<Optional<StoredEntry>> findByReference(Tx tx, MemberId member, EntryKind kind, String reference) {
-        return tx.laterOne("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1 AND kind = $2 AND reference = $3",
+        return tx.laterOne("SELECT " + ENTRY_COLUMNS + " FROM ledger_entries WHERE member_id = $1 AND kind = $2 AND reference = $3"
+                        // a rule award shares its business event's reference; direct writes have their own namespace
+                        + " AND rule_id IS NULL",
                 LedgerStore::storedEntry, member.value(), kind.name(), reference);
     }
 
@@ -316,5 +318,34 @@ public class LedgerStore {
         return new Lot(r.getUUID("lot_id"), new MemberId(r.getString("member_id")), r.getString("point_type"),
                 r.getLong("original_points"), r.getLong("remaining_points"), Tx.instant(r, "earned_at"),
                 Tx.instant(r, "expires_at"));
+    }
+
+    // ---- business events (program rules)
+
+    /** A business event already recorded: the fingerprint of its request and the answer it got. */
+    public record StoredEvent(String fingerprint, String answerJson, UUID firstTransactionId) {
+    }
+
+    public Tx.Deferred<Optional<StoredEvent>> businessEvent(Tx tx, MemberId member, String reference) {
+        return tx.laterOne("SELECT request_fingerprint, answer::text AS answer,"
+                        + " (answer->'awards'->0->>'transactionId')::uuid AS first_tx"
+                        + " FROM business_events WHERE member_id = $1 AND reference = $2",
+                r -> new StoredEvent(r.getString("request_fingerprint"), r.getString("answer"), r.getUUID("first_tx")),
+                member.value(), reference);
+    }
+
+    /** The member's usage of every capped rule in the DAY, WEEK and MONTH that hold the event. */
+    public Tx.Deferred<dev.loyalty.core.rules.CapUsage> capUsage(Tx tx, MemberId member,
+                                                                 java.util.Map<dev.loyalty.core.rules.CapPeriod, java.time.LocalDate> starts) {
+        return tx.later("SELECT rule_id, period, points, events FROM cap_usage WHERE member_id = $1 AND ("
+                        + "(period = 'DAY' AND period_start = $2) OR (period = 'WEEK' AND period_start = $3)"
+                        + " OR (period = 'MONTH' AND period_start = $4))", rows -> {
+                    java.util.Map<dev.loyalty.core.rules.CapUsage.Key, dev.loyalty.core.rules.CapUsage.Used> used = new HashMap<>();
+                    rows.forEach(r -> used.put(new dev.loyalty.core.rules.CapUsage.Key(r.getString("rule_id"),
+                                    dev.loyalty.core.rules.CapPeriod.valueOf(r.getString("period"))),
+                            new dev.loyalty.core.rules.CapUsage.Used(r.getLong("points"), r.getLong("events"))));
+                    return new dev.loyalty.core.rules.CapUsage(used);
+                }, member.value(), starts.get(dev.loyalty.core.rules.CapPeriod.DAY),
+                starts.get(dev.loyalty.core.rules.CapPeriod.WEEK), starts.get(dev.loyalty.core.rules.CapPeriod.MONTH));
     }
 }

@@ -442,6 +442,58 @@ public class LedgerWriter {
         moveAccount(tx, before, after, now);
     }
 
+    // ---- business events (program rules)
+
+    /**
+     * A business event's effect: one EARN entry and lot per award (each with its rule id, rule
+     * set version and variant), the account moved, the cap usage bumped, the event recorded with
+     * its answer (what a retry gets), and one {@code points.earned} per award.
+     */
+    public void eventRecorded(Tx tx, AccountState before, dev.loyalty.core.rules.BusinessEvent event,
+                              Instant occurredAt, dev.loyalty.core.rules.EventRule.Outcome.Applied applied,
+                              dev.loyalty.core.rules.Evaluation evaluation, long rulesVersion, String fingerprint,
+                              String answerJson, Instant now) {
+        Actor actor = Actor.current();
+        List<DomainEvent> events = new ArrayList<>();
+        for (dev.loyalty.core.rules.EventRule.Credited c : applied.credits()) {
+            LedgerEntry e = c.entry();
+            tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ", rule_id, rules_version, variant)"
+                            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)",
+                    r -> null, e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
+                    e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt(), fingerprint, null,
+                    actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
+                    actor == null ? null : actor.requestId(), c.award().ruleId(), rulesVersion, c.award().variant());
+            insertLot(tx, c.lot(), e.entryId());
+            events.add(DomainEvents.awarded(c, event.event(), rulesVersion, IDS));
+        }
+        if (!applied.credits().isEmpty()) {
+            moveAccount(tx, before, applied.after(), now);
+        }
+        if (!evaluation.charges().isEmpty()) {
+            var charges = evaluation.charges();
+            tx.later("INSERT INTO cap_usage(member_id, rule_id, period, period_start, points, events)"
+                            + " SELECT $1, u.rule_id, u.period, u.period_start, u.points, u.events"
+                            + " FROM unnest($2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[])"
+                            + " AS u(rule_id, period, period_start, points, events)"
+                            + " ON CONFLICT (member_id, rule_id, period, period_start) DO UPDATE"
+                            + " SET points = cap_usage.points + EXCLUDED.points, events = cap_usage.events + EXCLUDED.events",
+                    r -> null, event.memberId(),
+                    charges.stream().map(dev.loyalty.core.rules.CapCharge::ruleId).toArray(String[]::new),
+                    charges.stream().map(c -> c.period().name()).toArray(String[]::new),
+                    charges.stream().map(dev.loyalty.core.rules.CapCharge::periodStart).toArray(java.time.LocalDate[]::new),
+                    charges.stream().map(dev.loyalty.core.rules.CapCharge::points).toArray(Long[]::new),
+                    charges.stream().map(dev.loyalty.core.rules.CapCharge::events).toArray(Long[]::new));
+        }
+        tx.later("INSERT INTO business_events(member_id, reference, event, occurred_at, recorded_at, rules_version, points,"
+                        + " variants, request_fingerprint, answer, actor_sub, actor_source, request_id)"
+                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8::text::jsonb,$9,$10::text::jsonb,$11,$12,$13)", r -> null,
+                event.memberId(), event.reference(), event.event(), occurredAt, now, rulesVersion, evaluation.points(),
+                Json.encode(evaluation.variants()), fingerprint, answerJson,
+                actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
+                actor == null ? null : actor.requestId());
+        emit(tx, events);
+    }
+
     /** Every entry carries the {@link Actor} of the request that wrote it (the audit trail). */
     private void insertEntry(Tx tx, LedgerEntry e, String fingerprint, UUID reverses) {
         Actor actor = Actor.current();

@@ -24,8 +24,21 @@ final class ApiScenarios {
     private ApiScenarios() {
     }
 
+    /** The rule set the business-event scenarios publish: a purchase earns 1 point per 100 minor units, capped per day. */
+    static final String BENCH_RULES = "{\"rules\":[{\"id\":\"bench-purchase\",\"event\":\"purchase\",\"pointType\":\"PURCHASE\","
+            + "\"points\":1,\"perAmount\":100,\"caps\":[{\"period\":\"DAY\",\"maxPoints\":1000000}]}]}";
+
     /** Earns per second through earn-queue with SQS batches of {@code batch} records, one client. */
     static double queueEarns(LocalSystem system, int batch, int seconds) throws Exception {
+        return queue(system, batch, seconds, false);
+    }
+
+    /** Business events per second through earn-queue (records with an {@code event} field), one client. */
+    static double queueEvents(LocalSystem system, int batch, int seconds) throws Exception {
+        return queue(system, batch, seconds, true);
+    }
+
+    private static double queue(LocalSystem system, int batch, int seconds, boolean events) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         long applied = 0;
         long start = System.nanoTime();
@@ -34,7 +47,8 @@ final class ApiScenarios {
         while (System.nanoTime() < deadline) {
             StringBuilder records = new StringBuilder();
             for (int i = 0; i < batch; i++, n++) {
-                String body = "{\\\"memberId\\\":\\\"b" + run + "-" + (n % 1000) + "\\\",\\\"points\\\":1,\\\"type\\\":\\\"PURCHASE\\\",\\\"reference\\\":\\\"q-" + n + "\\\"}";
+                String what = events ? "\\\"event\\\":\\\"purchase\\\",\\\"amount\\\":100" : "\\\"points\\\":1,\\\"type\\\":\\\"PURCHASE\\\"";
+                String body = "{\\\"memberId\\\":\\\"b" + run + "-" + (n % 1000) + "\\\"," + what + ",\\\"reference\\\":\\\"q-" + n + "\\\"}";
                 records.append(i == 0 ? "" : ",").append("{\"messageId\":\"").append(run).append('-').append(n)
                         .append("\",\"receiptHandle\":\"h\",\"eventSource\":\"aws:sqs\",\"body\":\"").append(body).append("\"}");
             }

@@ -42,6 +42,17 @@ final class FrontDoorClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Response put(String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A business event: a purchase of {@code amount} minor units (the bench's rule set: 1 point per 100). */
+    Response event(String member, long amount) throws IOException, InterruptedException {
+        return post("/members/" + member + "/events",
+                "{\"event\":\"purchase\",\"amount\":" + amount + ",\"reference\":\"" + UUID.randomUUID() + "\"}");
+    }
+
     Response get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }

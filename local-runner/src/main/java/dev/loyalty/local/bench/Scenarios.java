@@ -73,6 +73,7 @@ final class Scenarios {
             return; // nothing to hold the scenarios against
         }
         step("queue earn", this::queueEarn);
+        step("business events", this::businessEvents);
         step("API earn latency", this::apiEarn);
         step("redeem contention", this::redeemContention);
         step("database round trips", this::roundTrips);
@@ -110,6 +111,36 @@ final class Scenarios {
                     f("%.0f earns/s", earnsPerSecond), f("pgbench tpcb-like 1 client %.0f tps", pg1.tps()),
                     earnsPerSecond / pg1.tps()).atLeast(3));
         }
+    }
+
+    /**
+     * Business events (issue 16) against direct earns in the same run: the queue with batches of
+     * 100 (events vs earns, back to back), and the API with one client (events vs earns, the same
+     * number of requests). Target: events at least 0.8x of direct earns.
+     */
+    private void businessEvents() throws Exception {
+        ApiScenarios.expect(api.put("/program/rules", ApiScenarios.BENCH_RULES), 201, "publish the bench's rule set");
+        double earns = ApiScenarios.queueEarns(system, 100, plan.seconds());
+        double events = ApiScenarios.queueEvents(system, 100, plan.seconds());
+        rows.add(Row.ratio("queue business events, SQS batches of 100, 1 client", f("%.0f events/s", events),
+                f("queue direct earns, batches of 100, same run: %.0f earns/s", earns), events / earns).atLeast(0.8));
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        int n = plan.earnRequestsC1();
+        for (int i = 0; i < 10; i++) { // warm-up, not recorded
+            ApiScenarios.expect(api.event("ev-w" + run, 10_000), 201, "event (warm-up)");
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            ApiScenarios.expect(api.earn("ed" + run + "-" + (i % 50), 1), 201, "earn");
+        }
+        double earnRate = n / ((System.nanoTime() - t0) / 1e9);
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            ApiScenarios.expect(api.event("ev" + run + "-" + (i % 50), 100), 201, "event");
+        }
+        double eventRate = n / ((System.nanoTime() - t1) / 1e9);
+        rows.add(Row.ratio("API business events, 1 client (" + n + " requests)", f("%.0f events/s", eventRate),
+                f("API direct earns, 1 client, same run: %.0f earns/s", earnRate), eventRate / earnRate).atLeast(0.8));
     }
 
     /** The floor of an API write: one durable single-client transaction plus the claim and the completion. */

@@ -43,6 +43,23 @@ public final class DomainEvents {
         return event(ids, EventType.POINTS_EARNED, e.entry(), data);
     }
 
+    /**
+     * A rule's award: {@code points.earned} with the rule id, rule set version, experiment
+     * variant (null if none) and the business event's name.
+     */
+    public static DomainEvent awarded(dev.loyalty.core.rules.EventRule.Credited c, String event, long rulesVersion,
+                                      Supplier<UUID> ids) {
+        Map<String, Object> data = entryData(c.entry());
+        data.put("pointType", c.entry().pointType());
+        data.put("lot", lot(c.lot()));
+        data.put("ruleId", c.award().ruleId());
+        data.put("rulesVersion", rulesVersion);
+        data.put("variant", c.award().variant());
+        data.put("event", event);
+        data.put("capped", c.award().capped());
+        return event(ids, EventType.POINTS_EARNED, c.entry(), data);
+    }
+
     public static DomainEvent redeemed(RedeemOutcome.Redeemed r, Supplier<UUID> ids) {
         Map<String, Object> data = entryData(r.entry());
         data.put("allocations", allocations(r.allocations()));

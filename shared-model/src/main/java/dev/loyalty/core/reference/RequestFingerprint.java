@@ -81,6 +81,19 @@ public final class RequestFingerprint {
         return new RequestFingerprint("close").field("reference", c.reference()).field("reason", c.reason()).hash();
     }
 
+    /**
+     * A business event: every field the rules may read (name, occurredAt, amount, currency, each
+     * attribute by name) and the description, member and reference.
+     */
+    public static String businessEvent(dev.loyalty.core.rules.BusinessEvent e) {
+        RequestFingerprint f = new RequestFingerprint("event").field("memberId", e.memberId()).field("event", e.event())
+                .field("reference", e.reference()).field("occurredAt", e.occurredAt()).field("amount", e.amount())
+                .field("currency", e.currency()).field("description", e.description())
+                .field("attributes", e.attributes().size());
+        e.attributes().forEach((k, v) -> f.field("a." + k.length() + ":" + k, v));
+        return f.hash();
+    }
+
     private RequestFingerprint field(String name, Object value) {
         text.append(name);
         if (value == null) {

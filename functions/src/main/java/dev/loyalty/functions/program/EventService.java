@@ -1,0 +1,232 @@
+package dev.loyalty.functions.program;
+
+import dev.loyalty.core.AccountState;
+import dev.loyalty.core.MemberId;
+import dev.loyalty.core.PointTypeCatalog;
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.reference.ReferenceRule;
+import dev.loyalty.core.reference.RequestFingerprint;
+import dev.loyalty.core.rules.Award;
+import dev.loyalty.core.rules.BusinessEvent;
+import dev.loyalty.core.rules.CapPeriod;
+import dev.loyalty.core.rules.CapUsage;
+import dev.loyalty.core.rules.Evaluation;
+import dev.loyalty.core.rules.EvaluationOutcome;
+import dev.loyalty.core.rules.EventRule;
+import dev.loyalty.core.rules.RuleSet;
+import dev.loyalty.core.rules.RulesEngine;
+import dev.loyalty.core.rules.Tier;
+import dev.loyalty.core.spend.SpendRules;
+import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.LedgerStore;
+import dev.loyalty.functions.store.LedgerWriter;
+import dev.loyalty.functions.store.Tx;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Business events: validate (pure, before touching the database), then one transaction of two
+ * round trips: (1) create/lock the account, the event's reference, whether the account is
+ * closed, the rule set in force at occurredAt and the cap usage of its periods; (2) the awards,
+ * the cap usage, the event row and the outbox, with COMMIT. A simulation runs the same rules
+ * on the same reads and writes nothing.
+ */
+@ApplicationScoped
+public class EventService {
+    private final Db db;
+    private final LedgerStore store;
+    private final LedgerWriter writer;
+    private final RuleSets ruleSets;
+    private final PointTypeCatalog catalog;
+    private final Clock clock;
+
+    public EventService(Db db, LedgerStore store, LedgerWriter writer, RuleSets ruleSets, PointTypeCatalog catalog,
+                        Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.writer = writer;
+        this.ruleSets = ruleSets;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    public EventResult record(BusinessEvent event) {
+        Instant now = clock.instant();
+        Optional<Refusal> invalid = RulesEngine.validate(event, now);
+        if (invalid.isPresent()) {
+            return new EventResult.Refused(invalid.get());
+        }
+        try {
+            return db.inTransaction(tx -> apply(tx, event, now));
+        } catch (Rejected r) {
+            return new EventResult.Refused(r.refusal);
+        }
+    }
+
+    /** Runs inside the caller's transaction (the API's, or one queue record's). */
+    public EventResult apply(Tx tx, BusinessEvent event, Instant now) {
+        MemberId member = new MemberId(event.memberId());
+        Instant occurredAt = event.occurredAt() == null ? now : event.occurredAt();
+        String fingerprint = RequestFingerprint.businessEvent(event);
+        // Round trip 1 (with BEGIN).
+        writer.openAccount(tx, member, now);
+        var locked = store.lockAccount(tx, member);
+        var priorRead = store.businessEvent(tx, member, event.reference());
+        var closure = store.closure(tx, member);
+        var version = ruleSets.inForce(tx, occurredAt);
+        var usage = store.capUsage(tx, member, periodStarts(occurredAt));
+        tx.flush();
+        Optional<LedgerStore.StoredEvent> prior = priorRead.get();
+        if (prior.isPresent()) {
+            LedgerStore.StoredEvent p = prior.get();
+            return switch (ReferenceRule.decide(Optional.of(new ReferenceRule.Prior(p.firstTransactionId(), null, p.fingerprint())),
+                    fingerprint)) {
+                case ReferenceRule.Replay r -> new EventResult.AlreadyRecorded(new JsonObject(p.answerJson()).getMap());
+                case ReferenceRule.Conflict c -> throw new Rejected(c.refusal());
+                case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
+            };
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(member, closure.get().map(LedgerStore.Closure::closedAt).orElse(null));
+        if (closed.isPresent()) {
+            throw new Rejected(closed.get());
+        }
+        AccountState before = locked.get().orElseThrow();
+        RuleSets.Version v = version.get();
+        Tier tier = Tier.MEMBER; // tier sets come with their own issue
+        Evaluation evaluation = switch (RulesEngine.evaluate(v.ruleSet(), v.version(), tier, usage.get(), event, occurredAt,
+                catalog.programZone())) {
+            case EvaluationOutcome.Refused r -> throw new Rejected(r.refusal());
+            case EvaluationOutcome.Evaluated e -> e.evaluation();
+        };
+        EventRule.Outcome.Applied applied = switch (EventRule.apply(before, event, evaluation, occurredAt, now, catalog,
+                UUID::randomUUID)) {
+            case EventRule.Outcome.Refused r -> throw new Rejected(r.refusal());
+            case EventRule.Outcome.Applied a -> a;
+        };
+        Map<String, Object> answer = answer(event, v.version(), tier, applied.credits(), applied.after().balance());
+        writer.eventRecorded(tx, before, event, occurredAt, applied, evaluation, v.version(), fingerprint,
+                Json.encode(answer), now);
+        return new EventResult.Recorded(answer);
+    }
+
+    /**
+     * What {@code /events} would answer for this event, with the published rules in force at its
+     * occurredAt or {@code draft}, the member's real cap usage, and {@code tier}; nothing is
+     * written (the transaction is rolled back).
+     */
+    public EventResult simulate(BusinessEvent event, RuleSet draft, Tier tier) {
+        Instant now = clock.instant();
+        Optional<Refusal> invalid = RulesEngine.validate(event, now);
+        if (invalid.isPresent()) {
+            return new EventResult.Refused(invalid.get());
+        }
+        MemberId member = new MemberId(event.memberId());
+        Instant occurredAt = event.occurredAt() == null ? now : event.occurredAt();
+        try {
+            return db.inTransaction(tx -> {
+                var account = tx.laterOne("SELECT balance, version FROM accounts WHERE member_id = $1",
+                        r -> new AccountState(member, r.getLong("balance"), r.getLong("version")), member.value());
+                var version = ruleSets.inForce(tx, occurredAt);
+                var usage = store.capUsage(tx, member, periodStarts(occurredAt));
+                tx.flush();
+                AccountState state = account.get().orElse(AccountState.empty(member));
+                RuleSet rules = draft != null ? draft : version.get().ruleSet();
+                long versionNumber = draft != null ? 0 : version.get().version();
+                Evaluation evaluation = switch (RulesEngine.evaluate(rules, versionNumber, tier, usage.get(), event,
+                        occurredAt, catalog.programZone())) {
+                    case EvaluationOutcome.Refused r -> throw new Rejected(r.refusal());
+                    case EvaluationOutcome.Evaluated e -> e.evaluation();
+                };
+                EventRule.Outcome.Applied applied = switch (EventRule.apply(state, event, evaluation, occurredAt, now,
+                        catalog, UUID::randomUUID)) {
+                    case EventRule.Outcome.Refused r -> throw new Rejected(r.refusal());
+                    case EventRule.Outcome.Applied a -> a;
+                };
+                Map<String, Object> answer = answer(event, draft != null ? null : versionNumber, tier, applied.credits(),
+                        applied.after().balance());
+                // A dry run: ids are illustrative and nothing is stored.
+                for (Object a : (List<?>) answer.get("awards")) {
+                    ((Map<?, ?>) a).remove("transactionId");
+                }
+                answer.put("simulated", true);
+                // Roll back: a simulation writes nothing, not even the reads' snapshot.
+                throw new Simulated(answer);
+            });
+        } catch (Simulated s) {
+            return new EventResult.Recorded(s.answer);
+        } catch (Rejected r) {
+            return new EventResult.Refused(r.refusal);
+        }
+    }
+
+    Map<CapPeriod, LocalDate> periodStarts(Instant occurredAt) {
+        Map<CapPeriod, LocalDate> starts = new EnumMap<>(CapPeriod.class);
+        for (CapPeriod p : CapPeriod.values()) {
+            starts.put(p, p.start(occurredAt, catalog.programZone()));
+        }
+        return starts;
+    }
+
+    static Map<String, Object> answer(BusinessEvent event, Long rulesVersion, Tier tier, List<EventRule.Credited> credits,
+                                      long balance) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("memberId", event.memberId());
+        answer.put("event", event.event());
+        answer.put("reference", event.reference());
+        answer.put("points", credits.stream().mapToLong(c -> c.award().points()).sum());
+        answer.put("balance", balance);
+        answer.put("rulesVersion", rulesVersion);
+        answer.put("tier", tier.name());
+        List<Object> awards = new ArrayList<>();
+        for (EventRule.Credited c : credits) {
+            Award a = c.award();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ruleId", a.ruleId());
+            m.put("pointType", a.pointType());
+            m.put("points", a.points());
+            m.put("capped", a.capped());
+            m.put("variant", a.variant());
+            m.put("transactionId", c.entry().entryId().toString());
+            Map<String, Object> lot = new LinkedHashMap<>();
+            lot.put("lotId", c.lot().lotId().toString());
+            lot.put("points", c.lot().originalPoints());
+            lot.put("expiresAt", c.lot().expiresAt() == null ? null : c.lot().expiresAt().toString());
+            lot.put("pendingUntil", null);
+            m.put("lot", lot);
+            awards.add(m);
+        }
+        answer.put("awards", awards);
+        return answer;
+    }
+
+    /** Carries a refusal out of a transaction so that it rolls back. */
+    public static final class Rejected extends RuntimeException {
+        public final Refusal refusal;
+
+        Rejected(Refusal refusal) {
+            super(refusal.message(), null, false, false);
+            this.refusal = refusal;
+        }
+    }
+
+    private static final class Simulated extends RuntimeException {
+        final Map<String, Object> answer;
+
+        Simulated(Map<String, Object> answer) {
+            super("simulated", null, false, false);
+            this.answer = answer;
+        }
+    }
+}
