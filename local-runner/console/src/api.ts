@@ -186,6 +186,7 @@ export interface ParkedRecord {
   reason: string;
   receivedAt?: string;
   parkedAt?: string;
+  replayedAt?: string | null;
 }
 
 export const KINDS = ['EARN', 'REDEEM', 'EXPIRE', 'REVERSAL', 'TRANSFER_IN', 'TRANSFER_OUT', 'ADJUSTMENT'] as const;

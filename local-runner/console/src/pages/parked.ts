@@ -60,13 +60,13 @@ function recordView(r: ParkedRecord, ctx: Ctx, reload: () => Promise<void>, stat
     }
     void replay(body);
   });
-  return h('article', { class: 'parked', 'data-testid': 'parked-record', 'data-message-id': r.messageId },
+  return h('article', { class: 'parked', 'data-testid': 'parked-record', 'data-message-id': r.messageId, 'data-replayed': r.replayedAt ? 'true' : 'false' },
     h('header', {}, h('strong', {}, r.code), ' ', h('span', { class: 'muted' }, `message ${r.messageId}`),
       r.memberId ? h('span', { class: 'muted' }, ` · member ${r.memberId}`) : null,
       h('span', { class: 'muted' }, ` · parked ${when(r.parkedAt ?? r.receivedAt)}`)),
     h('div', { class: 'reason', 'data-testid': 'parked-reason' }, r.reason),
     h('pre', { class: 'raw' }, r.rawBody),
-    form);
+    r.replayedAt ? h('div', { class: 'notice ok', 'data-testid': 'parked-replayed' }, `Replayed at ${when(r.replayedAt)}`) : form);
 }
 
 function pretty(raw: string): string {

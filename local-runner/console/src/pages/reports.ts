@@ -66,7 +66,7 @@ export const reportsPage: Page = {
       try {
         const reports = await limited(instants.map((asOf) => async () => (await ctx.api.get<Liability>('/reports/liability', { asOf })).body), 4);
         const types = pointTypes(reports);
-        const labels = instants.map((i) => i.slice(0, 10));
+        const labels = instants.map((i, n) => (n === instants.length - 1 ? 'now' : i.slice(0, 10)));
         chart(overTime, {
           type: 'line',
           data: {
