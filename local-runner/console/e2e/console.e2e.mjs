@@ -77,6 +77,7 @@ try {
   const atField = (await adjust.locator('[data-error-for=points]').textContent()).trim();
   check(atField.length > 0 && problem.includes(atField), `the error at the points field (${atField}) is the API's own`);
   check(await adjust.locator('input[name=points].invalid').count() === 1, 'points marked invalid');
+  if (shots) await page.locator('[data-testid=adjust-form]').screenshot({ path: join(shots, 'validation-error.png') });
   step(`validation error at its field: "${atField}"`);
 
   // Adjust the balance and see the new entry in the history.

@@ -33,7 +33,7 @@ async function render(config: ConsoleConfig): Promise<void> {
     class: [p.id === page.id ? 'active' : '', p.comesWith ? 'later' : ''].join(' ').trim(),
     title: p.comesWith ? `comes with issue #${p.comesWith.issue}` : '',
   }, p.title, p.comesWith ? h('span', { class: 'badge' }, `#${p.comesWith.issue}`) : null)));
-  const header = h('header', {},
+  const header = h('header', { class: 'topbar' },
     h('div', { class: 'brand' }, 'Loyalty ledger · console'),
     h('div', { class: 'who', 'data-testid': 'who' }, `${session.sub} · ${session.scope || 'no scope'}`,
       h('button', { type: 'button', class: 'small', onclick: () => { signOut(); void render(config); } }, 'Sign out')));

@@ -28,7 +28,7 @@ export const parkedPage: Page = {
 };
 
 function recordView(r: ParkedRecord, ctx: Ctx, reload: () => Promise<void>, status: HTMLElement): HTMLElement {
-  const corrected = h('textarea', { rows: 4, spellcheck: false });
+  const corrected = h('textarea', { rows: 7, spellcheck: false });
   corrected.value = pretty(r.rawBody);
   const form = h('form', { class: 'action', novalidate: true },
     field('body', 'Corrected body (an earn message; leave as stored to replay it unchanged)', corrected),
