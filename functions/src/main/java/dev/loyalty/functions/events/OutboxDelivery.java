@@ -27,6 +27,29 @@ public class OutboxDelivery {
      * members whose locked set is a prefix, in member and sequence order. One statement.
      */
     public List<Locked> lockUpTo(Tx tx, String[] members, long[] upTo) {
+        if (members.length <= 2) {
+            // A write's own members (one, or a transfer's two): single-shard statements, pipelined.
+            List<Tx.Deferred<List<Locked>>> reads = new ArrayList<>();
+            for (int i = 0; i < members.length; i++) {
+                reads.add(tx.laterList("""
+                        WITH locked AS (
+                          SELECT o.member_id, o.sequence, o.event_id, o.type, o.occurred_at, o.recorded_at, o.data
+                            FROM outbox o
+                           WHERE o.member_id = $1 AND o.sequence <= $2 AND o.published_at IS NULL
+                           ORDER BY o.sequence
+                             FOR UPDATE OF o SKIP LOCKED
+                        )
+                        SELECT %s, count(*) OVER () AS locked_n,
+                               (SELECT count(*) FROM outbox p
+                                 WHERE p.member_id = $1 AND p.published_at IS NULL AND p.sequence <= $2) AS pending_n
+                          FROM locked l ORDER BY sequence
+                        """.formatted(COLUMNS), OutboxDelivery::row, members[i], upTo[i]));
+            }
+            tx.flush();
+            List<Locked> out = new ArrayList<>();
+            reads.forEach(r -> out.addAll(r.get()));
+            return out;
+        }
         Long[] bounds = new Long[upTo.length];
         for (int i = 0; i < upTo.length; i++) {
             bounds[i] = upTo[i];
@@ -82,6 +105,18 @@ public class OutboxDelivery {
         for (int i = 0; i < accepted.size(); i++) {
             members[i] = accepted.get(i).memberId();
             sequences[i] = accepted.get(i).sequence();
+        }
+        List<String> distinct = java.util.Arrays.stream(members).distinct().toList();
+        if (distinct.size() <= 2) {
+            // One member, or a transfer's two: a single-shard statement each, pipelined.
+            for (String m : distinct) {
+                Long[] mine = java.util.stream.IntStream.range(0, members.length).filter(i -> members[i].equals(m))
+                        .mapToObj(i -> sequences[i]).toArray(Long[]::new);
+                tx.later("UPDATE outbox SET published_at = $3 WHERE member_id = $1 AND sequence = ANY($2)", r -> null,
+                        m, mine, now);
+            }
+            tx.flush();
+            return;
         }
         tx.query("""
                 UPDATE outbox o SET published_at = $3
