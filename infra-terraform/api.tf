@@ -2,9 +2,11 @@ resource "aws_apigatewayv2_api" "http" {
   name          = local.name
   protocol_type = "HTTP"
   cors_configuration {
-    allow_origins = var.cors_allowed_origins
+    # The operator console's CloudFront origin (console.tf) plus any others the operator lists.
+    allow_origins = concat(var.cors_allowed_origins, [local.console_origin])
     allow_methods = ["GET", "POST", "OPTIONS"]
-    allow_headers = ["authorization", "content-type", "idempotency-key"]
+    # x-loyalty-source: the console marks its requests (the audit trail records the source).
+    allow_headers = ["authorization", "content-type", "idempotency-key", "x-loyalty-source"]
     expose_headers = ["idempotent-replayed", "retry-after"]
     max_age       = 600
   }

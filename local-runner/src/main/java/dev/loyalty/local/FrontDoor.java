@@ -88,6 +88,14 @@ public final class FrontDoor implements AutoCloseable {
                 problem(ex, 413, "PAYLOAD_TOO_LARGE", "request body over " + MAX_REQUEST_BYTES + " bytes");
                 return;
             }
+            if (path.equals(CONSOLE_PATH) || path.startsWith(CONSOLE_PATH + "/")) {
+                console(ex, method, path);
+                return;
+            }
+            if (method.equals("POST") && path.equals("/_local/token")) {
+                mintToken(ex, body);
+                return;
+            }
             java.util.function.Function<String, String> byQuery = queryRoutes.get(method + " " + path);
             if (byQuery != null) {
                 send(ex, 200, "application/json", byQuery.apply(ex.getRequestURI().getRawQuery()).getBytes(StandardCharsets.UTF_8), Map.of());
@@ -118,6 +126,110 @@ public final class FrontDoor implements AutoCloseable {
             // e.g. the function's environment died during the invocation (it is being replaced)
             problem(ex, 502, "BAD_GATEWAY", "the function failed: " + e.getMessage());
         }
+    }
+
+    /** Where the operator console is served (the static bundle from local-runner/console). */
+    public static final String CONSOLE_PATH = "/console";
+    /** The bundle inside the local runner's jar (Maven copies local-runner/console/dist there). */
+    static final String CONSOLE_RESOURCES = "console/";
+    /** Scopes the local token door mints: the API's own. */
+    static final java.util.Set<String> MINTABLE_SCOPES = java.util.Set.of("points:admin", "points:earn", "points:fulfil");
+    private static final java.util.regex.Pattern SUBJECT = java.util.regex.Pattern.compile("[A-Za-z0-9_.:@-]{1,64}");
+    private static final Map<String, String> CONTENT_TYPES = Map.of(
+            "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
+            "json", "application/json", "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon",
+            "woff2", "font/woff2", "map", "application/json");
+
+    /**
+     * The console's static files, from the jar (or {@code LOYALTY_CONSOLE_DIR}, a built dist/
+     * folder, for working on the console). Like the S3 + CloudFront deployment: GET and HEAD
+     * only, index.html for the folder, hashed assets cached for good, the rest revalidated.
+     */
+    private void console(HttpExchange ex, String method, String path) throws IOException {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            ex.getResponseHeaders().add("Allow", "GET, HEAD");
+            problem(ex, 405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path);
+            return;
+        }
+        if (path.equals(CONSOLE_PATH)) {
+            ex.getResponseHeaders().set("Location", CONSOLE_PATH + "/");
+            send(ex, 308, "text/plain", new byte[0], Map.of());
+            return;
+        }
+        String rel = URLDecoder.decode(path.substring(CONSOLE_PATH.length() + 1), StandardCharsets.UTF_8);
+        if (rel.isEmpty()) {
+            rel = "index.html";
+        }
+        if (rel.contains("..") || rel.contains("\\") || rel.startsWith("/")) {
+            problem(ex, 404, "NOT_FOUND", "no console file " + path);
+            return;
+        }
+        byte[] bytes = consoleFile(rel);
+        if (bytes == null) {
+            boolean built = consoleFile("index.html") != null;
+            problem(ex, 404, "NOT_FOUND", built ? "no console file " + path
+                    : "the console is not built: it needs node and npm when the project is built (./loyalty build)");
+            return;
+        }
+        String ext = rel.substring(rel.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Cache-Control", rel.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", "no-referrer");
+        if (method.equals("HEAD")) {
+            headers.put("Content-Length", Integer.toString(bytes.length));
+            headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+            ex.getResponseHeaders().set("Content-Type", CONTENT_TYPES.getOrDefault(ext, "application/octet-stream"));
+            ex.sendResponseHeaders(200, -1);
+            return;
+        }
+        send(ex, 200, CONTENT_TYPES.getOrDefault(ext, "application/octet-stream"), bytes, headers);
+    }
+
+    private static byte[] consoleFile(String rel) throws IOException {
+        String dir = System.getenv("LOYALTY_CONSOLE_DIR");
+        if (dir != null && !dir.isBlank()) {
+            java.nio.file.Path root = java.nio.file.Path.of(dir).toAbsolutePath().normalize();
+            java.nio.file.Path file = root.resolve(rel).normalize();
+            return file.startsWith(root) && java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readAllBytes(file) : null;
+        }
+        try (InputStream in = FrontDoor.class.getClassLoader().getResourceAsStream(CONSOLE_RESOURCES + rel)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
+    /**
+     * {@code POST /_local/token}: the local operator's sign-in. Mints a token like
+     * {@code ./loyalty token} does ({@code {"sub": "operator", "scopes": ["points:admin"]}} by
+     * default), signed with the local secret and valid for {@link Jwt#TTL_SECONDS}. Only the
+     * local runner has this door (it listens on 127.0.0.1); API Gateway has no such route and
+     * a deployed console signs in with OIDC instead.
+     */
+    private void mintToken(HttpExchange ex, byte[] body) throws IOException {
+        JsonNode request;
+        try {
+            request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            problem(ex, 400, "VALIDATION_FAILED", "the body is not JSON");
+            return;
+        }
+        String sub = request.path("sub").asText("operator");
+        List<String> scopes = new java.util.ArrayList<>();
+        if (request.has("scopes")) {
+            request.path("scopes").forEach(s -> scopes.add(s.asText()));
+        } else {
+            scopes.add("points:admin");
+        }
+        if (!SUBJECT.matcher(sub).matches() || !MINTABLE_SCOPES.containsAll(scopes)) {
+            problem(ex, 400, "VALIDATION_FAILED", "sub: 1 to 64 of [A-Za-z0-9_.:@-]; scopes: any of " + new java.util.TreeSet<>(MINTABLE_SCOPES));
+            return;
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("token", jwt.mint(sub, scopes, Instant.now()));
+        out.put("sub", sub);
+        out.put("scope", String.join(" ", scopes));
+        out.put("expiresIn", Jwt.TTL_SECONDS);
+        send(ex, 200, "application/json", JSON.writeValueAsBytes(out), Map.of("Cache-Control", "no-store"));
     }
 
     private void dispatch(HttpExchange ex, String method, String path, byte[] body, ApiRoute route,

@@ -58,10 +58,11 @@ public final class LocalRunner {
         }));
         System.out.println("""
                 loyalty ledger is up on http://localhost:%d
+                  operator console: http://localhost:%d/console/
                   PostgreSQL: psql -h localhost -p %d -U postgres postgres
                   function logs: %s/logs/
                   token: ./loyalty token SUB [SCOPE...]   (scopes: points:earn, points:admin)
-                Ctrl-C stops it.""".formatted(system.port(), system.databasePort(), home));
+                Ctrl-C stops it.""".formatted(system.port(), system.port(), system.databasePort(), home));
         stop.await();
     }
 }

@@ -1,0 +1,151 @@
+// The console in a real browser (Debian's chromium driven by playwright-core) against a running
+// local runner with real data. ConsoleBrowserIT (local-runner) starts the system, makes the data
+// and runs this; by hand: CONSOLE_URL=http://localhost:8080/console/ MEMBER_ID=m-42 ... node e2e/console.e2e.mjs
+//   CONSOLE_URL        the console, e.g. http://localhost:8080/console/
+//   MEMBER_ID          a member with history; EXPECTED_BALANCE its balance as the API gives it
+//   PARKED_MESSAGE_ID  a parked queue record; CORRECTED_BODY the earn message to replay it with
+//   SCREENSHOTS        where to write the pages' PNGs (optional)
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = (name, fallback) => {
+  const v = process.env[name] ?? fallback;
+  if (v === undefined) throw new Error(`${name} is required`);
+  return v;
+};
+const url = env('CONSOLE_URL');
+const memberId = env('MEMBER_ID');
+const expectedBalance = Number(env('EXPECTED_BALANCE'));
+const parkedId = env('PARKED_MESSAGE_ID');
+const correctedBody = env('CORRECTED_BODY');
+const shots = process.env.SCREENSHOTS;
+const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
+const started = Date.now();
+const step = (s) => console.log(`console e2e: ${((Date.now() - started) / 1000).toFixed(1)}s ${s}`);
+function check(cond, what) {
+  if (!cond) throw new Error('check failed: ' + what);
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1440, height: 1000 },
+});
+context.setDefaultTimeout(20_000);
+const page = context.pages()[0] ?? await context.newPage();
+const consoleErrors = [];
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+const apiHeaders = [];
+page.on('request', (r) => { if (!r.url().includes('/console/') && !r.url().includes('/_local/')) apiHeaders.push(r.headers()['x-loyalty-source']); });
+const shot = async (name) => {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
+};
+const ready = (id) => page.waitForSelector(`main[data-page="${id}"][data-ready="true"]`);
+
+try {
+  // Sign in: the local runner mints the operator's token.
+  await page.goto(url);
+  await page.click('[data-testid=local-signin]');
+  await ready('members');
+  check((await page.textContent('[data-testid=who]')).includes('points:admin'), 'signed in with points:admin');
+  step('signed in');
+
+  // Look a member up: the balance the API gives.
+  await page.fill('[data-testid=lookup] input[name=memberId]', memberId);
+  await page.click('[data-testid=lookup] button[type=submit]');
+  await ready('members');
+  await page.waitForSelector('[data-testid=history-table]');
+  const shown = (await page.textContent('[data-testid=balance]')).trim();
+  check(shown === fmt(expectedBalance), `balance shown ${shown}, the API gives ${expectedBalance}`);
+  step(`looked up ${memberId}: balance ${shown}`);
+
+  // An API validation error, shown as written at its field.
+  const adjust = page.locator('[data-testid=adjust-form]');
+  await adjust.locator('input[name=points]').fill('0');
+  await adjust.locator('input[name=reason]').fill('test a refusal');
+  await adjust.locator('button[type=submit]').click();
+  await adjust.locator('[data-testid=problem]').waitFor();
+  const problem = await adjust.locator('[data-testid=problem]').textContent();
+  check(problem.includes('VALIDATION_FAILED') && problem.includes('(400)'), 'problem box: ' + problem);
+  const atField = (await adjust.locator('[data-error-for=points]').textContent()).trim();
+  check(atField.length > 0 && problem.includes(atField), `the error at the points field (${atField}) is the API's own`);
+  check(await adjust.locator('input[name=points].invalid').count() === 1, 'points marked invalid');
+  if (shots) await page.locator('[data-testid=adjust-form]').screenshot({ path: join(shots, 'validation-error.png') });
+  step(`validation error at its field: "${atField}"`);
+
+  // Adjust the balance and see the new entry in the history.
+  const reference = 'console-e2e-' + Date.now().toString(36);
+  await adjust.locator('input[name=points]').fill('75');
+  await adjust.locator('select[name=type]').selectOption('BONUS');
+  await adjust.locator('input[name=reference]').fill(reference);
+  await adjust.locator('input[name=reason]').fill('goodwill after a late delivery');
+  await adjust.locator('button[type=submit]').click();
+  await adjust.locator('[data-testid=notice]').waitFor();
+  check(await adjust.locator('[data-testid=problem]').count() === 0, 'no problem after a good adjustment');
+  await page.waitForFunction((b) => document.querySelector('[data-testid=balance]')?.textContent?.trim() === b, fmt(expectedBalance + 75));
+  const firstRow = page.locator('[data-testid=history-table] tbody tr').first();
+  await firstRow.filter({ hasText: reference }).waitFor();
+  const row = await firstRow.textContent();
+  check(row.includes('ADJUSTMENT') && row.includes('75') && row.includes('operator (console)'), 'new history entry: ' + row);
+  step('adjusted +75: new entry in the history, actor operator (console)');
+
+  // History filters and paging: one entry per page.
+  await page.fill('[data-testid=history-filters] input[name=limit]', '1');
+  await page.click('[data-testid=history-filters] button[type=submit]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=history-table] tbody tr').length === 1);
+  await page.click('[data-testid=next-page]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=page-number]')?.textContent === 'page 2');
+  await page.fill('[data-testid=history-filters] input[name=limit]', '20');
+  await page.click('[data-testid=history-filters] button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=page-number]')?.textContent === 'page 1');
+  await page.click('[data-testid=statement-form] button[type=submit]');
+  await page.waitForSelector('[data-testid=closing]');
+  check((await page.textContent('[data-testid=closing]')).trim() === fmt(expectedBalance + 75), 'statement closing balance');
+  step('history paging and statement');
+  await shot('member');
+
+  // Replay a parked record with a corrected body.
+  await page.goto(url + '#/parked');
+  await ready('parked');
+  const record = page.locator(`[data-testid=parked-record][data-message-id="${parkedId}"]`);
+  await record.waitFor();
+  await shot('parked');
+  await record.locator('textarea').fill(correctedBody);
+  await record.locator('[data-testid=replay-corrected]').click();
+  await page.locator('[data-testid=notice]').filter({ hasText: `Replayed ${parkedId}` }).waitFor();
+  await page.waitForFunction((id) => {
+    const r = document.querySelector(`[data-testid=parked-record][data-message-id="${id}"]`);
+    return !r || r.getAttribute('data-replayed') === 'true';
+  }, parkedId);
+  step(`replayed parked ${parkedId} with a corrected body`);
+
+  // Reports: liability by type, totals, over time.
+  await page.goto(url + '#/reports');
+  await ready('reports');
+  await page.waitForSelector('[data-testid=liability-over-time-chart] canvas');
+  await page.waitForSelector('[data-testid=liability-by-type-chart] canvas');
+  check(Number((await page.textContent('[data-testid=outstanding]')).replace(/,/g, '')) > 0, 'outstanding liability shown');
+  await shot('reports');
+  await page.goto(url + '#/rules');
+  await ready('rules');
+  check((await page.textContent('[data-testid=placeholder]')).includes('#16'), 'rules placeholder names its issue');
+  step('reports and placeholders');
+
+  check(apiHeaders.length > 0 && apiHeaders.every((h) => h === 'console'), 'every API request carries X-Loyalty-Source: console');
+  check(consoleErrors.length === 0, 'no page errors: ' + consoleErrors.join('; '));
+  step(`passed (${apiHeaders.length} API requests)`);
+} catch (e) {
+  if (shots) await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
+  console.error('console e2e: FAILED: ' + (e?.stack ?? e));
+  process.exitCode = 1;
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
