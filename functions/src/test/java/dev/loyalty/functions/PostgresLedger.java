@@ -91,6 +91,11 @@ final class PostgresLedger implements LedgerUnderTest {
         return spendOp(member, now, m -> spend.adjust(m, new AdjustCommand(points, type, reference, reason)));
     }
 
+    @Override
+    public OpResult close(String member, String reason, String reference, Instant now) {
+        return spendOp(member, now, m -> spend.close(m, new dev.loyalty.core.spend.CloseCommand(reason, reference)));
+    }
+
     private static OpResult result(Refusal refusal) {
         if (refusal instanceof Refusal.InsufficientPoints i) {
             return OpResult.insufficient(i.available());
@@ -152,6 +157,7 @@ final class PostgresLedger implements LedgerUnderTest {
                 case Receipts.HoldPlaced h -> h.holdId();
                 case Receipts.Transaction t -> t.transactionId();
                 case Receipts.Voided v -> v.holdId();
+                case Receipts.Closed c -> null;
                 default -> throw new IllegalStateException("unexpected receipt " + d.receipt());
             });
             case SpendResult.Refused r -> result(r.refusal());

@@ -23,6 +23,8 @@ import dev.loyalty.core.reference.RequestFingerprint;
 import dev.loyalty.core.spend.AdjustCommand;
 import dev.loyalty.core.spend.AdjustOutcome;
 import dev.loyalty.core.spend.CaptureOutcome;
+import dev.loyalty.core.spend.CloseCommand;
+import dev.loyalty.core.spend.CloseOutcome;
 import dev.loyalty.core.spend.ExpireOutcome;
 import dev.loyalty.core.spend.HoldOutcome;
 import dev.loyalty.core.spend.HoldStatus;
@@ -89,6 +91,10 @@ public final class CoreLedger implements LedgerUnderTest {
         /** A captured hold's REDEEM entry with the capture's fingerprint. */
         final Map<UUID, ReferenceRule.Prior> captures = new HashMap<>();
 
+        /** When the account was closed (null while open), and the closing's fingerprint. */
+        Instant closedAt;
+        String closeFingerprint;
+
         Optional<ReferenceRule.Prior> prior(String namespace, String reference) {
             return Optional.ofNullable(priors.get(namespace + " " + reference));
         }
@@ -150,6 +156,10 @@ public final class CoreLedger implements LedgerUnderTest {
             if (seen.isPresent()) {
                 return seen.get();
             }
+            Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+            if (closed.isPresent()) {
+                return result(closed.get());
+            }
         }
         EarnOutcome.Earned earned = (EarnOutcome.Earned) outcome;
         if (book == null) {
@@ -180,6 +190,10 @@ public final class CoreLedger implements LedgerUnderTest {
         if (seen.isPresent()) {
             return seen.get();
         }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+        if (closed.isPresent()) {
+            return result(closed.get());
+        }
         return switch (SpendRules.redeem(released(book, now), command, now, ids)) {
             case RedeemOutcome.Redeemed redeemed -> {
                 book.append(redeemed.entry(), redeemed.allocations(), null);
@@ -206,6 +220,10 @@ public final class CoreLedger implements LedgerUnderTest {
         Optional<OpResult> seen = byReference(book, SPEND, reference, fingerprint);
         if (seen.isPresent()) {
             return seen.get();
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+        if (closed.isPresent()) {
+            return result(closed.get());
         }
         return switch (SpendRules.placeHold(released(book, now), command, now, ids)) {
             case HoldOutcome.HoldPlaced placed -> {
@@ -237,6 +255,10 @@ public final class CoreLedger implements LedgerUnderTest {
                 case ReferenceRule.Conflict c -> result(c.refusal());
             };
         }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+        if (closed.isPresent()) {
+            return result(closed.get());
+        }
         return switch (SpendRules.capture(released(book, now), command, now, ids)) {
             case CaptureOutcome.Captured captured -> {
                 book.append(captured.entry(), captured.allocations(), null);
@@ -258,6 +280,10 @@ public final class CoreLedger implements LedgerUnderTest {
         Optional<Hold> hold = holdId == null ? Optional.empty() : book.state.hold(holdId);
         if (hold.isPresent() && hold.get().status() == HoldStatus.VOIDED) {
             return OpResult.ok(holdId); // a void has no fields but the hold: a second one is the same request
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+        if (closed.isPresent()) {
+            return result(closed.get());
         }
         return switch (SpendRules.voidHold(released(book, now), new VoidCommand(holdId), now)) {
             case VoidOutcome.Voided voided -> {
@@ -283,6 +309,10 @@ public final class CoreLedger implements LedgerUnderTest {
         Optional<OpResult> seen = byReference(book, REVERSAL, reference, fingerprint);
         if (seen.isPresent()) {
             return seen.get();
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+        if (closed.isPresent()) {
+            return result(closed.get());
         }
         return switch (SpendRules.reverse(released(book, now), command, context(book, transactionId), now, ids)) {
             case ReversalOutcome.Reversed reversed -> {
@@ -311,6 +341,10 @@ public final class CoreLedger implements LedgerUnderTest {
         if (seen.isPresent()) {
             return seen.get();
         }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+        if (closed.isPresent()) {
+            return result(closed.get());
+        }
         return switch (SpendRules.adjust(released(book, now), command, now, catalog, ids)) {
             case AdjustOutcome.Credited c -> {
                 book.append(c.entry(), List.of(), null);
@@ -324,6 +358,36 @@ public final class CoreLedger implements LedgerUnderTest {
                 book.priors.put(ADJUSTMENT + " " + reference, ReferenceRule.Prior.entry(d.entry().entryId(), fingerprint));
                 book.state = book.state.withChanges(d.after(), d.changedLots(), List.of());
                 yield OpResult.ok(d.entry().entryId());
+            }
+            case Refused r -> result(r.refusal());
+        };
+    }
+
+    @Override
+    public OpResult close(String member, String reason, String reference, Instant now) {
+        CloseCommand command = new CloseCommand(reason, reference);
+        Optional<Refusal> invalid = SpendRules.validateClose(command);
+        if (invalid.isPresent()) {
+            return result(invalid.get());
+        }
+        Book book = books.get(member);
+        if (book == null) {
+            return OpResult.rejected(MEMBER_NOT_FOUND);
+        }
+        String fingerprint = RequestFingerprint.close(command);
+        if (book.closedAt != null) {
+            return fingerprint.equals(book.closeFingerprint) ? OpResult.ok(null)
+                    : result(new Refusal.AccountClosed(new MemberId(member), book.closedAt));
+        }
+        return switch (SpendRules.close(released(book, now), command, now, ids)) {
+            case CloseOutcome.Closed c -> {
+                if (c.forfeiture() != null) {
+                    book.append(c.forfeiture(), c.allocations(), null);
+                }
+                book.state = book.state.withChanges(c.after(), c.changedLots(), c.voidedHolds());
+                book.closedAt = c.closedAt();
+                book.closeFingerprint = fingerprint;
+                yield OpResult.ok(null);
             }
             case Refused r -> result(r.refusal());
         };
@@ -389,6 +453,11 @@ public final class CoreLedger implements LedgerUnderTest {
         Book receiver = books.get(to);
         if (receiver == null) {
             return OpResult.rejected(MEMBER_NOT_FOUND);
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(from), sender.closedAt)
+                .or(() -> SpendRules.requireOpen(new MemberId(to), receiver.closedAt));
+        if (closed.isPresent()) {
+            return result(closed.get());
         }
         return switch (SpendRules.transfer(released(sender, now), released(receiver, now), command, now, ids)) {
             case TransferOutcome.Transferred t -> {

@@ -55,6 +55,14 @@ public interface LedgerUnderTest {
      */
     OpResult adjust(String member, long points, String type, String reference, String reason, Instant now);
 
+    /**
+     * Closes the member's account: everything left is forfeited (one ADJUSTMENT entry, spending
+     * order, expired lots included), active holds are voided, and every later write to the member
+     * is ACCOUNT_CLOSED, checked after the member's existence and the reference rule. The same
+     * closing again is ok. {@code id}: null.
+     */
+    OpResult close(String member, String reason, String reference, Instant now);
+
     /** The expiry sweep over every member. Always ok, {@code id} null. */
     OpResult expire(Instant now);
 

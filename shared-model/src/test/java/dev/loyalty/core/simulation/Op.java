@@ -46,6 +46,9 @@ sealed interface Op {
     record Retry(Op op, boolean changed, int originalStep) implements Op {
     }
 
+    record Close(String member, String reason, String reference) implements Op {
+    }
+
     record Expire() implements Op {
     }
 

@@ -112,6 +112,9 @@ final class ReferenceModel implements LedgerUnderTest {
         /** holdId -> the amount its capture took and the capture's REDEEM entry. */
         final Map<UUID, long[]> capturedAmount = new HashMap<>();
         final Map<UUID, UUID> captureEntry = new HashMap<>();
+        /** Set once the account is closed: every later write is ACCOUNT_CLOSED (after the reference check). */
+        boolean closed;
+        List<Object> closing;
         final List<MLot> lots = new ArrayList<>();
         final List<MEntry> entries = new ArrayList<>();
         final List<MHold> holds = new ArrayList<>();
@@ -200,6 +203,9 @@ final class ReferenceModel implements LedgerUnderTest {
         if (seen.isPresent()) {
             return seen.get();
         }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
         MEntry entry = append(m, EntryKind.EARN, points, null);
         remember(m, "EARN", reference, fields, entry.id);
         Instant expiresAt = DAYS.containsKey(type)
@@ -237,6 +243,9 @@ final class ReferenceModel implements LedgerUnderTest {
         if (seen.isPresent()) {
             return seen.get();
         }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
         long available = Math.max(0, spendable(m, now) - held(m, now));
         if (points > available) {
             return OpResult.insufficient(available);
@@ -262,6 +271,9 @@ final class ReferenceModel implements LedgerUnderTest {
         if (seen.isPresent()) {
             return seen.get();
         }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
         long available = Math.max(0, spendable(m, now) - held(m, now));
         if (points > available) {
             return OpResult.insufficient(available);
@@ -282,13 +294,16 @@ final class ReferenceModel implements LedgerUnderTest {
             return OpResult.rejected("MEMBER_NOT_FOUND");
         }
         MHold hold = findHold(m, holdId);
-        if (hold == null) {
-            return OpResult.rejected("HOLD_NOT_FOUND");
-        }
-        if (hold.status == HoldStatus.CAPTURED) { // a capture again: the same one (same amount) or another
+        if (hold != null && hold.status == HoldStatus.CAPTURED) { // a capture again: the same one (same amount) or another
             long asked = points == null ? hold.points : points;
             return asked == m.capturedAmount.get(hold.id)[0] ? OpResult.ok(m.captureEntry.get(hold.id))
                     : OpResult.rejected("REFERENCE_ALREADY_USED");
+        }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
+        if (hold == null) {
+            return OpResult.rejected("HOLD_NOT_FOUND");
         }
         if (!hold.active(now)) {
             return OpResult.rejected("HOLD_NOT_ACTIVE");
@@ -317,11 +332,14 @@ final class ReferenceModel implements LedgerUnderTest {
             return OpResult.rejected("MEMBER_NOT_FOUND");
         }
         MHold hold = findHold(m, holdId);
+        if (hold != null && hold.status == HoldStatus.VOIDED) {
+            return OpResult.ok(hold.id); // voiding again is the same request
+        }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
         if (hold == null) {
             return OpResult.rejected("HOLD_NOT_FOUND");
-        }
-        if (hold.status == HoldStatus.VOIDED) {
-            return OpResult.ok(hold.id); // voiding again is the same request
         }
         if (!hold.active(now)) {
             return OpResult.rejected("HOLD_NOT_ACTIVE");
@@ -343,6 +361,9 @@ final class ReferenceModel implements LedgerUnderTest {
         Optional<OpResult> seen = seen(m, "REVERSAL", reference, fields);
         if (seen.isPresent()) {
             return seen.get();
+        }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
         }
         MEntry tx = findEntry(m, transactionId);
         if (tx == null) {
@@ -397,6 +418,9 @@ final class ReferenceModel implements LedgerUnderTest {
         if (receiver == null) {
             return OpResult.rejected("MEMBER_NOT_FOUND");
         }
+        if (sender.closed || receiver.closed) { // a closed account neither sends nor receives
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
         long available = Math.max(0, spendable(sender, now) - held(sender, now));
         if (points > available) {
             return OpResult.insufficient(available);
@@ -430,6 +454,9 @@ final class ReferenceModel implements LedgerUnderTest {
         if (seen.isPresent()) {
             return seen.get();
         }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
         MEntry entry;
         if (points > 0) {
             entry = append(m, EntryKind.ADJUSTMENT, points, null);
@@ -447,6 +474,50 @@ final class ReferenceModel implements LedgerUnderTest {
         }
         remember(m, "ADJUSTMENT", reference, fields, entry.id);
         return OpResult.ok(entry.id);
+    }
+
+    @Override
+    public OpResult close(String member, String reason, String reference, Instant now) {
+        if (!validReference(reference) || reason == null || reason.isBlank()) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        List<Object> closing = List.of(reference, reason);
+        if (m.closed) {
+            return closing.equals(m.closing) ? OpResult.ok(null) : OpResult.rejected("ACCOUNT_CLOSED");
+        }
+        // Everything left goes, expired or not, in the spending order; active holds are voided.
+        List<MLot> left = new ArrayList<>();
+        for (MLot lot : m.lots) {
+            if (lot.remaining > 0) {
+                left.add(lot);
+            }
+        }
+        left.sort(Comparator.comparing((MLot l) -> l.expiresAt, Comparator.nullsLast(Comparator.<Instant>naturalOrder()))
+                .thenComparing(l -> l.earnedAt)
+                .thenComparing((MLot l) -> l.tieBreakId, ReferenceModel::uuidOrder));
+        long total = 0;
+        for (MLot lot : left) {
+            total += lot.remaining;
+        }
+        if (total > 0) {
+            MEntry entry = append(m, EntryKind.ADJUSTMENT, -total, null);
+            for (MLot lot : left) {
+                entry.allocations.put(lot.id, lot.remaining);
+                lot.remaining = 0;
+            }
+        }
+        for (MHold hold : m.holds) {
+            if (hold.active(now)) {
+                hold.status = HoldStatus.VOIDED;
+            }
+        }
+        m.closed = true;
+        m.closing = closing;
+        return OpResult.ok(null);
     }
 
     @Override

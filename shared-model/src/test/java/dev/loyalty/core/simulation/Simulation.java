@@ -114,7 +114,7 @@ public final class Simulation {
                 rejections.merge(expected.code(), 1, Integer::sum);
                 return;
             }
-            if (!(op instanceof Op.Expire) && actual.id() == null) {
+            if (!(op instanceof Op.Expire) && !(op instanceof Op.Close) && actual.id() == null) {
                 throw new AssertionError("ok without an id");
             }
             if (op instanceof Op.Retry retry) {
@@ -128,7 +128,7 @@ public final class Simulation {
                 }
                 return;
             }
-            if (!(op instanceof Op.Expire)) {
+            if (!(op instanceof Op.Expire) && !(op instanceof Op.Close)) {
                 applied.add(new Workload.Applied(step, op));
                 answers.put(step, new UUID[]{expected.id(), actual.id()});
             }
@@ -155,6 +155,7 @@ public final class Simulation {
                 case Op.Transfer o -> ledger.transfer(o.from(), o.to(), o.points(), o.reference(), now);
                 case Op.Adjust o -> ledger.adjust(o.member(), o.points(), o.type(), o.reference(), o.reason(), now);
                 case Op.Retry o -> apply(ledger, o.op(), isModel, step);
+                case Op.Close o -> ledger.close(o.member(), o.reason(), o.reference(), now);
                 case Op.Expire o -> ledger.expire(now);
                 case Op.Advance o -> throw new IllegalStateException("advance touches no ledger");
             };

@@ -34,6 +34,7 @@ class SimulationDetectsBugsTest {
         public OpResult reverse(String m, UUID t, Long p, String r, Instant now) { return core.reverse(m, t, p, r, now); }
         public OpResult transfer(String f, String t, long p, String r, Instant now) { return core.transfer(f, t, p, r, now); }
         public OpResult adjust(String m, long p, String t, String r, String why, Instant now) { return core.adjust(m, p, t, r, why, now); }
+        public OpResult close(String m, String why, String r, Instant now) { return core.close(m, why, r, now); }
         public OpResult expire(Instant now) { return core.expire(now); }
         public Snapshot snapshot(String m, Instant now) { return core.snapshot(m, now); }
     }
@@ -102,6 +103,26 @@ class SimulationDetectsBugsTest {
                         // Checks the reference only for the exact same request, so a changed one spends again.
                         OpResult result = core.redeem(m, p, used.add(m + " " + r + " " + p) ? r : r + "-again", now);
                         return result;
+                    }
+                }),
+                new Bug("a closed account still takes redeems", seed -> new Delegating(seed) {
+                    final java.util.Set<String> closed = new java.util.HashSet<>();
+
+                    @Override
+                    public OpResult close(String m, String why, String r, Instant now) {
+                        OpResult result = core.close(m, why, r, now);
+                        if (result.ok()) {
+                            closed.add(m);
+                        }
+                        return result;
+                    }
+
+                    @Override
+                    public OpResult redeem(String m, long p, String r, Instant now) {
+                        // Forgets the closing: answers as if the member had nothing, instead of ACCOUNT_CLOSED.
+                        OpResult result = core.redeem(m, p, r, now);
+                        return closed.contains(m) && !result.ok() && result.code().equals("ACCOUNT_CLOSED")
+                                ? OpResult.insufficient(0) : result;
                     }
                 }),
                 new Bug("insufficient reports the balance, not what is available", seed -> new Delegating(seed) {

@@ -52,6 +52,11 @@ final class Workload {
         if (random.nextInt(100) < 5 && model.exists(member)) {
             return adjust(member, model.available(member, now), ref);
         }
+        // Rarely: close an account (or try to close one again, the same or another way).
+        if (random.nextInt(1000) < 4 && model.exists(member)) {
+            int r = random.nextInt(10);
+            return new Op.Close(member, r == 0 ? " " : "closed " + (r % 3), r < 5 ? "close-" + member : ref);
+        }
         int roll = random.nextInt(100);
         // A member exists from its first earn; without this most early steps would only say MEMBER_NOT_FOUND.
         if (!model.exists(member) && random.nextInt(100) < 75) {
@@ -119,6 +124,7 @@ final class Workload {
                     o.type(), o.reference(), o.reason());
             case Op.Void o -> null; // a void has nothing to change
             case Op.Retry o -> throw new IllegalStateException("not a write: " + op);
+            case Op.Close o -> throw new IllegalStateException("closings are not retried: " + op);
             case Op.Expire o -> throw new IllegalStateException("not a write: " + op);
             case Op.Advance o -> throw new IllegalStateException("not a write: " + op);
         };
