@@ -26,6 +26,8 @@ locals {
     "PUT /program/rules"                                              = "earn"
     "GET /program/rules"                                              = "earn"
     "POST /program/rules/simulate"                                    = "earn"
+    "PUT /program/tiers"                                              = "earn"
+    "GET /program/tiers"                                              = "earn"
     "POST /members/{memberId}/redeem"                                 = "redeem"
     "POST /members/{memberId}/holds"                                  = "redeem"
     "POST /members/{memberId}/holds/{holdId}/capture"                 = "redeem"

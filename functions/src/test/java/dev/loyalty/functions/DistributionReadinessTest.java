@@ -72,7 +72,8 @@ class DistributionReadinessTest extends LedgerTestSupport {
     static final Map<String, String> REFERENCE_TABLES = Map.of(
             "schema_migrations", "migration bookkeeping, written once per deploy by migrate only",
             "reconcile_checkpoints", "one row per reconcile job (where the last pass stopped), no member data",
-            "rule_sets", "program configuration: immutable rule set versions, read by every member's events, written by admins");
+            "rule_sets", "program configuration: immutable rule set versions, read by every member's events, written by admins",
+            "tier_sets", "program configuration: immutable tier set versions, read by every member's tier, written by admins");
 
     /** member_id equal to one value: a parameter, a literal, or the joined row's member_id (plans print casts). */
     static final Pattern MEMBER_EQUALITY = Pattern.compile("member_id\\)?(::text)? = (\\$\\d+|'[^']*'|\\(*[a-z_]+\\.member_id)");

@@ -19,6 +19,9 @@ public final class ApiRoutes {
     public static final ApiRoute RULES_PUBLISH = new ApiRoute("PUT", "/program/rules", "earn");
     public static final ApiRoute RULES_GET = new ApiRoute("GET", "/program/rules", "earn");
     public static final ApiRoute RULES_SIMULATE = new ApiRoute("POST", "/program/rules/simulate", "earn");
+    /** Tier set versions (points:admin): publish, read the one in force. */
+    public static final ApiRoute TIERS_PUBLISH = new ApiRoute("PUT", "/program/tiers", "earn");
+    public static final ApiRoute TIERS_GET = new ApiRoute("GET", "/program/tiers", "earn");
     public static final ApiRoute REDEEM = new ApiRoute("POST", "/members/{memberId}/redeem", "redeem");
     public static final ApiRoute HOLD = new ApiRoute("POST", "/members/{memberId}/holds", "redeem");
     public static final ApiRoute CAPTURE = new ApiRoute("POST", "/members/{memberId}/holds/{holdId}/capture", "redeem");
@@ -39,7 +42,7 @@ public final class ApiRoutes {
     public static final ApiRoute PARKED_REPLAY = new ApiRoute("POST", "/admin/parked/{messageId}/replay", "reports");
 
     /** Routes that are served today. Routes above that are not listed land with their issue. */
-    public static final List<ApiRoute> SERVED = List.of(EARN, EVENTS, RULES_PUBLISH, RULES_GET, RULES_SIMULATE, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
+    public static final List<ApiRoute> SERVED = List.of(EARN, EVENTS, RULES_PUBLISH, RULES_GET, RULES_SIMULATE, TIERS_PUBLISH, TIERS_GET, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
             CLOSE, BALANCE, HISTORY, STATEMENT, LIABILITY, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */

@@ -274,6 +274,16 @@ public sealed interface Refusal {
         public String message() { return "the rule set has " + errors.size() + " error(s); nothing was published"; }
     }
 
+    /** A tier set document with errors, each pointing at its path; nothing is published. */
+    record InvalidTierSet(java.util.List<dev.loyalty.core.tiers.TierSetError> errors) implements Refusal {
+        public InvalidTierSet {
+            errors = java.util.List.copyOf(errors);
+        }
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return errors.isEmpty() ? "tiers" : errors.get(0).path(); }
+        public String message() { return "the tier set has " + errors.size() + " error(s); nothing was published"; }
+    }
+
     /** A version may not take effect before the latest published one: versions are in effectiveFrom order. */
     record RulesVersionConflict(Instant latestEffectiveFrom) implements Refusal {
         public String code() { return RULES_VERSION_CONFLICT; }

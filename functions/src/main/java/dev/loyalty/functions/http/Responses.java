@@ -50,6 +50,8 @@ public class Responses {
             case Refusal.RulesVersionConflict c -> fields.put("latestEffectiveFrom", c.latestEffectiveFrom().toString());
             case Refusal.InvalidRuleSet i -> fields.put("errors", i.errors().stream()
                     .map(e -> new FieldError(e.path(), e.message())).toList());
+            case Refusal.InvalidTierSet i -> fields.put("errors", i.errors().stream()
+                    .map(e -> new FieldError(e.path(), e.message())).toList());
             default -> {
                 // the others carry nothing beyond code, field and message
             }

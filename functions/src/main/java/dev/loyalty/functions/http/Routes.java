@@ -12,7 +12,7 @@ public final class Routes {
     }
 
     public static final List<ApiRoute> EARN = List.of(ApiRoutes.EARN, ApiRoutes.EVENTS, ApiRoutes.RULES_PUBLISH,
-            ApiRoutes.RULES_GET, ApiRoutes.RULES_SIMULATE);
+            ApiRoutes.RULES_GET, ApiRoutes.RULES_SIMULATE, ApiRoutes.TIERS_PUBLISH, ApiRoutes.TIERS_GET);
     public static final List<ApiRoute> REDEEM = List.of(ApiRoutes.REDEEM, ApiRoutes.HOLD, ApiRoutes.CAPTURE,
             ApiRoutes.VOID, ApiRoutes.REVERSAL, ApiRoutes.TRANSFER, ApiRoutes.ADJUSTMENT, ApiRoutes.CLOSE);
     public static final List<ApiRoute> REPORTS = List.of(ApiRoutes.LIABILITY, ApiRoutes.PARKED, ApiRoutes.PARKED_REPLAY);

@@ -11,6 +11,9 @@ import dev.loyalty.core.rules.RuleSet;
 import dev.loyalty.core.rules.RuleSetDocument;
 import dev.loyalty.core.rules.RuleSetParser;
 import dev.loyalty.core.rules.Tier;
+import dev.loyalty.core.tiers.TierSet;
+import dev.loyalty.core.tiers.TierSetDocument;
+import dev.loyalty.core.tiers.TierSetParser;
 import dev.loyalty.functions.http.ApiError;
 import dev.loyalty.functions.http.ApiException;
 import dev.loyalty.functions.http.Caller;
@@ -47,11 +50,13 @@ public class ProgramRoutes {
     private final IdempotentWrites idempotent;
     private final EventService events;
     private final RuleSets ruleSets;
+    private final TierSets tierSets;
     private final ObjectMapper json;
     private final Clock clock;
 
     public ProgramRoutes(Requests requests, Responses responses, IdempotentWrites idempotent, EventService events,
-                         RuleSets ruleSets, ObjectMapper json, Clock clock) {
+                         RuleSets ruleSets, TierSets tierSets, ObjectMapper json, Clock clock) {
+        this.tierSets = tierSets;
         this.requests = requests;
         this.responses = responses;
         this.idempotent = idempotent;
@@ -66,6 +71,8 @@ public class ProgramRoutes {
             return route(event, route);
         } catch (InvalidRuleSet e) {
             return responses.refusal(new Refusal.InvalidRuleSet(e.invalid.errors()), event.requestId());
+        } catch (InvalidTierSet e) {
+            return responses.refusal(new Refusal.InvalidTierSet(e.invalid.errors()), event.requestId());
         }
     }
 
@@ -91,6 +98,32 @@ public class ProgramRoutes {
             });
         }
         caller.requireAdmin();
+        if (r.equals(ApiRoutes.TIERS_GET)) {
+            Instant asOf = Requests.instantQuery(event, "asOf");
+            TierSets.Version v = tierSets.asOf(asOf == null ? clock.instant() : asOf);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("version", v.version());
+            body.put("effectiveFrom", v.effectiveFrom().toString());
+            body.putAll(TierSetDocument.of(v.tierSet()));
+            return responses.ok(200, body);
+        }
+        if (r.equals(ApiRoutes.TIERS_PUBLISH)) {
+            JsonBody body = requests.jsonObject(requests.rawBody(event), false);
+            Instant effectiveFrom = body.optionalInstant("effectiveFrom");
+            TierSet set = switch (tierSets.parse(json.convertValue(body.node(), Map.class))) {
+                case TierSetParser.Result.Parsed p -> p.tierSet();
+                case TierSetParser.Result.Invalid i -> throw new InvalidTierSet(i);
+            };
+            return switch (tierSets.publish(set, effectiveFrom, clock.instant(), caller.subject())) {
+                case TierSets.Published.Created c -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("version", c.version());
+                    out.put("effectiveFrom", c.effectiveFrom().toString());
+                    yield responses.ok(201, out);
+                }
+                case TierSets.Published.Refused f -> responses.refusal(f.refusal(), event.requestId());
+            };
+        }
         if (r.equals(ApiRoutes.RULES_GET)) {
             Instant asOf = Requests.instantQuery(event, "asOf");
             RuleSets.Version v = ruleSets.asOf(asOf == null ? clock.instant() : asOf);
@@ -182,6 +215,16 @@ public class ProgramRoutes {
         return new BusinessEvent(memberId, b.requiredString("event"), b.requiredString("reference"),
                 b.optionalInstant("occurredAt"), b.optionalLong("amount"), b.optionalString("currency"), attributes,
                 b.optionalString("description"));
+    }
+
+    /** A tier set with errors: 400 with every error's path, nothing published. */
+    static final class InvalidTierSet extends RuntimeException {
+        final TierSetParser.Result.Invalid invalid;
+
+        InvalidTierSet(TierSetParser.Result.Invalid invalid) {
+            super("invalid tier set", null, false, false);
+            this.invalid = invalid;
+        }
     }
 
     /** A rule set with errors: 400 with every error's path, nothing published. */

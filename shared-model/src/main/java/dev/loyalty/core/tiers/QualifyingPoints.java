@@ -1,0 +1,73 @@
+package dev.loyalty.core.tiers;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * Qualifying points: the points of the qualifying types earned whose {@code occurredAt} lies in
+ * the window, less what reversals and returns took back of them (spending and expiry do not
+ * lower them). Kept per member per day of {@code occurredAt} in the program's time zone, so the
+ * total on any day is a bounded sum of at most a year of days.
+ */
+public final class QualifyingPoints {
+    private QualifyingPoints() {
+    }
+
+    /** The day an earn counts on. */
+    public static LocalDate day(Instant occurredAt, ZoneId zone) {
+        return LocalDate.ofInstant(occurredAt, zone);
+    }
+
+    /** The per-day sums of the qualifying earns (net of what was taken back). */
+    public static NavigableMap<LocalDate, Long> byDay(TierSet set, Collection<QualifyingEarn> earns, ZoneId zone) {
+        NavigableMap<LocalDate, Long> days = new TreeMap<>();
+        for (QualifyingEarn e : earns) {
+            if (set.qualifies(e.pointType())) {
+                days.merge(day(e.occurredAt(), zone), e.points() - e.takenBack(), Long::sum);
+            }
+        }
+        return days;
+    }
+
+    /**
+     * The qualifying points on {@code today}: every day from the window's start on (a day after
+     * today holds only earns at most minutes in the future, which count at once).
+     */
+    public static long on(TierSet set, NavigableMap<LocalDate, Long> days, LocalDate today) {
+        long sum = 0;
+        for (long v : days.tailMap(set.window().start(today), true).values()) {
+            sum += v;
+        }
+        return sum;
+    }
+
+    public static long at(TierSet set, NavigableMap<LocalDate, Long> days, Instant now, ZoneId zone) {
+        return on(set, days, day(now, zone));
+    }
+
+    /** Straight from the earns (the reference for the per-day path). */
+    public static long of(TierSet set, Collection<QualifyingEarn> earns, Instant now, ZoneId zone) {
+        LocalDate start = set.window().start(day(now, zone));
+        long sum = 0;
+        for (QualifyingEarn e : earns) {
+            if (set.qualifies(e.pointType()) && !day(e.occurredAt(), zone).isBefore(start)) {
+                sum += e.points() - e.takenBack();
+            }
+        }
+        return sum;
+    }
+
+    /** The first day a read or write on {@code from} onwards needs. */
+    public static LocalDate firstDayNeeded(TierSet set, LocalDate from) {
+        return set.window().start(from);
+    }
+
+    public static NavigableMap<LocalDate, Long> copy(Map<LocalDate, Long> days) {
+        return new TreeMap<>(days);
+    }
+}

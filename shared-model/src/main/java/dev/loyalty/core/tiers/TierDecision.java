@@ -1,0 +1,131 @@
+package dev.loyalty.core.tiers;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+
+/**
+ * The tier decision, a pure function of (tier set, the member's tier record, qualifying points
+ * per day, now, zone).
+ * <ul>
+ *   <li>Upgrade at once when qualifying points reach a higher tier's threshold (at the write
+ *   that adds them; the write's own award was computed with the old tier).</li>
+ *   <li>When qualifying points fall below the tier's threshold (a reversal or return, or old
+ *   earns leaving the window at the start of a day), the member keeps the tier for
+ *   {@code graceDays}, then drops to the tier its qualifying points give at that instant.</li>
+ *   <li>A read rolls the stored record forward to now, so it shows the right tier before the
+ *   review job has recorded a downgrade.</li>
+ * </ul>
+ */
+public final class TierDecision {
+    private TierDecision() {
+    }
+
+    /** The member's tier now, and the changes since the record was last evaluated, oldest first. */
+    public record Outcome(TierRecord record, List<TierChange> changes, long qualifyingPoints, TierLevel tier,
+                          Instant downgradeAt, TierLevel next) {
+        /** Points still needed for the next tier, or null at the top. */
+        public Long pointsNeeded() {
+            return next == null ? null : Math.max(0, next.threshold() - qualifyingPoints);
+        }
+    }
+
+    /** For a read (or the review): the record rolled forward to now. */
+    public static Outcome asOf(TierSet set, TierRecord record, NavigableMap<LocalDate, Long> days, Instant now, ZoneId zone) {
+        List<TierChange> changes = new ArrayList<>();
+        TierRecord rolled = rollForward(set, record, days, now, zone, changes);
+        return settle(set, rolled, days, now, zone, TierChangeReason.CONFIG_CHANGED, changes);
+    }
+
+    /**
+     * For a write that changes qualifying points: the record rolled forward with the days as
+     * they were before the write ({@code before}, what decided the write's multiplier), then
+     * settled with the days after it ({@code after}): an upgrade is QUALIFIED, a drop starts
+     * the grace now.
+     */
+    public static Outcome afterWrite(TierSet set, TierRecord record, NavigableMap<LocalDate, Long> before,
+                                     NavigableMap<LocalDate, Long> after, Instant now, ZoneId zone) {
+        List<TierChange> changes = new ArrayList<>();
+        TierRecord rolled = rollForward(set, record, before, now, zone, changes);
+        return settle(set, rolled, after, now, zone, TierChangeReason.QUALIFIED, changes);
+    }
+
+    public static Instant downgradeAt(TierSet set, Instant belowSince, ZoneId zone) {
+        return belowSince.atZone(zone).plusDays(set.graceDays()).toInstant();
+    }
+
+    static TierRecord rollForward(TierSet set, TierRecord record, NavigableMap<LocalDate, Long> days, Instant now,
+                                  ZoneId zone, List<TierChange> changes) {
+        if (set.rank(record.tier()) < 0) {
+            TierLevel to = set.tierFor(QualifyingPoints.at(set, days, now, zone));
+            changes.add(new TierChange(record.tier(), to.name(), now, TierChangeReason.CONFIG_CHANGED));
+            return new TierRecord(to.name(), now, null, now);
+        }
+        if (!record.evaluatedAt().isBefore(now)) {
+            return record;
+        }
+        TierRecord rec = record;
+        Instant t = record.evaluatedAt();
+        LocalDate today = QualifyingPoints.day(now, zone);
+        while (true) {
+            TierLevel cur = set.find(rec.tier()).orElseThrow();
+            if (rec.belowSince() != null) {
+                Instant due = downgradeAt(set, rec.belowSince(), zone);
+                if (due.isAfter(now)) {
+                    break;
+                }
+                TierLevel to = set.tierFor(QualifyingPoints.at(set, days, due, zone));
+                if (set.rank(to.name()) >= set.rank(cur.name())) {
+                    rec = new TierRecord(rec.tier(), rec.since(), null, due); // cannot happen: points only fall between evaluations
+                } else {
+                    changes.add(new TierChange(cur.name(), to.name(), due, TierChangeReason.GRACE_ENDED));
+                    rec = new TierRecord(to.name(), due, null, due);
+                }
+                t = due;
+                continue;
+            }
+            if (cur.threshold() == 0) {
+                break;
+            }
+            Instant found = null;
+            for (LocalDate d = QualifyingPoints.day(t, zone).plusDays(1); !d.isAfter(today); d = d.plusDays(1)) {
+                if (QualifyingPoints.on(set, days, d) < cur.threshold()) {
+                    found = d.atStartOfDay(zone).toInstant();
+                    break;
+                }
+            }
+            if (found == null) {
+                break;
+            }
+            rec = new TierRecord(rec.tier(), rec.since(), found, found);
+            t = found;
+        }
+        return rec.evaluated(now);
+    }
+
+    static Outcome settle(TierSet set, TierRecord record, NavigableMap<LocalDate, Long> days, Instant now, ZoneId zone,
+                          TierChangeReason upgradeReason, List<TierChange> changes) {
+        long qp = QualifyingPoints.at(set, days, now, zone);
+        TierLevel cur = set.find(record.tier()).orElseThrow();
+        TierLevel target = set.tierFor(qp);
+        TierRecord rec;
+        if (set.rank(target.name()) > set.rank(cur.name())) {
+            changes.add(new TierChange(cur.name(), target.name(), now, upgradeReason));
+            rec = new TierRecord(target.name(), now, null, now);
+        } else if (qp >= cur.threshold()) {
+            rec = new TierRecord(cur.name(), record.since(), null, now);
+        } else {
+            rec = new TierRecord(cur.name(), record.since(), record.belowSince() == null ? now : record.belowSince(), now);
+            if (!downgradeAt(set, rec.belowSince(), zone).isAfter(now)) {
+                changes.add(new TierChange(cur.name(), target.name(), now, TierChangeReason.GRACE_ENDED));
+                rec = new TierRecord(target.name(), now, null, now);
+            }
+        }
+        TierLevel tier = set.find(rec.tier()).orElseThrow();
+        Instant downgradeAt = rec.belowSince() == null ? null : downgradeAt(set, rec.belowSince(), zone);
+        return new Outcome(rec, List.copyOf(changes), qp, tier, downgradeAt, set.next(tier.name()).orElse(null));
+    }
+}
