@@ -1,0 +1,17 @@
+package dev.loyalty.core.spend;
+
+import java.util.Objects;
+
+/**
+ * What a cancellation decided: the redemption, now CANCELLED; the REVERSAL of its REDEEM
+ * that gives back exactly the lots it spent; the units of stock to return (0 for an unlimited
+ * reward); or why not.
+ */
+public sealed interface CancelOutcome permits CancelOutcome.Cancelled, Refused {
+    record Cancelled(Redemption redemption, ReversalOutcome.Reversed reversal, long stockReturned) implements CancelOutcome {
+        public Cancelled {
+            Objects.requireNonNull(redemption, "redemption");
+            Objects.requireNonNull(reversal, "reversal");
+        }
+    }
+}
