@@ -19,7 +19,7 @@ GRANT SELECT, INSERT, UPDATE ON rewards TO loyalty_app;
 -- Every change of a reward's stock by an operator, exactly once by (reward, reference).
 -- Append-only (SELECT, INSERT).
 CREATE TABLE reward_stock_changes (
-    reward_id           varchar(64)  NOT NULL REFERENCES rewards(reward_id),
+    reward_id           varchar(64)  NOT NULL, -- a reward of rewards (checked under its row lock; no FK: reference tables carry none)
     reference           varchar(128) NOT NULL,
     delta               bigint       NOT NULL,
     stock_after         bigint       NOT NULL CHECK (stock_after >= 0),
