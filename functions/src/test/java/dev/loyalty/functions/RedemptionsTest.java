@@ -300,6 +300,31 @@ class RedemptionsTest extends SpendingSupport {
     }
 
     @Test
+    void aCancelAfterAnOperatorsReversalGivesBackOnlyTheRest() {
+        String rewardId = reward(40, 3L, null);
+        String m = newMember();
+        seed(m, 100, "PURCHASE", null);
+        JsonNode a = body(redeemReward(m, rewardId, 1, "op-a"));
+        JsonNode rev = reverse(m, a.path("transactionId").asText(), 15L, "support-1");
+        assertEquals(201, rev.path("statusCode").asInt(), rev.toString());
+        assertEquals(75, balance(m));
+        HttpApiResponse cancelled = cancel(m, a.path("redemptionId").asText(), "returned");
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+        assertEquals(100, body(cancelled).path("balance").asLong());
+        assertEquals(100, balance(m));
+        assertEquals(3L, stock(rewardId));
+        // Fully reversed by an operator first: the cancel refunds nothing more, the unit still returns.
+        JsonNode b = body(redeemReward(m, rewardId, 1, "op-b"));
+        assertEquals(201, reverse(m, b.path("transactionId").asText(), null, "support-2").path("statusCode").asInt());
+        HttpApiResponse none = cancel(m, b.path("redemptionId").asText(), "returned");
+        assertEquals(200, none.statusCode(), none.body());
+        assertEquals(100, body(none).path("balance").asLong());
+        assertEquals(100, balance(m));
+        assertEquals(3L, stock(rewardId));
+        assertEquals(100, body(cancel(m, b.path("redemptionId").asText(), "returned")).path("balance").asLong());
+    }
+
+    @Test
     void limitsReferencesInactiveAndUnknownRewards() {
         String rewardId = reward(5, null, 2);
         String m = newMember();

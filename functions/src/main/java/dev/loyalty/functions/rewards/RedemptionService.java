@@ -177,7 +177,8 @@ public class RedemptionService {
                     RedemptionStore.StoredRedemption s = stored.get();
                     return new SpendResult.Done(new RewardReceipts.Cancelled(s.redemption().redemptionId(),
                             RedemptionStatus.CANCELLED.name(), s.redemption().rewardId(), s.redemption().quantity(),
-                            s.redemption().points(), s.cancelBalance(), s.cancelEntryId()), true);
+                            s.redemption().points(), s.cancelBalance() == null ? account.balance() : s.cancelBalance(),
+                            s.cancelEntryId()), true);
                 }
                 Instant now = clock.instant();
                 Redemption redemption = stored.map(RedemptionStore.StoredRedemption::redemption).orElse(null);
@@ -194,7 +195,7 @@ public class RedemptionService {
                         writer.redemptionCancelled(tx, state.account(), c, fingerprint, now);
                         yield new SpendResult.Done(new RewardReceipts.Cancelled(redemptionId, c.redemption().status().name(),
                                 c.redemption().rewardId(), c.redemption().quantity(), c.redemption().points(),
-                                c.reversal().after().balance(), c.reversal().entry().entryId()), false);
+                                c.balanceAfter(), c.reversal() == null ? null : c.reversal().entry().entryId()), false);
                     }
                     case Refused r -> refused(r.refusal());
                 };

@@ -228,11 +228,13 @@ public class LedgerWriter {
                                     String fingerprint, Instant now) {
         ReversalOutcome.Reversed r = c.reversal();
         dev.loyalty.core.spend.Redemption d = c.redemption();
-        debit(tx, before, r.entry(), r.allocations(), r.changedLots(), r.after(), fingerprint, d.transactionId(), now);
+        if (r != null) {
+            debit(tx, before, r.entry(), r.allocations(), r.changedLots(), r.after(), fingerprint, d.transactionId(), now);
+        }
         tx.later("WITH u AS (UPDATE redemptions SET status = 'CANCELLED', cancel_entry_id = $3, finish_fingerprint = $4,"
                         + " updated_at = $5 WHERE member_id = $1 AND redemption_id = $2 AND status = 'PENDING' RETURNING 1)"
                         + " SELECT 1 / (CASE WHEN count(*) = 1 THEN 1 ELSE 0 END) FROM u", x -> null,
-                d.memberId().value(), d.redemptionId(), r.entry().entryId(), fingerprint, now);
+                d.memberId().value(), d.redemptionId(), r == null ? null : r.entry().entryId(), fingerprint, now);
         emit(tx, List.of(DomainEvents.redemptionCancelled(c, IDS)));
         if (c.stockReturned() > 0) {
             tx.later("WITH u AS (UPDATE rewards SET stock = stock + $2 WHERE reward_id = $1 AND stock IS NOT NULL"

@@ -197,11 +197,12 @@ public final class DomainEvents {
     public static DomainEvent redemptionCancelled(dev.loyalty.core.spend.CancelOutcome.Cancelled c, Supplier<UUID> ids) {
         Map<String, Object> data = redemptionData(c.redemption());
         data.put("transactionId", c.redemption().transactionId().toString());
-        data.put("reversalTransactionId", c.reversal().entry().entryId().toString());
-        data.put("balance", c.reversal().entry().balanceAfter());
-        data.put("reason", c.reversal().entry().description());
-        data.put("allocations", allocations(c.reversal().allocations()));
-        return event(ids, EventType.REDEMPTION_CANCELLED, c.reversal().entry(), data);
+        data.put("reversalTransactionId", c.reversal() == null ? null : c.reversal().entry().entryId().toString());
+        data.put("balance", c.balanceAfter());
+        data.put("reason", c.reversal() == null ? null : c.reversal().entry().description());
+        data.put("allocations", c.reversal() == null ? List.of() : allocations(c.reversal().allocations()));
+        return new DomainEvent(ids.get(), EventType.REDEMPTION_CANCELLED, c.redemption().memberId(), c.cancelledAt(),
+                c.cancelledAt(), data);
     }
 
     private static Map<String, Object> redemptionData(dev.loyalty.core.spend.Redemption r) {

@@ -150,15 +150,15 @@ public final class RedemptionRules {
         Objects.requireNonNull(paid, "paid");
         ReversalCommand reversal = new ReversalCommand(redemption.transactionId(), null,
                 cancelReference(redemption.redemptionId()), reason);
+        long stock = reward.unlimited() ? 0L : redemption.quantity();
+        Redemption cancelled = redemption.withStatus(RedemptionStatus.CANCELLED);
         return switch (SpendRules.reverse(state, reversal, paid, now, ids)) {
-            case ReversalOutcome.Reversed r -> {
-                if (r.entry().points() != redemption.points()) {
-                    throw new IllegalStateException("a PENDING redemption must be refundable in full: "
-                            + r.entry().points() + " of " + redemption.points());
-                }
-                yield new CancelOutcome.Cancelled(redemption.withStatus(RedemptionStatus.CANCELLED), r,
-                        reward.unlimited() ? 0L : redemption.quantity());
-            }
+            // Normally all of it; less only when an operator already reversed part of the REDEEM
+            // (the reversal rule never gives back more than the REDEEM took, so never twice).
+            case ReversalOutcome.Reversed r -> new CancelOutcome.Cancelled(cancelled, r, r.after().balance(), stock, now);
+            case Refused r when r.refusal() instanceof Refusal.NotReversible n && n.reversible() == 0 ->
+                    // An operator's reversal already gave everything back: the unit still returns.
+                    new CancelOutcome.Cancelled(cancelled, null, state.account().balance(), stock, now);
             case Refused r -> r;
         };
     }

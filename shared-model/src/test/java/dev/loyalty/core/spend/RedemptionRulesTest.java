@@ -12,7 +12,6 @@ import java.util.UUID;
 import static dev.loyalty.core.spend.SpendFixtures.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RedemptionRulesTest {
     // Available at NOW: JULY 50, AUGUST 30, NEVER 100 (EXPIRED is not spendable) = 180.
@@ -136,12 +135,28 @@ class RedemptionRulesTest {
     }
 
     @Test
-    void aCancelOfAPartlyReversedRedemptionIsABug() {
+    void aCancelNeverGivesBackWhatAnOperatorsReversalAlreadyDid() {
         var created = assertInstanceOf(RedemptionOutcome.Created.class, redeem(MUG, 0, 1, ids(2)));
         MemberState after = state(LOTS).withChanges(created.redeemed().after(), created.redeemed().changedLots(), List.of());
-        ReversalContext partly = new ReversalContext(created.redeemed().entry(), created.redeemed().allocations(),
+        // 10 of the 40 already reversed (restored to JULY): the cancel gives back the other 30.
+        Lot julyAfter = after.lot(JULY.lotId()).orElseThrow();
+        MemberState partly = after.withChanges(after.account().advance(10),
+                List.of(julyAfter.withRemaining(julyAfter.remainingPoints() + 10)), List.of());
+        ReversalContext tenBack = new ReversalContext(created.redeemed().entry(), created.redeemed().allocations(),
                 Map.of(JULY.lotId(), 10L), 10L);
-        assertThrows(IllegalStateException.class, () -> RedemptionRules.cancel(after, created.redemption(),
-                created.redemption().redemptionId(), MUG, partly, "why", NOW, ids(1)));
+        var rest = assertInstanceOf(CancelOutcome.Cancelled.class, RedemptionRules.cancel(partly, created.redemption(),
+                created.redemption().redemptionId(), MUG, tenBack, "why", NOW, ids(1)));
+        assertEquals(30, rest.reversal().entry().points());
+        assertEquals(state(LOTS).account().balance(), rest.balanceAfter());
+        assertEquals(1, rest.stockReturned());
+        // All of it already reversed: nothing more, but the redemption is cancelled and the unit returns.
+        ReversalContext allBack = new ReversalContext(created.redeemed().entry(), created.redeemed().allocations(),
+                Map.of(JULY.lotId(), 40L), 40L);
+        var none = assertInstanceOf(CancelOutcome.Cancelled.class, RedemptionRules.cancel(partly, created.redemption(),
+                created.redemption().redemptionId(), MUG, allBack, "why", NOW, noIds()));
+        assertEquals(null, none.reversal());
+        assertEquals(RedemptionStatus.CANCELLED, none.redemption().status());
+        assertEquals(partly.account().balance(), none.balanceAfter());
+        assertEquals(1, none.stockReturned());
     }
 }
