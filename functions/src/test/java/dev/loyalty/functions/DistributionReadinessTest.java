@@ -73,7 +73,10 @@ class DistributionReadinessTest extends LedgerTestSupport {
             "schema_migrations", "migration bookkeeping, written once per deploy by migrate only",
             "reconcile_checkpoints", "one row per reconcile job (where the last pass stopped), no member data",
             "rule_sets", "program configuration: immutable rule set versions, read by every member's events, written by admins",
-            "tier_sets", "program configuration: immutable tier set versions, read by every member's tier, written by admins");
+            "tier_sets", "program configuration: immutable tier set versions, read by every member's tier, written by admins",
+            "rewards", "the reward catalog: a few rows read by every member's redemptions; the stock is one row per reward,"
+                    + " taken by a conditional decrement last in the redeeming member's transaction",
+            "reward_stock_changes", "operators' stock changes, exactly once per (reward, reference); no member data");
 
     /** member_id equal to one value: a parameter, a literal, or the joined row's member_id (plans print casts). */
     static final Pattern MEMBER_EQUALITY = Pattern.compile("member_id\\)?(::text)? = (\\$\\d+|'[^']*'|\\(*[a-z_]+\\.member_id)");

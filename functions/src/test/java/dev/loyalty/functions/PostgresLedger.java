@@ -45,9 +45,14 @@ final class PostgresLedger implements LedgerUnderTest {
     private final Db db;
 
     private final dev.loyalty.core.PointTypeCatalog catalog;
+    private final dev.loyalty.functions.rewards.RewardCatalog rewards;
+    private final dev.loyalty.functions.rewards.RedemptionService redemptions;
 
     PostgresLedger(EarnService earn, SpendService spend, ExpireSweep sweep, BalanceQueries balances, Db db,
-                   dev.loyalty.core.PointTypeCatalog catalog) {
+                   dev.loyalty.core.PointTypeCatalog catalog, dev.loyalty.functions.rewards.RewardCatalog rewards,
+                   dev.loyalty.functions.rewards.RedemptionService redemptions) {
+        this.rewards = rewards;
+        this.redemptions = redemptions;
         this.catalog = catalog;
         this.earn = earn;
         this.spend = spend;
@@ -146,6 +151,36 @@ final class PostgresLedger implements LedgerUnderTest {
         return OpResult.ok(null);
     }
 
+    @Override
+    public void defineReward(String rewardId, Instant now) {
+        var saved = rewards.put(rewardId, new dev.loyalty.functions.rewards.RewardCatalog.Definition("sim", REWARD_COST,
+                REWARD_STOCK, REWARD_LIMIT, true), "simulation", now);
+        if (!(saved instanceof dev.loyalty.functions.rewards.RewardCatalog.Saved.Done d) || !d.created()) {
+            throw new IllegalStateException("reward " + rewardId + " not created: " + saved);
+        }
+    }
+
+    @Override
+    public long rewardStock(String rewardId) {
+        return db.read(tx -> tx.query("SELECT stock FROM rewards WHERE reward_id = $1", rewardId).iterator().next().getLong(0));
+    }
+
+    @Override
+    public OpResult redeemReward(String member, String rewardId, Integer quantity, String reference, Instant now) {
+        return spendOp(member, now, m -> redemptions.redeem(m,
+                new dev.loyalty.core.spend.RedemptionCommand(rewardId, quantity, reference)));
+    }
+
+    @Override
+    public OpResult fulfil(String member, UUID redemptionId, Instant now) {
+        return spendOp(member, now, m -> redemptions.fulfil(m, redemptionId, null));
+    }
+
+    @Override
+    public OpResult cancelRedemption(String member, UUID redemptionId, Instant now) {
+        return spendOp(member, now, m -> redemptions.cancel(m, redemptionId, "sim"));
+    }
+
     private OpResult spendOp(String member, Instant now, java.util.function.Function<MemberId, SpendResult> op) {
         TestClock.pin(now);
         if (!MemberId.isValid(member)) {
@@ -158,6 +193,9 @@ final class PostgresLedger implements LedgerUnderTest {
                 case Receipts.Transaction t -> t.transactionId();
                 case Receipts.Voided v -> v.holdId();
                 case Receipts.Closed c -> null;
+                case dev.loyalty.functions.rewards.RewardReceipts.Created c -> c.redemptionId();
+                case dev.loyalty.functions.rewards.RewardReceipts.Fulfilled f -> f.redemptionId();
+                case dev.loyalty.functions.rewards.RewardReceipts.Cancelled c -> c.redemptionId();
                 default -> throw new IllegalStateException("unexpected receipt " + d.receipt());
             });
             case SpendResult.Refused r -> result(r.refusal());

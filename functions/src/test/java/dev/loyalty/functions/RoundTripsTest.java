@@ -44,6 +44,10 @@ class RoundTripsTest extends SpendingSupport {
     dev.loyalty.functions.program.EventService events;
     @Inject
     dev.loyalty.functions.program.RuleSets ruleSets;
+    @Inject
+    dev.loyalty.functions.rewards.RewardCatalog rewards;
+    @Inject
+    dev.loyalty.functions.rewards.RedemptionService redemptions;
 
     <T> T counted(Map<String, Integer> counts, String operation, Supplier<T> call) {
         T result = call.get();
@@ -87,6 +91,19 @@ class RoundTripsTest extends SpendingSupport {
                 dev.loyalty.functions.program.EventResult.AlreadyRecorded.class, events.record(purchase)));
         counted(counts, "refused redeem", () -> assertInstanceOf(SpendResult.Refused.class,
                 spend.redeem(id, new RedeemCommand(1_000_000, "r-2", null))));
+        String reward = "rt-" + UUID.randomUUID();
+        rewards.put(reward, new dev.loyalty.functions.rewards.RewardCatalog.Definition("Mug", 5, 2L, null, true), "test",
+                java.time.Instant.now());
+        var first = (dev.loyalty.functions.rewards.RewardReceipts.Created) ((SpendResult.Done) counted(counts, "redemption",
+                () -> redemptions.redeem(id, new dev.loyalty.core.spend.RedemptionCommand(reward, 1, "rd-1")))).receipt();
+        var secondRedemption = (dev.loyalty.functions.rewards.RewardReceipts.Created) ((SpendResult.Done)
+                redemptions.redeem(id, new dev.loyalty.core.spend.RedemptionCommand(reward, 1, "rd-2"))).receipt();
+        counted(counts, "refused redemption (out of stock)", () -> assertInstanceOf(SpendResult.Refused.class,
+                redemptions.redeem(id, new dev.loyalty.core.spend.RedemptionCommand(reward, 1, "rd-3"))));
+        counted(counts, "fulfil", () -> assertInstanceOf(SpendResult.Done.class,
+                redemptions.fulfil(id, first.redemptionId(), "parcel-1")));
+        counted(counts, "cancel", () -> assertInstanceOf(SpendResult.Done.class,
+                redemptions.cancel(id, secondRedemption.redemptionId(), "lost in transit")));
         System.out.println("database round trips per operation: " + counts);
         counts.forEach((operation, n) -> assertEquals(MINIMUM, n, operation + " took " + n + " round trips"));
         assertEquals(UUID.class, redeemed.transactionId().getClass());

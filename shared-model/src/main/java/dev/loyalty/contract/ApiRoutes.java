@@ -32,6 +32,15 @@ public final class ApiRoutes {
     public static final ApiRoute ADJUSTMENT = new ApiRoute("POST", "/members/{memberId}/adjustments", "redeem");
     /** An operator closes an account (points:admin): what is left is forfeited, later writes are refused. */
     public static final ApiRoute CLOSE = new ApiRoute("POST", "/members/{memberId}/close", "redeem");
+    /** The reward catalog (contract Part 2): create or update (admin), change the stock (admin), list (any token). */
+    public static final ApiRoute REWARD_PUT = new ApiRoute("PUT", "/rewards/{rewardId}", "redeem");
+    public static final ApiRoute REWARD_STOCK = new ApiRoute("POST", "/rewards/{rewardId}/stock", "redeem");
+    public static final ApiRoute REWARDS = new ApiRoute("GET", "/rewards", "redeem");
+    /** Redemptions: redeem a reward (stock and points in one transaction), list, fulfil, cancel. */
+    public static final ApiRoute REDEMPTION = new ApiRoute("POST", "/members/{memberId}/redemptions", "redeem");
+    public static final ApiRoute REDEMPTIONS = new ApiRoute("GET", "/members/{memberId}/redemptions", "redeem");
+    public static final ApiRoute REDEMPTION_FULFIL = new ApiRoute("POST", "/members/{memberId}/redemptions/{redemptionId}/fulfil", "redeem");
+    public static final ApiRoute REDEMPTION_CANCEL = new ApiRoute("POST", "/members/{memberId}/redemptions/{redemptionId}/cancel", "redeem");
     public static final ApiRoute BALANCE = new ApiRoute("GET", "/members/{memberId}/balance", "balance");
     public static final ApiRoute HISTORY = new ApiRoute("GET", "/members/{memberId}/transactions", "balance");
     /** Opening balance, the entries oldest first, closing balance, for a bounded window. */
@@ -43,7 +52,8 @@ public final class ApiRoutes {
 
     /** Routes that are served today. Routes above that are not listed land with their issue. */
     public static final List<ApiRoute> SERVED = List.of(EARN, EVENTS, RULES_PUBLISH, RULES_GET, RULES_SIMULATE, TIERS_PUBLISH, TIERS_GET, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
-            CLOSE, BALANCE, HISTORY, STATEMENT, LIABILITY, PARKED, PARKED_REPLAY);
+            CLOSE, REWARD_PUT, REWARD_STOCK, REWARDS, REDEMPTION, REDEMPTIONS, REDEMPTION_FULFIL, REDEMPTION_CANCEL,
+            BALANCE, HISTORY, STATEMENT, LIABILITY, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */
     public sealed interface Resolution {

@@ -27,6 +27,12 @@ public sealed interface Refusal {
     String REFERENCE_ALREADY_USED = "REFERENCE_ALREADY_USED";
     String ACCOUNT_CLOSED = "ACCOUNT_CLOSED";
     String RULES_VERSION_CONFLICT = "RULES_VERSION_CONFLICT";
+    String OUT_OF_STOCK = "OUT_OF_STOCK";
+    String REWARD_NOT_FOUND = "REWARD_NOT_FOUND";
+    String REWARD_INACTIVE = "REWARD_INACTIVE";
+    String REDEMPTION_LIMIT_REACHED = "REDEMPTION_LIMIT_REACHED";
+    String REDEMPTION_NOT_FOUND = "REDEMPTION_NOT_FOUND";
+    String REDEMPTION_NOT_PENDING = "REDEMPTION_NOT_PENDING";
 
     /** API error code, e.g. VALIDATION_FAILED or INSUFFICIENT_POINTS. */
     String code();
@@ -291,5 +297,59 @@ public sealed interface Refusal {
         public String message() {
             return "effectiveFrom must not be before the latest version's (" + latestEffectiveFrom + ")";
         }
+    }
+
+    // ---- rewards and redemptions
+
+    /** A redemption's quantity outside 1..100, or one whose total cost exceeds what one operation may move. */
+    record InvalidQuantity(long quantity, String reason) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String field() { return "quantity"; }
+        public String message() { return reason; }
+    }
+
+    /** A reward definition or stock change field that fails its bound; {@code reason} names the bound. */
+    record InvalidRewardField(String field, String reason) implements Refusal {
+        public String code() { return VALIDATION_FAILED; }
+        public String message() { return reason; }
+    }
+
+    /** Fewer units left than asked; {@code stock} is what is left (the API's {@code stock}). */
+    record OutOfStock(String rewardId, long requested, long stock) implements Refusal {
+        public String code() { return OUT_OF_STOCK; }
+        public String field() { return "quantity"; }
+        public String message() { return "only " + stock + " unit(s) of this reward are left"; }
+    }
+
+    record RewardNotFound(String rewardId) implements Refusal {
+        public String code() { return REWARD_NOT_FOUND; }
+        public String field() { return "rewardId"; }
+        public String message() { return "no such reward"; }
+    }
+
+    record RewardInactive(String rewardId) implements Refusal {
+        public String code() { return REWARD_INACTIVE; }
+        public String field() { return "rewardId"; }
+        public String message() { return "this reward is not active"; }
+    }
+
+    /** {@code limit} units per member (PENDING and FULFILLED count); {@code used} of them are taken. */
+    record RedemptionLimitReached(long limit, long used) implements Refusal {
+        public String code() { return REDEMPTION_LIMIT_REACHED; }
+        public String field() { return "quantity"; }
+        public String message() { return "at most " + limit + " unit(s) per member; " + used + " already redeemed"; }
+    }
+
+    record RedemptionNotFound(UUID redemptionId) implements Refusal {
+        public String code() { return REDEMPTION_NOT_FOUND; }
+        public String field() { return "redemptionId"; }
+        public String message() { return "no such redemption for this member"; }
+    }
+
+    /** Fulfil and cancel are only allowed from PENDING; {@code status} is where it is. */
+    record RedemptionNotPending(UUID redemptionId, dev.loyalty.core.spend.RedemptionStatus status) implements Refusal {
+        public String code() { return REDEMPTION_NOT_PENDING; }
+        public String field() { return "redemptionId"; }
+        public String message() { return "redemption is " + status + ", not PENDING"; }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Set;
 public record Caller(String subject, Set<String> scopes) {
     public static final String ADMIN = "points:admin";
     public static final String EARN = "points:earn";
+    /** A fulfilment or shop system: may fulfil or cancel any member's redemptions. */
+    public static final String FULFIL = "points:fulfil";
 
     /** 401 when the event carries no identity at all. */
     public static Caller from(HttpApiEvent event) {
@@ -58,6 +60,11 @@ public record Caller(String subject, Set<String> scopes) {
         if (!isAdmin() && !subject.equals(memberId)) {
             throw new ApiException(ApiError.FORBIDDEN, "caller may act on its own member id only");
         }
+    }
+
+    /** Fulfil or cancel a redemption: points:fulfil or an admin. */
+    public boolean canFulfil() {
+        return isAdmin() || scopes.contains(FULFIL);
     }
 
     public void requireAdmin() {

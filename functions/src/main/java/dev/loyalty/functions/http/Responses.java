@@ -47,6 +47,9 @@ public class Responses {
                     fields.put("holdId", u.holdId());
                 }
             }
+            case Refusal.OutOfStock o -> fields.put("stock", o.stock());
+            case Refusal.RedemptionLimitReached l -> fields.put("limit", l.limit());
+            case Refusal.RedemptionNotPending p -> fields.put("status", p.status().name());
             case Refusal.RulesVersionConflict c -> fields.put("latestEffectiveFrom", c.latestEffectiveFrom().toString());
             case Refusal.InvalidRuleSet i -> fields.put("errors", i.errors().stream()
                     .map(e -> new FieldError(e.path(), e.message())).toList());

@@ -14,7 +14,12 @@ public final class Routes {
     public static final List<ApiRoute> EARN = List.of(ApiRoutes.EARN, ApiRoutes.EVENTS, ApiRoutes.RULES_PUBLISH,
             ApiRoutes.RULES_GET, ApiRoutes.RULES_SIMULATE, ApiRoutes.TIERS_PUBLISH, ApiRoutes.TIERS_GET);
     public static final List<ApiRoute> REDEEM = List.of(ApiRoutes.REDEEM, ApiRoutes.HOLD, ApiRoutes.CAPTURE,
-            ApiRoutes.VOID, ApiRoutes.REVERSAL, ApiRoutes.TRANSFER, ApiRoutes.ADJUSTMENT, ApiRoutes.CLOSE);
+            ApiRoutes.VOID, ApiRoutes.REVERSAL, ApiRoutes.TRANSFER, ApiRoutes.ADJUSTMENT, ApiRoutes.CLOSE,
+            ApiRoutes.REWARD_PUT, ApiRoutes.REWARD_STOCK, ApiRoutes.REWARDS, ApiRoutes.REDEMPTION, ApiRoutes.REDEMPTIONS,
+            ApiRoutes.REDEMPTION_FULFIL, ApiRoutes.REDEMPTION_CANCEL);
+    /** The reward and redemption routes of the redeem Lambda ({@code dev.loyalty.functions.rewards.RewardRoutes}). */
+    public static final List<ApiRoute> REWARDS = List.of(ApiRoutes.REWARD_PUT, ApiRoutes.REWARD_STOCK, ApiRoutes.REWARDS,
+            ApiRoutes.REDEMPTION, ApiRoutes.REDEMPTIONS, ApiRoutes.REDEMPTION_FULFIL, ApiRoutes.REDEMPTION_CANCEL);
     public static final List<ApiRoute> REPORTS = List.of(ApiRoutes.LIABILITY, ApiRoutes.PARKED, ApiRoutes.PARKED_REPLAY);
     public static final List<ApiRoute> BALANCE = List.of(ApiRoutes.BALANCE, ApiRoutes.HISTORY, ApiRoutes.STATEMENT);
 

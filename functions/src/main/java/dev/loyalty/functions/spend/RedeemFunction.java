@@ -37,9 +37,11 @@ public class RedeemFunction {
     private final Responses responses;
     private final IdempotentWrites idempotent;
     private final SpendService service;
+    private final dev.loyalty.functions.rewards.RewardRoutes rewards;
 
     public RedeemFunction(Boundary boundary, Requests requests, Responses responses, IdempotentWrites idempotent,
-                          SpendService service) {
+                          SpendService service, dev.loyalty.functions.rewards.RewardRoutes rewards) {
+        this.rewards = rewards;
         this.boundary = boundary;
         this.requests = requests;
         this.responses = responses;
@@ -51,6 +53,9 @@ public class RedeemFunction {
     public HttpApiResponse redeem(HttpApiEvent event) {
         return boundary.handle(event, () -> {
             Routes.Match route = Routes.match(event, Routes.REDEEM);
+            if (dev.loyalty.functions.rewards.RewardRoutes.serves(route.route())) {
+                return rewards.handle(event, route);
+            }
             String memberId = route.memberId();
             Caller caller = Caller.from(event);
             if (route.route().equals(ApiRoutes.REVERSAL) || route.route().equals(ApiRoutes.ADJUSTMENT)

@@ -411,7 +411,7 @@ public class SpendService {
      * member first, so nothing waits for the sweep; {@code target} (a capture's or void's hold)
      * is kept in the state whatever its status, so the core can say why it is not active.
      */
-    MemberState load(Tx tx, Optional<LedgerStore.Snapshot> read, Instant now, Collection<Lot> extraLots, Hold target) {
+    public MemberState load(Tx tx, Optional<LedgerStore.Snapshot> read, Instant now, Collection<Lot> extraLots, Hold target) {
         LedgerStore.Snapshot snapshot = read.orElseThrow();
         Map<UUID, Lot> lots = new LinkedHashMap<>();
         snapshot.openLots().forEach(l -> lots.put(l.lotId(), l));

@@ -63,6 +63,9 @@ public class Db {
             committing = true; // a commit that fails or times out is not rolled back: PostgreSQL decides
             t.flushAndCommit();
             LAST_ROUND_TRIPS.set(t.roundTrips());
+        } catch (Tx.GuardFailed e) {
+            LAST_ROUND_TRIPS.set(t.roundTrips()); // the COMMIT it rode with became a rollback: nothing to send
+            throw e;
         } catch (PgException e) {
             throw unavailable(e) ? new DependencyUnavailableException("PostgreSQL failed: " + e.getMessage(), e) : e;
         } catch (io.smallrye.mutiny.TimeoutException | io.vertx.core.VertxException | java.util.concurrent.CompletionException e) {

@@ -182,6 +182,67 @@ public class LedgerWriter {
         emit(tx, List.of(DomainEvents.closed(c, before.memberId(), reason, IDS)));
     }
 
+    // ---- rewards and redemptions
+
+    /** The name of the guard that fails when a reward's stock cannot cover a redemption. */
+    public static final String STOCK_GUARD = "reward-stock";
+
+    /**
+     * A redemption: the REDEEM entry and its lots (like a redeem), the redemption row (PENDING),
+     * {@code redemption.created}, and LAST the stock, taken with a conditional decrement: the
+     * reward's row is locked only from that statement to the COMMIT pipelined right after it,
+     * so a hot reward serializes nothing else. Zero rows (not enough left) aborts the
+     * transaction ({@link Tx.GuardFailed} {@link #STOCK_GUARD}): nothing is spent.
+     */
+    public void redemptionCreated(Tx tx, AccountState before, dev.loyalty.core.spend.RedemptionOutcome.Created c,
+                                  String fingerprint, Instant now) {
+        RedeemOutcome.Redeemed r = c.redeemed();
+        debit(tx, before, r.entry(), r.allocations(), r.changedLots(), r.after(), fingerprint, null, now);
+        dev.loyalty.core.spend.Redemption d = c.redemption();
+        tx.later("INSERT INTO redemptions(member_id, redemption_id, reward_id, quantity, points, status, reference,"
+                        + " request_fingerprint, entry_id, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10)",
+                x -> null, d.memberId().value(), d.redemptionId(), d.rewardId(), d.quantity(), d.points(), d.status().name(),
+                d.reference(), fingerprint, d.transactionId(), now);
+        emit(tx, List.of(DomainEvents.redemptionCreated(c, IDS)));
+        if (c.stockTaken() > 0) {
+            tx.guard(STOCK_GUARD, "WITH u AS (UPDATE rewards SET stock = stock - $2 WHERE reward_id = $1 AND stock >= $2"
+                    + " RETURNING 1) SELECT 1 / (CASE WHEN count(*) = 1 THEN 1 ELSE 0 END) FROM u", d.rewardId(), c.stockTaken());
+        }
+    }
+
+    /** PENDING to FULFILLED (checked in SQL) and {@code redemption.fulfilled}; no points move. */
+    public void redemptionFulfilled(Tx tx, dev.loyalty.core.spend.Redemption fulfilled, String fulfilmentRef,
+                                    String fingerprint, Instant now) {
+        tx.later("WITH u AS (UPDATE redemptions SET status = 'FULFILLED', fulfilment_ref = $3, finish_fingerprint = $4,"
+                        + " updated_at = $5 WHERE member_id = $1 AND redemption_id = $2 AND status = 'PENDING' RETURNING 1)"
+                        + " SELECT 1 / (CASE WHEN count(*) = 1 THEN 1 ELSE 0 END) FROM u", x -> null,
+                fulfilled.memberId().value(), fulfilled.redemptionId(), fulfilmentRef, fingerprint, now);
+        emit(tx, List.of(DomainEvents.redemptionFulfilled(fulfilled, fulfilmentRef, now, IDS)));
+    }
+
+    /**
+     * PENDING to CANCELLED (checked in SQL): the REVERSAL of the redemption's REDEEM (exactly the
+     * lots it spent), {@code redemption.cancelled}, and LAST the units back to the stock.
+     */
+    public void redemptionCancelled(Tx tx, AccountState before, dev.loyalty.core.spend.CancelOutcome.Cancelled c,
+                                    String fingerprint, Instant now) {
+        ReversalOutcome.Reversed r = c.reversal();
+        dev.loyalty.core.spend.Redemption d = c.redemption();
+        if (r != null) {
+            debit(tx, before, r.entry(), r.allocations(), r.changedLots(), r.after(), fingerprint, d.transactionId(), now);
+        }
+        tx.later("WITH u AS (UPDATE redemptions SET status = 'CANCELLED', cancel_entry_id = $3, finish_fingerprint = $4,"
+                        + " updated_at = $5 WHERE member_id = $1 AND redemption_id = $2 AND status = 'PENDING' RETURNING 1)"
+                        + " SELECT 1 / (CASE WHEN count(*) = 1 THEN 1 ELSE 0 END) FROM u", x -> null,
+                d.memberId().value(), d.redemptionId(), r == null ? null : r.entry().entryId(), fingerprint, now);
+        emit(tx, List.of(DomainEvents.redemptionCancelled(c, IDS)));
+        if (c.stockReturned() > 0) {
+            tx.later("WITH u AS (UPDATE rewards SET stock = stock + $2 WHERE reward_id = $1 AND stock IS NOT NULL"
+                    + " RETURNING 1) SELECT 1 / (CASE WHEN count(*) = 1 THEN 1 ELSE 0 END) FROM u", x -> null,
+                    d.rewardId(), c.stockReturned());
+        }
+    }
+
     /** Holds the core found past their time ({@link SpendRules#expiredHolds}), stored as EXPIRED. */
     public void releaseHolds(Tx tx, List<Hold> expired, Instant now) {
         List<DomainEvent> events = new ArrayList<>();

@@ -74,7 +74,7 @@ public final class Tx {
         }
     }
 
-    private record Pending<T>(String sql, Tuple args, Function<RowSet<Row>, T> handler, Deferred<T> result) {
+    private record Pending<T>(String sql, Tuple args, Function<RowSet<Row>, T> handler, Deferred<T> result, String guard) {
         void complete(RowSet<Row> rows) {
             result.value = handler.apply(rows);
             result.done = true;
@@ -88,8 +88,37 @@ public final class Tx {
             o.accept(sql, args);
         }
         Deferred<T> result = new Deferred<>();
-        pending.add(new Pending<>(sql, tuple(args), handler, result));
+        pending.add(new Pending<>(sql, tuple(args), handler, result, null));
         return result;
+    }
+
+    /**
+     * Queues a guard: a statement that aborts the transaction (a division by zero) when a
+     * condition fails. When it is the FIRST statement of its round trip to fail, the round trip
+     * throws {@link GuardFailed} with {@code name} instead of the database error, so the caller
+     * can answer that specific failure (e.g. OUT_OF_STOCK); the transaction is rolled back either
+     * way (a pipelined COMMIT after it becomes a rollback).
+     */
+    public void guard(String name, String sql, Object... args) {
+        java.util.function.BiConsumer<String, Object[]> o = observer;
+        if (o != null) {
+            o.accept(sql, args);
+        }
+        pending.add(new Pending<>(sql, tuple(args), r -> null, new Deferred<>(), java.util.Objects.requireNonNull(name)));
+    }
+
+    /** A {@link #guard}'s condition failed; nothing of the transaction is applied. */
+    public static final class GuardFailed extends RuntimeException {
+        private final String guard;
+
+        GuardFailed(String guard, Throwable cause) {
+            super("guard " + guard + " failed", cause, false, false);
+            this.guard = guard;
+        }
+
+        public String guard() {
+            return guard;
+        }
     }
 
     /** Queues a query whose rows are mapped into a list. */
@@ -156,6 +185,7 @@ public final class Tx {
         }
         roundTrips++;
         RuntimeException failure = null;
+        String failedGuard = null;
         for (int i = 0; i < sent.size(); i++) {
             try {
                 RowSet<Row> rows = await(sent.get(i));
@@ -167,8 +197,16 @@ public final class Tx {
                 // The first failure is the cause; later statements fail as "transaction aborted".
                 if (failure == null) {
                     failure = e;
+                    int index = i - first;
+                    if (index >= 0 && index < batch.size()) {
+                        failedGuard = batch.get(index).guard();
+                    }
                 }
             }
+        }
+        if (failure != null && failedGuard != null && failure instanceof io.vertx.pgclient.PgException pg
+                && "22012".equals(pg.getSqlState())) {
+            throw new GuardFailed(failedGuard, failure);
         }
         if (failure != null) {
             throw failure;

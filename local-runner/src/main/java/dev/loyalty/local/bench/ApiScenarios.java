@@ -133,6 +133,75 @@ final class ApiScenarios {
         return new Contention(r.perSecond(), attempts, total, refused.get(), earnPerMember * members, r.latency());
     }
 
+    /** The outcome of a flash sale: throughput, latency, and the no-oversell check's figures. */
+    record FlashSale(double perSecond, long attempts, long won, long outOfStock, long limitReached, Histogram latency) {
+    }
+
+    /**
+     * A flash sale: {@code attempts} redemptions of one unit from {@code members} members (each
+     * given enough points for one, perMemberLimit 1) on ONE reward with {@code stock} units,
+     * {@code clients} closed-loop clients. Afterwards exactly {@code stock} units went (201s,
+     * stock 0), every winner paid the cost once, and every other member kept all its points.
+     */
+    static FlashSale flashSale(FrontDoorClient api, int clients, int members, int attempts, long stock, Duration timeLimit)
+            throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String reward = "flash-" + run;
+        long cost = 50;
+        expect(api.put("/rewards/" + reward, "{\"name\":\"Flash sale\",\"cost\":" + cost + ",\"initialStock\":" + stock
+                + ",\"perMemberLimit\":1}"), 201, "reward");
+        String[] ids = new String[members];
+        FrontDoorClient.load(clients, members / clients + 1, (c, i) -> {
+            int m = i * clients + c;
+            if (m < members) {
+                ids[m] = "flash" + run + "-" + m;
+                return expect(api.earn(ids[m], cost), 201, "earn (seeding)");
+            }
+            return new FrontDoorClient.Response(201, "", 0);
+        });
+        AtomicLongArray won = new AtomicLongArray(members);
+        AtomicLong outOfStock = new AtomicLong();
+        AtomicLong limited = new AtomicLong();
+        int perClient = attempts / clients;
+        FrontDoorClient.LoadResult r = FrontDoorClient.load(clients, perClient, timeLimit, (c, i) -> {
+            int m = (i * clients + c) % members;
+            FrontDoorClient.Response res = api.post("/members/" + ids[m] + "/redemptions",
+                    "{\"rewardId\":\"" + reward + "\",\"reference\":\"" + UUID.randomUUID() + "\"}");
+            if (res.status() == 201) {
+                won.incrementAndGet(m);
+            } else if (res.status() == 409 && res.body().contains("OUT_OF_STOCK")) {
+                outOfStock.incrementAndGet();
+            } else if (res.status() == 422 && res.body().contains("REDEMPTION_LIMIT_REACHED")) {
+                limited.incrementAndGet();
+            } else {
+                throw new IllegalStateException("redemption: HTTP " + res.status() + " " + res.body());
+            }
+            return res;
+        });
+        long total = 0;
+        for (int m = 0; m < members; m++) {
+            long balance = JSON.readTree(expect(api.get("/members/" + ids[m] + "/balance"), 200, "balance").body())
+                    .path("balance").asLong(Long.MIN_VALUE);
+            long expected = cost - won.get(m) * cost;
+            if (won.get(m) > 1 || balance != expected) {
+                throw new IllegalStateException("member " + ids[m] + ": won " + won.get(m) + ", balance " + balance);
+            }
+            total += won.get(m);
+        }
+        long left = -1;
+        for (var item : JSON.readTree(expect(api.get("/rewards"), 200, "rewards").body()).path("items")) {
+            if (item.path("rewardId").asText().equals(reward)) {
+                left = item.path("stock").asLong(-1);
+            }
+        }
+        long done = r.latency().getTotalCount();
+        if (total != Math.min(stock, done) || (done >= stock && left != 0) || total + outOfStock.get() + limited.get() != done) {
+            throw new IllegalStateException("flash sale: " + total + " won, stock left " + left + ", " + outOfStock.get()
+                    + " out of stock, " + limited.get() + " at the limit, of " + done);
+        }
+        return new FlashSale(r.perSecond(), done, total, outOfStock.get(), limited.get(), r.latency());
+    }
+
     /** Closed-loop single-client GETs of random seeded members: {@code path} is "balance" or "transactions?limit=50". */
     static Histogram reads(FrontDoorClient api, long seededMembers, String path, int requests, Duration timeLimit) throws Exception {
         FrontDoorClient.load(1, Math.max(10, requests / 10), (c, i) -> expect(api.get(member(seededMembers, path)), 200, path));

@@ -201,6 +201,17 @@ final class Scenarios {
                 f("%.0f redeems/s (%d attempts: %d redeemed, %d INSUFFICIENT_POINTS; no overdraw), p99 %s", hot.perSecond(),
                         hot.attempts(), hot.redeemed(), hot.refused(), ms(hot.latency(), 99)),
                 f("the same on %d members: %.0f redeems/s", clients, spread.perSecond()), hot.perSecond() / spread.perSecond()));
+        // Issue 19: a flash sale on one reward against plain redeems spread over as many members as clients.
+        int members = plan.quick() ? 200 : 2_000;
+        int attempts = plan.quick() ? 1_000 : 10_000;
+        ApiScenarios.FlashSale sale = ApiScenarios.flashSale(api, clients, members, attempts, 100, plan.loadLimit());
+        rows.add(Row.ratio(f("flash sale: %d redemption attempts from %d members on 1 reward, stock 100, %d clients (%s)",
+                        attempts, members, clients, jvms),
+                f("%.0f attempts/s, p99 %s (%d attempts: exactly %d redeemed, %d OUT_OF_STOCK, %d at the limit;"
+                        + " stock 0, every loser kept its points)", sale.perSecond(), ms(sale.latency(), 99), sale.attempts(),
+                        sale.won(), sale.outOfStock(), sale.limitReached()),
+                f("redeem, %d clients on %d members: %.0f redeems/s", clients, clients, spread.perSecond()),
+                sale.perSecond() / spread.perSecond()).atLeast(0.5));
     }
 
     /**

@@ -175,6 +175,47 @@ public final class DomainEvents {
         return entryData(expire);
     }
 
+    /** {@code redemption.created}: the redemption and the REDEEM that paid for it (its lots in spending order). */
+    public static DomainEvent redemptionCreated(dev.loyalty.core.spend.RedemptionOutcome.Created c, Supplier<UUID> ids) {
+        Map<String, Object> data = redemptionData(c.redemption());
+        data.put("transactionId", c.redeemed().entry().entryId().toString());
+        data.put("balance", c.redeemed().entry().balanceAfter());
+        data.put("allocations", allocations(c.redeemed().allocations()));
+        return event(ids, EventType.REDEMPTION_CREATED, c.redeemed().entry(), data);
+    }
+
+    /** {@code redemption.fulfilled}: no points move. */
+    public static DomainEvent redemptionFulfilled(dev.loyalty.core.spend.Redemption r, String fulfilmentRef, Instant now,
+                                                  Supplier<UUID> ids) {
+        Map<String, Object> data = redemptionData(r);
+        data.put("transactionId", r.transactionId().toString());
+        data.put("fulfilmentRef", fulfilmentRef);
+        return new DomainEvent(ids.get(), EventType.REDEMPTION_FULFILLED, r.memberId(), now, now, data);
+    }
+
+    /** {@code redemption.cancelled}: the REVERSAL that gave back exactly the lots the redemption spent. */
+    public static DomainEvent redemptionCancelled(dev.loyalty.core.spend.CancelOutcome.Cancelled c, Supplier<UUID> ids) {
+        Map<String, Object> data = redemptionData(c.redemption());
+        data.put("transactionId", c.redemption().transactionId().toString());
+        data.put("reversalTransactionId", c.reversal() == null ? null : c.reversal().entry().entryId().toString());
+        data.put("balance", c.balanceAfter());
+        data.put("reason", c.reversal() == null ? null : c.reversal().entry().description());
+        data.put("allocations", c.reversal() == null ? List.of() : allocations(c.reversal().allocations()));
+        return new DomainEvent(ids.get(), EventType.REDEMPTION_CANCELLED, c.redemption().memberId(), c.cancelledAt(),
+                c.cancelledAt(), data);
+    }
+
+    private static Map<String, Object> redemptionData(dev.loyalty.core.spend.Redemption r) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("redemptionId", r.redemptionId().toString());
+        data.put("rewardId", r.rewardId());
+        data.put("quantity", r.quantity());
+        data.put("points", r.points());
+        data.put("status", r.status().name());
+        data.put("reference", r.reference());
+        return data;
+    }
+
     private static Map<String, Object> entryData(LedgerEntry e) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("transactionId", e.entryId().toString());

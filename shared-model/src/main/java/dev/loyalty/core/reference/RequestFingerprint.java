@@ -81,6 +81,27 @@ public final class RequestFingerprint {
         return new RequestFingerprint("close").field("reference", c.reference()).field("reason", c.reason()).hash();
     }
 
+    /** A redemption: the quantity resolved (absent means 1). */
+    public static String redemption(dev.loyalty.core.spend.RedemptionCommand c) {
+        return new RequestFingerprint("redemption").field("rewardId", c.rewardId()).field("quantity", c.resolvedQuantity())
+                .field("reference", c.reference()).hash();
+    }
+
+    public static String fulfilment(UUID redemptionId, String fulfilmentRef) {
+        return new RequestFingerprint("fulfil").field("redemptionId", redemptionId).field("fulfilmentRef", fulfilmentRef)
+                .hash();
+    }
+
+    public static String cancellation(UUID redemptionId, String reason) {
+        return new RequestFingerprint("cancel").field("redemptionId", redemptionId).field("reason", reason).hash();
+    }
+
+    /** A change of a reward's stock, exactly once by (reward, reference). */
+    public static String stockChange(String rewardId, long delta, String reference) {
+        return new RequestFingerprint("stock").field("rewardId", rewardId).field("delta", delta)
+                .field("reference", reference).hash();
+    }
+
     /**
      * A business event: every field the rules may read (name, occurredAt, amount, currency, each
      * attribute by name) and the description, member and reference.

@@ -64,6 +64,10 @@ public final class CoreLedger implements LedgerUnderTest {
     private final PointTypeCatalog catalog;
     private final Supplier<UUID> ids;
     private final Map<String, Book> books = new LinkedHashMap<>();
+    private final Map<String, dev.loyalty.core.spend.Reward> rewards = new HashMap<>();
+    /** Redemptions by id, and the fingerprint of the fulfil or cancel that finished each. */
+    private final Map<UUID, dev.loyalty.core.spend.Redemption> redemptions = new HashMap<>();
+    private final Map<UUID, String> finished = new HashMap<>();
 
     /** Ids come from a generator seeded with {@code idSeed}, so a run replays exactly (ids break spending-order ties). */
     public CoreLedger(long idSeed) {
@@ -291,6 +295,121 @@ public final class CoreLedger implements LedgerUnderTest {
                 yield OpResult.ok(voided.hold().holdId());
             }
             case Refused r -> result(r.refusal());
+        };
+    }
+
+    @Override
+    public void defineReward(String rewardId, Instant now) {
+        rewards.put(rewardId, new dev.loyalty.core.spend.Reward(rewardId, "sim", REWARD_COST, REWARD_STOCK, REWARD_LIMIT, true));
+    }
+
+    @Override
+    public long rewardStock(String rewardId) {
+        var reward = rewards.get(rewardId);
+        return reward == null ? 0 : reward.stock();
+    }
+
+    @Override
+    public OpResult redeemReward(String member, String rewardId, Integer quantity, String reference, Instant now) {
+        var command = new dev.loyalty.core.spend.RedemptionCommand(rewardId, quantity, reference);
+        Optional<Refusal> invalid = dev.loyalty.core.spend.RedemptionRules.validate(command);
+        if (invalid.isPresent()) {
+            return result(invalid.get());
+        }
+        Book book = books.get(member);
+        if (book == null) {
+            return OpResult.rejected(MEMBER_NOT_FOUND);
+        }
+        String fingerprint = RequestFingerprint.redemption(command);
+        Optional<OpResult> seen = byReference(book, SPEND, reference, fingerprint);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+        if (closed.isPresent()) {
+            return result(closed.get());
+        }
+        long units = redemptions.values().stream().filter(r -> r.memberId().value().equals(member)
+                && r.rewardId().equals(rewardId) && r.status() != dev.loyalty.core.spend.RedemptionStatus.CANCELLED)
+                .mapToLong(dev.loyalty.core.spend.Redemption::quantity).sum();
+        var reward = rewards.get(rewardId);
+        return switch (dev.loyalty.core.spend.RedemptionRules.redeem(released(book, now), reward, units, command, now, ids)) {
+            case dev.loyalty.core.spend.RedemptionOutcome.Created c -> {
+                var r = c.redeemed();
+                book.append(r.entry(), r.allocations(), null);
+                book.priors.put(SPEND + " " + reference, ReferenceRule.Prior.entry(c.redemption().redemptionId(), fingerprint));
+                book.state = book.state.withChanges(r.after(), r.changedLots(), List.of());
+                redemptions.put(c.redemption().redemptionId(), c.redemption());
+                rewards.put(rewardId, new dev.loyalty.core.spend.Reward(rewardId, reward.name(), reward.cost(),
+                        reward.stock() - c.stockTaken(), reward.perMemberLimit(), reward.active()));
+                yield OpResult.ok(c.redemption().redemptionId());
+            }
+            case Refused r -> result(r.refusal());
+        };
+    }
+
+    /** The member's own redemption, or none (another member's is not found). */
+    private dev.loyalty.core.spend.Redemption redemptionOf(String member, UUID redemptionId) {
+        var r = redemptions.get(redemptionId);
+        return r != null && r.memberId().value().equals(member) ? r : null;
+    }
+
+    @Override
+    public OpResult fulfil(String member, UUID redemptionId, Instant now) {
+        if (books.get(member) == null) {
+            return OpResult.rejected(MEMBER_NOT_FOUND);
+        }
+        String fingerprint = RequestFingerprint.fulfilment(redemptionId, null);
+        var r = redemptionOf(member, redemptionId);
+        if (r != null && r.status() == dev.loyalty.core.spend.RedemptionStatus.FULFILLED
+                && fingerprint.equals(finished.get(redemptionId))) {
+            return OpResult.ok(redemptionId);
+        }
+        return switch (dev.loyalty.core.spend.RedemptionRules.fulfil(r, redemptionId)) {
+            case dev.loyalty.core.spend.FulfilOutcome.Fulfilled f -> {
+                redemptions.put(redemptionId, f.redemption());
+                finished.put(redemptionId, fingerprint);
+                yield OpResult.ok(redemptionId);
+            }
+            case Refused x -> result(x.refusal());
+        };
+    }
+
+    @Override
+    public OpResult cancelRedemption(String member, UUID redemptionId, Instant now) {
+        Book book = books.get(member);
+        if (book == null) {
+            return OpResult.rejected(MEMBER_NOT_FOUND);
+        }
+        String fingerprint = RequestFingerprint.cancellation(redemptionId, "sim");
+        var r = redemptionOf(member, redemptionId);
+        if (r != null && r.status() == dev.loyalty.core.spend.RedemptionStatus.CANCELLED
+                && fingerprint.equals(finished.get(redemptionId))) {
+            return OpResult.ok(redemptionId);
+        }
+        if (r != null && r.status() == dev.loyalty.core.spend.RedemptionStatus.PENDING) {
+            Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+            if (closed.isPresent()) {
+                return result(closed.get());
+            }
+        }
+        var reward = r == null ? null : rewards.get(r.rewardId());
+        ReversalContext paid = r == null ? ReversalContext.notFound() : context(book, r.transactionId());
+        return switch (dev.loyalty.core.spend.RedemptionRules.cancel(released(book, now), r, redemptionId, reward, paid, "sim",
+                now, ids)) {
+            case dev.loyalty.core.spend.CancelOutcome.Cancelled c -> {
+                if (c.reversal() != null) {
+                    var rev = c.reversal();
+                    book.append(rev.entry(), rev.allocations(), r.transactionId());
+                    book.state = book.state.withChanges(rev.after(), rev.changedLots(), List.of());
+                }
+                redemptions.put(redemptionId, c.redemption());
+                finished.put(redemptionId, fingerprint);
+                rewards.put(reward.rewardId(), new dev.loyalty.core.spend.Reward(reward.rewardId(), reward.name(),
+                        reward.cost(), reward.stock() + c.stockReturned(), reward.perMemberLimit(), reward.active()));
+                yield OpResult.ok(redemptionId);
+            }
+            case Refused x -> result(x.refusal());
         };
     }
 

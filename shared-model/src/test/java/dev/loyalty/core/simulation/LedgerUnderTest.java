@@ -66,6 +66,31 @@ public interface LedgerUnderTest {
     /** The expiry sweep over every member. Always ok, {@code id} null. */
     OpResult expire(Instant now);
 
+    /** The reward every run defines once, before its first step: cost per unit, initial stock, per-member limit. */
+    long REWARD_COST = 40;
+    long REWARD_STOCK = 6;
+    int REWARD_LIMIT = 3;
+
+    /** Creates the run's reward ({@link #REWARD_COST}, {@link #REWARD_STOCK}, {@link #REWARD_LIMIT}). */
+    void defineReward(String rewardId, Instant now);
+
+    /**
+     * A redemption (contract Part 2), checks in the API's order: input (VALIDATION_FAILED),
+     * MEMBER_NOT_FOUND, the reference (redeems, holds and redemptions share one namespace),
+     * REWARD_NOT_FOUND, REDEMPTION_LIMIT_REACHED, OUT_OF_STOCK, INSUFFICIENT_POINTS.
+     * {@code id}: the redemption.
+     */
+    OpResult redeemReward(String member, String rewardId, Integer quantity, String reference, Instant now);
+
+    /** Fulfils (fulfilmentRef none) a PENDING redemption; the same fulfil again is ok. {@code id}: the redemption. */
+    OpResult fulfil(String member, UUID redemptionId, Instant now);
+
+    /** Cancels (reason "sim") a PENDING redemption; the same cancel again is ok. {@code id}: the redemption. */
+    OpResult cancelRedemption(String member, UUID redemptionId, Instant now);
+
+    /** The reward's stock left. */
+    long rewardStock(String rewardId);
+
     /** The member as stored, read at {@code now}; {@link Snapshot#absent} for an unknown member. */
     Snapshot snapshot(String member, Instant now);
 }

@@ -38,6 +38,17 @@ sealed interface Op {
     record Adjust(String member, long points, String type, String reference, String reason) implements Op {
     }
 
+    /** Redeems {@code quantity} (null: 1) units of {@code rewardId} (the run's reward, or one that does not exist). */
+    record RedeemReward(String member, String rewardId, Integer quantity, String reference) implements Op {
+    }
+
+    /** {@code redemption}: index into the redemptions made so far, or {@link #UNKNOWN}. */
+    record Fulfil(String member, int redemption) implements Op {
+    }
+
+    record CancelRedemption(String member, int redemption) implements Op {
+    }
+
     /**
      * A write sent again with the reference of the write applied at {@code originalStep}:
      * {@code op} is that write exactly ({@code changed} false: the original answer, same id) or

@@ -121,6 +121,26 @@ final class ReferenceModel implements LedgerUnderTest {
     }
 
     private final Map<String, MMember> members = new LinkedHashMap<>();
+    /** rewardId -> units left. */
+    private final Map<String, Long> rewardStock = new HashMap<>();
+
+    /** A redemption as the model keeps it; {@code status} PENDING, FULFILLED or CANCELLED. */
+    static final class MRedemption {
+        final String member;
+        final String rewardId;
+        final int quantity;
+        final MEntry paidBy;
+        String status = "PENDING";
+
+        MRedemption(String member, String rewardId, int quantity, MEntry paidBy) {
+            this.member = member;
+            this.rewardId = rewardId;
+            this.quantity = quantity;
+            this.paidBy = paidBy;
+        }
+    }
+
+    private final Map<UUID, MRedemption> redemptions = new HashMap<>();
     private final Map<UUID, MLot> lotsById = new HashMap<>();
     private long nextId = 1;
 
@@ -254,6 +274,123 @@ final class ReferenceModel implements LedgerUnderTest {
         take(m, points, now, entry);
         remember(m, "SPEND", reference, fields, entry.id);
         return OpResult.ok(entry.id);
+    }
+
+    @Override
+    public void defineReward(String rewardId, Instant now) {
+        rewardStock.put(rewardId, REWARD_STOCK);
+    }
+
+    @Override
+    public long rewardStock(String rewardId) {
+        return rewardStock.getOrDefault(rewardId, 0L);
+    }
+
+    @Override
+    public OpResult redeemReward(String member, String rewardId, Integer quantity, String reference, Instant now) {
+        int q = quantity == null ? 1 : quantity;
+        if (!MEMBER.matcher(rewardId).matches() || q < 1 || q > 100 || !validReference(reference)) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        List<Object> fields = List.of("redemption", rewardId, q);
+        Optional<OpResult> seen = seen(m, "SPEND", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
+        Long stock = rewardStock.get(rewardId);
+        if (stock == null) {
+            return OpResult.rejected("REWARD_NOT_FOUND");
+        }
+        long units = 0;
+        for (MRedemption r : redemptions.values()) {
+            if (r.member.equals(member) && r.rewardId.equals(rewardId) && !r.status.equals("CANCELLED")) {
+                units += r.quantity;
+            }
+        }
+        if (units + q > REWARD_LIMIT) {
+            return OpResult.rejected("REDEMPTION_LIMIT_REACHED");
+        }
+        if (stock < q) {
+            return OpResult.rejected("OUT_OF_STOCK");
+        }
+        long points = REWARD_COST * q;
+        long available = Math.max(0, spendable(m, now) - held(m, now));
+        if (points > available) {
+            return OpResult.insufficient(available);
+        }
+        MEntry entry = append(m, EntryKind.REDEEM, -points, null);
+        take(m, points, now, entry);
+        UUID id = newId();
+        redemptions.put(id, new MRedemption(member, rewardId, q, entry));
+        rewardStock.put(rewardId, stock - q);
+        remember(m, "SPEND", reference, fields, id);
+        return OpResult.ok(id);
+    }
+
+    @Override
+    public OpResult fulfil(String member, UUID redemptionId, Instant now) {
+        if (members.get(member) == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        MRedemption r = redemptions.get(redemptionId);
+        if (r == null || !r.member.equals(member)) {
+            return OpResult.rejected("REDEMPTION_NOT_FOUND");
+        }
+        if (r.status.equals("FULFILLED")) {
+            return OpResult.ok(redemptionId); // the same fulfil again
+        }
+        if (!r.status.equals("PENDING")) {
+            return OpResult.rejected("REDEMPTION_NOT_PENDING");
+        }
+        r.status = "FULFILLED";
+        return OpResult.ok(redemptionId);
+    }
+
+    @Override
+    public OpResult cancelRedemption(String member, UUID redemptionId, Instant now) {
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("MEMBER_NOT_FOUND");
+        }
+        MRedemption r = redemptions.get(redemptionId);
+        if (r == null || !r.member.equals(member)) {
+            return OpResult.rejected("REDEMPTION_NOT_FOUND");
+        }
+        if (r.status.equals("CANCELLED")) {
+            return OpResult.ok(redemptionId); // the same cancel again: no second refund
+        }
+        if (r.status.equals("PENDING") && m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED"); // a closed account gets nothing back
+        }
+        if (!r.status.equals("PENDING")) {
+            return OpResult.rejected("REDEMPTION_NOT_PENDING");
+        }
+        long amount = reversible(m, r.paidBy); // all of it, less what an operator's reversal already gave back
+        if (amount > 0) {
+            MEntry entry = append(m, EntryKind.REVERSAL, amount, r.paidBy.id);
+            Map<UUID, Long> restored = restoredSoFar(m, r.paidBy);
+            List<UUID> spentLots = new ArrayList<>(r.paidBy.allocations.keySet());
+            long left = amount;
+            for (int i = spentLots.size() - 1; i >= 0 && left > 0; i--) {
+                UUID lotId = spentLots.get(i);
+                long give = Math.min(left, r.paidBy.allocations.get(lotId) - restored.getOrDefault(lotId, 0L));
+                if (give > 0) {
+                    lotsById.get(lotId).remaining += give;
+                    entry.allocations.put(lotId, give);
+                    left -= give;
+                }
+            }
+        }
+        r.status = "CANCELLED";
+        rewardStock.merge(r.rewardId, (long) r.quantity, Long::sum);
+        return OpResult.ok(redemptionId);
     }
 
     @Override

@@ -83,6 +83,8 @@ public final class Simulation {
         }
 
         Report run(int steps) {
+            model.defineReward(workload.reward, now);
+            sut.defineReward(workload.reward, now);
             for (int step = 1; step <= steps; step++) {
                 Op op = workload.next(step, now, model, holds, lastExpireAt, applied);
                 try {
@@ -136,6 +138,9 @@ public final class Simulation {
                 holds.add(new Workload.HoldHandle(hold.member(), hold.points(), expected.id(), actual.id()));
                 sutToModelHold.put(actual.id(), expected.id());
             }
+            if (op instanceof Op.RedeemReward r) {
+                workload.redemptions.add(new Workload.RedemptionHandle(r.member(), expected.id(), actual.id()));
+            }
             if (op instanceof Op.Expire) {
                 lastExpireAt = now;
             }
@@ -154,6 +159,10 @@ public final class Simulation {
                         o.points(), o.reference(), now);
                 case Op.Transfer o -> ledger.transfer(o.from(), o.to(), o.points(), o.reference(), now);
                 case Op.Adjust o -> ledger.adjust(o.member(), o.points(), o.type(), o.reference(), o.reason(), now);
+                case Op.RedeemReward o -> ledger.redeemReward(o.member(), o.rewardId(), o.quantity(), o.reference(), now);
+                case Op.Fulfil o -> ledger.fulfil(o.member(), redemptionId(o.redemption(), isModel, unknown), now);
+                case Op.CancelRedemption o ->
+                        ledger.cancelRedemption(o.member(), redemptionId(o.redemption(), isModel, unknown), now);
                 case Op.Retry o -> apply(ledger, o.op(), isModel, step);
                 case Op.Close o -> ledger.close(o.member(), o.reason(), o.reference(), now);
                 case Op.Expire o -> ledger.expire(now);
@@ -166,6 +175,14 @@ public final class Simulation {
                 return unknown;
             }
             Workload.HoldHandle handle = holds.get(index);
+            return isModel ? handle.modelId() : handle.sutId();
+        }
+
+        UUID redemptionId(int index, boolean isModel, UUID unknown) {
+            if (index == Op.UNKNOWN) {
+                return unknown;
+            }
+            Workload.RedemptionHandle handle = workload.redemptions.get(index);
             return isModel ? handle.modelId() : handle.sutId();
         }
 
@@ -192,6 +209,11 @@ public final class Simulation {
                 all.add(actual);
             }
             Invariants.checkTransfersBalance(all);
+            long stock = sut.rewardStock(workload.reward);
+            if (stock < 0 || stock > LedgerUnderTest.REWARD_STOCK) {
+                throw new AssertionError("reward stock out of bounds: " + stock);
+            }
+            same(() -> "reward stock", model.rewardStock(workload.reward), stock);
         }
 
         void compare(Snapshot expected, Snapshot actual) {

@@ -37,6 +37,11 @@ class SimulationDetectsBugsTest {
         public OpResult close(String m, String why, String r, Instant now) { return core.close(m, why, r, now); }
         public OpResult expire(Instant now) { return core.expire(now); }
         public Snapshot snapshot(String m, Instant now) { return core.snapshot(m, now); }
+        public void defineReward(String id, Instant now) { core.defineReward(id, now); }
+        public OpResult redeemReward(String m, String id, Integer q, String r, Instant now) { return core.redeemReward(m, id, q, r, now); }
+        public OpResult fulfil(String m, UUID id, Instant now) { return core.fulfil(m, id, now); }
+        public OpResult cancelRedemption(String m, UUID id, Instant now) { return core.cancelRedemption(m, id, now); }
+        public long rewardStock(String id) { return core.rewardStock(id); }
     }
 
     record Bug(String name, LongFunction<LedgerUnderTest> ledger) {
@@ -131,6 +136,19 @@ class SimulationDetectsBugsTest {
                         OpResult result = core.redeem(m, p, r, now);
                         return result.ok() || !result.code().equals("INSUFFICIENT_POINTS") ? result
                                 : OpResult.insufficient(core.snapshot(m, now).balance());
+                    }
+                }),
+                new Bug("a cancel of a cancelled redemption refunds it again", seed -> new Delegating(seed) {
+                    final java.util.Set<UUID> cancelled = new java.util.HashSet<>();
+
+                    @Override
+                    public OpResult cancelRedemption(String m, UUID id, Instant now) {
+                        OpResult result = core.cancelRedemption(m, id, now);
+                        if (result.ok() && !cancelled.add(id)) {
+                            // The status check forgotten: the points go back a second time (as an adjustment).
+                            core.adjust(m, LedgerUnderTest.REWARD_COST, "BONUS", "again-" + id, "refund", now);
+                        }
+                        return result;
                     }
                 }));
     }

@@ -24,9 +24,16 @@ final class Workload {
     record HoldHandle(String member, long points, UUID modelId, UUID sutId) {
     }
 
+    /** A redemption the workload made, as both sides know it. */
+    record RedemptionHandle(String member, UUID modelId, UUID sutId) {
+    }
+
     private final Random random;
     final List<String> members = new ArrayList<>();
     final String ghost;
+    /** The run's reward, and the redemptions made so far (the simulation appends them). */
+    final String reward;
+    final List<RedemptionHandle> redemptions = new ArrayList<>();
 
     Workload(long seed) {
         this.random = new Random(seed);
@@ -36,6 +43,7 @@ final class Workload {
             members.add("s" + seed + "-m" + i);
         }
         ghost = "s" + seed + "-ghost";
+        reward = "s" + seed + "-reward";
     }
 
     /** A write that was applied, at {@code step}: what retries are made of. */
@@ -86,6 +94,9 @@ final class Workload {
             String to = r < 8 ? member : r < 16 ? ghost : r < 20 ? "bad id!" : pickOther(member);
             return new Op.Transfer(member, to, amount(model.available(member, now)), ref);
         }
+        if (roll >= 86 && random.nextInt(100) < 45) {
+            return redemption(member, ref);
+        }
         if (roll < 86) {
             // One sweep per second: EXPIRE references are "expire:" + epoch second.
             if (lastExpireAt != null && lastExpireAt.getEpochSecond() == now.getEpochSecond()) {
@@ -123,6 +134,12 @@ final class Workload {
             case Op.Adjust o -> new Op.Adjust(o.member(), o.points() > 0 ? other(o.points()) : -other(-o.points()),
                     o.type(), o.reference(), o.reason());
             case Op.Void o -> null; // a void has nothing to change
+            case Op.RedeemReward o -> {
+                int q = o.quantity() == null ? 1 : o.quantity();
+                yield new Op.RedeemReward(o.member(), o.rewardId(), q == 1 ? 2 : q - 1, o.reference());
+            }
+            case Op.Fulfil o -> null; // nothing to change
+            case Op.CancelRedemption o -> null;
             case Op.Retry o -> throw new IllegalStateException("not a write: " + op);
             case Op.Close o -> throw new IllegalStateException("closings are not retried: " + op);
             case Op.Expire o -> throw new IllegalStateException("not a write: " + op);
@@ -134,6 +151,19 @@ final class Workload {
     /** A valid amount other than {@code points}. */
     private static long other(long points) {
         return points >= 1_000_000_000L ? points - 1 : points + 1;
+    }
+
+    /** A redemption of the run's reward (now and then of none, or an invalid quantity), or a fulfil or cancel of one. */
+    private Op redemption(String member, String ref) {
+        int r = random.nextInt(100);
+        if (r < 55 || redemptions.isEmpty()) {
+            int q = random.nextInt(100);
+            Integer quantity = q < 4 ? Integer.valueOf(q < 2 ? 0 : 101) : q < 35 ? null : Integer.valueOf(1 + random.nextInt(3));
+            return new Op.RedeemReward(member, random.nextInt(100) < 4 ? "no-such-reward" : reward, quantity, ref);
+        }
+        int index = random.nextInt(100) < 5 ? Op.UNKNOWN : random.nextInt(redemptions.size());
+        String who = index == Op.UNKNOWN || random.nextInt(10) == 0 ? member : redemptions.get(index).member();
+        return r < 75 ? new Op.Fulfil(who, index) : new Op.CancelRedemption(who, index);
     }
 
     private Op adjust(String member, long available, String ref) {
