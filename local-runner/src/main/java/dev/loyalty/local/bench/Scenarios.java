@@ -278,7 +278,7 @@ final class Scenarios {
                     plan.loadLimit());
             rows.add(Row.info(f("redeem, %d clients on %d members%s", clients, clients, label),
                     f("%.0f redeems/s, p50 %s, p99 %s", spread.perSecond(), ms(spread.latency(), 50), ms(spread.latency(), 99)),
-                    "2 round trips x 1 ms of link each: about +2 ms a write"));
+                    "no same-run baseline; expected from 2 round trips x 1 ms of link: about +2 ms a write"));
         } finally {
             proxy.delayMicros(0);
         }

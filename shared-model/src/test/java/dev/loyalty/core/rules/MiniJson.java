@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A tiny JSON reader for the core's tests (the core has no JSON library): objects, arrays, strings, numbers, booleans, null. */
-final class MiniJson {
+public final class MiniJson {
     private final String s;
     private int i;
 
@@ -15,7 +15,7 @@ final class MiniJson {
         this.s = s;
     }
 
-    static Object parse(String json) {
+    public static Object parse(String json) {
         MiniJson p = new MiniJson(json);
         Object v = p.value();
         p.ws();

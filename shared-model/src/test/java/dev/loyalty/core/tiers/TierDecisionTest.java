@@ -1,5 +1,7 @@
 package dev.loyalty.core.tiers;
 
+import dev.loyalty.core.rules.MiniJson;
+
 import dev.loyalty.core.rules.BusinessEvent;
 import dev.loyalty.core.rules.CapUsage;
 import dev.loyalty.core.rules.EvaluationOutcome;
