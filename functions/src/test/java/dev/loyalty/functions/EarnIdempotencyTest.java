@@ -214,6 +214,28 @@ class EarnIdempotencyTest extends LedgerTestSupport {
         assertEquals(1, entries(member));
     }
 
+    /**
+     * The SDK retries a claim whose answer was lost; when the lost attempt had written, the
+     * retry meets its own claim and must take it as its own (it was answered 409 in progress,
+     * and the request never ran). A different request under the key still gets the existing claim.
+     */
+    @Test
+    void aClaimRetriedAfterItsWriteLandedIsStillOurs() {
+        String key = scopedKey("k-" + UUID.randomUUID());
+        Instant now = Instant.now();
+        long inProgressUntil = now.toEpochMilli() + 60_000;
+        IdempotencyStore.Claim first = store.claim(key, "hash-a", now, inProgressUntil, now.getEpochSecond() + 3600);
+        assertInstanceOf(IdempotencyStore.Claim.Claimed.class, first);
+        // The same PutItem again, as the SDK's retry sends it: the same item to the millisecond.
+        IdempotencyStore.Claim retried = store.claim(key, "hash-a", now, inProgressUntil, now.getEpochSecond() + 3600);
+        assertInstanceOf(IdempotencyStore.Claim.Claimed.class, retried, "the retry found its own claim");
+        // A client's own retry (same body, its own clock) and a different body are someone else's claim.
+        IdempotencyStore.Claim client = store.claim(key, "hash-a", now.plusMillis(3), inProgressUntil + 3, now.getEpochSecond() + 3600);
+        assertInstanceOf(IdempotencyStore.Claim.Existing.class, client);
+        IdempotencyStore.Claim other = store.claim(key, "hash-b", now, inProgressUntil, now.getEpochSecond() + 3600);
+        assertInstanceOf(IdempotencyStore.Claim.Existing.class, other);
+    }
+
     @Test
     void aStoredAnswerNamingATransactionTheLedgerDoesNotHoldIsNotReplayed() {
         String member = newMember();

@@ -146,6 +146,10 @@ class TerraformConsistencyTest {
         assertEquals("local.jvm?\"java21\":\"provided.al2023\"", expr(lambda.get("runtime")));
         assertEquals("var.packaging==\"jvm\"", expr(tf.local("jvm")));
         assertTrue(lambda.get("publish").asBoolean(), "every apply publishes a version");
+        // The benchmark's switches never reach a deployed function (no domain events without it).
+        for (String benchOnly : List.of("LOYALTY_BENCH_WITHOUT_OUTBOX", "LOYALTY_EVENTS_PUBLISH_AFTER_COMMIT")) {
+            assertFalse(env.has(benchOnly), benchOnly + " is for the benchmark only");
+        }
         JsonNode snapStart = at(lambda, "dynamic", "snap_start", 0);
         assertEquals("local.jvm?[1]:[]", expr(snapStart.get("for_each")), "SnapStart for JVM packaging");
         assertEquals("PublishedVersions", at(snapStart, "content", 0, "apply_on").asText(), "SnapStart on published versions");

@@ -113,7 +113,11 @@ public final class LocalSystem implements AutoCloseable {
             "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final Map<String, FunctionPool> functions = new LinkedHashMap<>();
+    private final Map<String, FunctionPool> functions = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    /** How each function's pool was made, so the benchmark can restart one with other settings. */
+    private final Map<String, PoolRecipe> recipes = new java.util.concurrent.ConcurrentHashMap<>();
+    private record PoolRecipe(Duration timeout, int min, int max, Path functionJar, Map<String, String> env, Path logs) {
+    }
     private final Map<String, String> functionEnv;
     private final String dynamoEndpoint;
     private final EmbeddedPostgres postgres;
@@ -210,11 +214,10 @@ public final class LocalSystem implements AutoCloseable {
                 }
                 int min = o.instances().getOrDefault(name, 1);
                 int max = o.instances().containsKey(name) ? min : SINGLETONS.contains(name) ? 1 : o.maxInstances();
-                Path logs = o.home().resolve("logs");
-                FunctionPool pool = new FunctionPool(name, timeout, min, max,
-                        (api, n) -> new FunctionProcess(o.functionJar(), name, api, processEnv,
-                                logs.resolve(name + (n == 0 ? "" : "-" + n) + ".log")),
-                        pid -> child("TERM", pid), this::unchild);
+                PoolRecipe recipe = new PoolRecipe(timeout, min, max, o.functionJar(), Map.copyOf(processEnv),
+                        o.home().resolve("logs"));
+                recipes.put(name, recipe);
+                FunctionPool pool = pool(name, recipe, "");
                 resources.add(pool);
                 functions.put(name, pool);
             }
@@ -368,6 +371,45 @@ public final class LocalSystem implements AutoCloseable {
 
     public Jwt jwt() {
         return jwt;
+    }
+
+    private FunctionPool pool(String name, PoolRecipe r, String logSuffix) throws IOException {
+        return new FunctionPool(name, r.timeout(), r.min(), r.max(),
+                (api, n) -> new FunctionProcess(r.functionJar(), name, api, r.env(),
+                        r.logs().resolve(name + logSuffix + (n == 0 ? "" : "-" + n) + ".log")),
+                pid -> child("TERM", pid), this::unchild);
+    }
+
+    /**
+     * The benchmark's A/B switch: replaces a function's JVMs by new ones whose environment also
+     * has {@code extraEnv} (empty: the original settings again), waits until they are all idle,
+     * and stops the old ones. Call it between scenarios, never under load. The new JVMs log to
+     * {@code <function>-<tag>*.log}.
+     */
+    public void restartFunction(String name, Map<String, String> extraEnv, String tag) throws IOException, TimeoutException {
+        PoolRecipe base = recipes.get(name);
+        if (base == null) {
+            throw new IllegalArgumentException("no function " + name);
+        }
+        Map<String, String> env = new LinkedHashMap<>(base.env());
+        env.putAll(extraEnv);
+        FunctionPool fresh = pool(name, new PoolRecipe(base.timeout(), base.min(), base.max(), base.functionJar(),
+                env, base.logs()), "-" + tag);
+        try {
+            fresh.awaitIdle(base.min(), START_TIMEOUT);
+        } catch (TimeoutException | RuntimeException e) {
+            fresh.close();
+            throw e;
+        }
+        FunctionPool old;
+        synchronized (resources) {
+            resources.add(fresh);
+            old = functions.put(name, fresh);
+            resources.remove(old);
+        }
+        if (old != null) {
+            old.close();
+        }
     }
 
     public FunctionPool function(String name) {

@@ -96,6 +96,24 @@ public class OutboxDelivery {
     }
 
     /** Marks accepted events published (the caller still holds their locks); one statement. */
+    /**
+     * Marks events published without holding their locks first (the publish right after commit):
+     * one statement per member, sent together; rows another transaction holds (the relay,
+     * publishing them too) are skipped, never waited for: that transaction marks them.
+     */
+    public void markPublishedSkippingLocked(Tx tx, List<OutboxEvent> accepted, Instant now) {
+        java.util.Map<String, List<Long>> byMember = new java.util.TreeMap<>();
+        accepted.forEach(e -> byMember.computeIfAbsent(e.memberId(), m -> new ArrayList<>()).add(e.sequence()));
+        byMember.forEach((m, sequences) -> tx.later("""
+                UPDATE outbox o SET published_at = $3
+                  FROM (SELECT member_id, sequence FROM outbox
+                         WHERE member_id = $1 AND sequence = ANY($2) AND published_at IS NULL
+                           FOR UPDATE SKIP LOCKED) s
+                 WHERE o.member_id = s.member_id AND o.sequence = s.sequence
+                """, r -> null, m, sequences.toArray(Long[]::new), now));
+        tx.flush();
+    }
+
     public void markPublished(Tx tx, List<OutboxEvent> accepted, Instant now) {
         if (accepted.isEmpty()) {
             return;

@@ -87,16 +87,30 @@ public class DynamoDbIdempotencyStore implements IdempotencyStore {
             return new Claim.Claimed(fresh);
         } catch (ConditionalCheckFailedException e) {
             if (e.hasItem() && !e.item().isEmpty()) {
-                return new Claim.Existing(toRecord(e.item()));
+                return ownOrExisting(fresh, toRecord(e.item()));
             }
-            return readBack(key, now);
+            return readBack(fresh, now);
         } catch (SdkException e) {
             throw unavailable("claim", e);
         }
     }
 
+    /**
+     * The SDK retries a PutItem whose answer was lost (a timeout on a slow table); if the lost
+     * attempt had written, the retry fails its condition on our own claim. Ours is recognised by
+     * the same identity {@link #OWN_CLAIM_CONDITION} completes it with (in progress, our request
+     * hash and our in-progress expiry to the millisecond); anything else is someone else's.
+     */
+    static Claim ownOrExisting(IdempotencyRecord fresh, IdempotencyRecord found) {
+        boolean ours = found.status() == IdempotencyRecord.Status.IN_PROGRESS
+                && found.requestHash().equals(fresh.requestHash())
+                && found.inProgressExpiresAtEpochMilli() == fresh.inProgressExpiresAtEpochMilli();
+        return ours ? new Claim.Claimed(fresh) : new Claim.Existing(found);
+    }
+
     /** Only where the store did not return the old item (emulators): one consistent read. */
-    private Claim readBack(String key, Instant now) {
+    private Claim readBack(IdempotencyRecord fresh, Instant now) {
+        String key = fresh.key();
         Map<String, AttributeValue> current;
         try {
             current = dynamo.getItem(b -> b.tableName(table).key(Map.of(KEY, s(key))).consistentRead(true)).item();
@@ -107,7 +121,7 @@ public class DynamoDbIdempotencyStore implements IdempotencyStore {
             return null;
         }
         IdempotencyRecord record = toRecord(current);
-        return IdempotencyRules.claimable(record, now) ? null : new Claim.Existing(record);
+        return IdempotencyRules.claimable(record, now) ? null : ownOrExisting(fresh, record);
     }
 
     @Override

@@ -81,7 +81,7 @@ public class Db {
         }
         // After the connection went back to the pool: a listener's own transaction (the
         // publisher's) must not need a second connection while this one is held.
-        afterCommit(t.emitted());
+        afterCommit(t.emitted(), t.emittedInOrder());
         return result;
     }
 
@@ -104,23 +104,23 @@ public class Db {
     /** Who hears of committed outbox events (the publisher); never the reason a committed write fails. */
     private final java.util.function.Supplier<java.util.stream.Stream<OutboxListener>> listeners;
 
-    private void afterCommit(java.util.List<OutboxEvent> events) {
+    private void afterCommit(java.util.List<OutboxEvent> events, java.util.Set<String> inOrder) {
         if (events.isEmpty()) {
             return;
         }
         // The request's count is its write's: the publisher's own transaction is not the write's.
         int writeRoundTrips = LAST_ROUND_TRIPS.get();
         try {
-            notifyListeners(events);
+            notifyListeners(events, inOrder);
         } finally {
             LAST_ROUND_TRIPS.set(writeRoundTrips);
         }
     }
 
-    private void notifyListeners(java.util.List<OutboxEvent> events) {
+    private void notifyListeners(java.util.List<OutboxEvent> events, java.util.Set<String> inOrder) {
         listeners.get().forEach(l -> {
             try {
-                l.committed(events);
+                l.committed(events, inOrder);
             } catch (RuntimeException e) {
                 // Committed is committed: the relay publishes what the listener could not.
                 org.jboss.logging.Logger.getLogger(Db.class).warnf("outbox listener failed: %s", e.toString());

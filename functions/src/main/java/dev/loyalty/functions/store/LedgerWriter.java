@@ -55,6 +55,23 @@ import java.util.UUID;
 @ApplicationScoped
 public class LedgerWriter {
 
+    /**
+     * The benchmark's baseline only ({@code LOYALTY_BENCH_WITHOUT_OUTBOX=true}): writes no
+     * domain events at all, so `./loyalty bench` can hold the write path with the outbox against
+     * the same path without it. Never set outside the benchmark: Terraform does not pass it (a
+     * test holds that), and a function started with it logs a warning.
+     */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "loyalty.bench.without-outbox", defaultValue = "false")
+    boolean withoutOutbox;
+
+    @jakarta.annotation.PostConstruct
+    void warnWithoutOutbox() {
+        if (withoutOutbox) {
+            org.jboss.logging.Logger.getLogger(LedgerWriter.class)
+                    .warn("loyalty.bench.without-outbox is set: this function writes NO domain events (benchmark baseline only)");
+        }
+    }
+
     /** Event ids: random, fixed once written (consumers dedupe on them). */
     private static final java.util.function.Supplier<UUID> IDS = UUID::randomUUID;
 
@@ -386,7 +403,7 @@ public class LedgerWriter {
      * {@link OutboxListener}s once it commits.
      */
     public void emit(Tx tx, List<DomainEvent> events) {
-        if (events.isEmpty()) {
+        if (events.isEmpty() || withoutOutbox) {
             return;
         }
         int n = events.size();
@@ -435,7 +452,7 @@ public class LedgerWriter {
                   RETURNING member_id, sequence, event_id, type, occurred_at, recorded_at, data::text AS data
                 )
                 -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
-                SELECT w.* FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
+                SELECT w.*, 1 AS behind FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
                 """, written(tx), member, id, type, occurred, recorded, data, n);
     }
 
@@ -458,8 +475,12 @@ public class LedgerWriter {
                              WITH ORDINALITY AS e(event_id, type, occurred_at, recorded_at, data, ord)
                       RETURNING member_id, sequence, event_id, type, occurred_at, recorded_at, data::text AS data
                     )
-                    -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
-                    SELECT w.* FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
+                    -- every event written, or the transaction aborts (its COMMIT becomes a rollback);
+                    -- behind: the member's earlier events not yet published (the statement's snapshot
+                    -- does not see its own inserts), so the publisher knows whether these may go at once
+                    SELECT w.*, (SELECT count(*) FROM outbox p
+                                  WHERE p.member_id = $1 AND p.published_at IS NULL) AS behind
+                      FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
                     """, written(tx), memberId, id, type, occurred, recorded, data, n);
     }
 
@@ -467,11 +488,17 @@ public class LedgerWriter {
     private static java.util.function.Function<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>, Void> written(Tx tx) {
         return rows -> {
             List<OutboxEvent> written = new ArrayList<>();
-            rows.forEach(r -> written.add(new OutboxEvent(r.getString("member_id"), r.getLong("sequence"),
-                    r.getUUID("event_id"), r.getString("type"), Tx.instant(r, "occurred_at"),
-                    Tx.instant(r, "recorded_at"), r.getString("data"))));
+            java.util.Set<String> behind = new java.util.HashSet<>();
+            rows.forEach(r -> {
+                written.add(new OutboxEvent(r.getString("member_id"), r.getLong("sequence"),
+                        r.getUUID("event_id"), r.getString("type"), Tx.instant(r, "occurred_at"),
+                        Tx.instant(r, "recorded_at"), r.getString("data")));
+                if (r.getLong("behind") > 0) {
+                    behind.add(r.getString("member_id"));
+                }
+            });
             written.sort(Comparator.comparing(OutboxEvent::memberId).thenComparingLong(OutboxEvent::sequence));
-            tx.emitted(written);
+            tx.emitted(written, behind);
             return null;
         };
     }

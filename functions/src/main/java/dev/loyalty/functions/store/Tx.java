@@ -42,12 +42,24 @@ public final class Tx {
     /** Outbox events this transaction wrote, handed to the {@link OutboxListener}s after it commits. */
     private final java.util.List<OutboxEvent> emitted = new java.util.ArrayList<>();
 
-    void emitted(java.util.List<OutboxEvent> events) {
+    /** Members with an earlier event still unpublished when this transaction wrote theirs (or unknown). */
+    private final java.util.Set<String> behind = new java.util.HashSet<>();
+
+    void emitted(java.util.List<OutboxEvent> events, java.util.Set<String> membersBehind) {
         emitted.addAll(events);
+        behind.addAll(membersBehind);
     }
 
     java.util.List<OutboxEvent> emitted() {
         return java.util.List.copyOf(emitted);
+    }
+
+    /** The members of {@link #emitted()} whose every earlier event was published when these were written. */
+    java.util.Set<String> emittedInOrder() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        emitted.forEach(e -> out.add(e.memberId()));
+        out.removeAll(behind);
+        return out;
     }
 
     Tx(SqlConnection connection, Duration timeout, long deadlineNanos) {

@@ -39,12 +39,18 @@ public final class Bench {
         }
     }
 
-    public static void run(Path root, boolean quick) throws Exception {
+    /**
+     * {@code only}: the scenarios to run (their step names, e.g. "outbox cost"; empty: all).
+     * The baselines always run; so does the seeding when a scenario on the data set is chosen.
+     * A partial run writes to {@code bench/partial} unless {@code LOYALTY_BENCH_OUT} says otherwise.
+     */
+    public static void run(Path root, boolean quick, List<String> only) throws Exception {
         Plan plan = Plan.of(quick);
         long started = System.nanoTime();
         Path home = Files.createTempDirectory("loyalty-bench");
         // The full run's results are the committed bench/results.md; a quick run does not overwrite them.
-        Path defaultOut = quick ? root.resolve("bench").resolve("quick") : root.resolve("bench");
+        Path defaultOut = !only.isEmpty() ? root.resolve("bench").resolve("partial")
+                : quick ? root.resolve("bench").resolve("quick") : root.resolve("bench");
         Path out = Path.of(System.getenv().getOrDefault("LOYALTY_BENCH_OUT", defaultOut.toString()));
         List<Row> rows = new ArrayList<>();
         Path jar = LocalSystem.findFunctionJar(root);
@@ -58,7 +64,7 @@ public final class Bench {
             System.out.println("bench: starting the system (" + plan.earnInstances() + " earn and " + plan.redeemInstances()
                     + " redeem JVMs)...");
             try (LocalSystem system = LocalSystem.start(options)) {
-                new Scenarios(system, root, home, jar, plan, rows, proxy).runAll();
+                new Scenarios(system, root, home, jar, plan, rows, proxy, only).runAll();
             }
         }
         double minutes = (System.nanoTime() - started) / 60e9;
@@ -67,6 +73,7 @@ public final class Bench {
         String header = "# Benchmark results\n\n"
                 + (quick ? "**Quick run** (`./loyalty bench --quick`, CI smoke sizes: figures are indicative only). "
                 : "Full run (`./loyalty bench`). ")
+                + (only.isEmpty() ? "" : "Only these scenarios: " + String.join(", ", only) + ". ")
                 + String.format(Locale.ROOT, "%s; %d cores, %d GB RAM, Java %s (%s), embedded PostgreSQL, dynalite; %.1f min.%n%n",
                 Instant.now().toString().substring(0, 16) + "Z", Runtime.getRuntime().availableProcessors(), ramGb,
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), minutes)

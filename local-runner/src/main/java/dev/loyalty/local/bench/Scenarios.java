@@ -39,7 +39,19 @@ final class Scenarios {
     private Histogram put;
     private final DelayProxy proxy;
 
-    Scenarios(LocalSystem system, Path root, Path home, Path jar, Bench.Plan plan, List<Row> rows, DelayProxy proxy) {
+    /** The step names to run (empty: all); see {@link Bench#run}. */
+    private final List<String> only;
+    private static final List<String> ON_THE_DATA_SET = List.of("balance and history reads", "expire-sweep", "reconcile",
+            "start-up");
+
+    Scenarios(LocalSystem system, Path root, Path home, Path jar, Bench.Plan plan, List<Row> rows, DelayProxy proxy,
+              List<String> only) {
+        this.only = only;
+        for (String name : only) {
+            if (!STEPS.contains(name)) {
+                throw new IllegalArgumentException("no scenario \"" + name + "\"; the scenarios: " + STEPS);
+            }
+        }
         this.proxy = proxy;
         this.system = system;
         this.root = root;
@@ -56,6 +68,11 @@ final class Scenarios {
 
     /** Runs one scenario; a failure becomes a FAILED row and the next scenario runs. */
     private void step(String name, Step step) {
+        boolean chosen = only.isEmpty() || only.contains(name) || name.equals("baselines")
+                || name.equals("seed") && only.stream().anyMatch(ON_THE_DATA_SET::contains);
+        if (!chosen) {
+            return;
+        }
         System.out.println("bench: " + name + "...");
         long t = System.nanoTime();
         try {
@@ -67,6 +84,11 @@ final class Scenarios {
         System.out.printf("bench: %s done in %.1f s%n", name, (System.nanoTime() - t) / 1e9);
     }
 
+    /** Every step's name, in the order they run. */
+    static final List<String> STEPS = List.of("baselines", "queue earn", "business events", "API earn latency",
+            "outbox cost", "redeem contention", "database round trips", "write path with 0.5 ms link latency", "seed",
+            "balance and history reads", "expire-sweep", "reconcile", "peak RSS", "start-up");
+
     void runAll() {
         step("baselines", this::baselines);
         if (pg1 == null || put == null) {
@@ -75,6 +97,7 @@ final class Scenarios {
         step("queue earn", this::queueEarn);
         step("business events", this::businessEvents);
         step("API earn latency", this::apiEarn);
+        step("outbox cost", this::outboxCost);
         step("redeem contention", this::redeemContention);
         step("database round trips", this::roundTrips);
         step("write path with 0.5 ms link latency", this::withLinkLatency);
@@ -212,6 +235,62 @@ final class Scenarios {
                         sale.won(), sale.outOfStock(), sale.limitReached()),
                 f("redeem, %d clients on %d members: %.0f redeems/s", clients, clients, spread.perSecond()),
                 sale.perSecond() / spread.perSecond()).atLeast(0.5));
+    }
+
+    /** The outbox's cost on the write (issue 15): at most this multiple of the same write without it, p50. */
+    static final double OUTBOX_P50_TARGET = 1.10;
+
+    /**
+     * Events out against no events (issue 15): the API earn, 1 client, with the earn JVMs
+     * restarted three ways: without the outbox (the benchmark-only switch: no domain events),
+     * with the outbox published by the relay only, and as deployed (the outbox plus the publish
+     * right after commit, which the client waits for). Each variant gets fresh JVMs, the same
+     * warm-up and the same requests; the variants alternate over rounds so drift on a noisy
+     * machine falls on all of them. The earn JVMs are restored to the deployed settings after.
+     */
+    private void outboxCost() throws Exception {
+        record Variant(String tag, String label, java.util.Map<String, String> env, Histogram latency) {
+        }
+        List<Variant> variants = List.of(
+                new Variant("without-outbox", "without the outbox (no domain events; the baseline)",
+                        java.util.Map.of("LOYALTY_BENCH_WITHOUT_OUTBOX", "true"), Latency.histogram()),
+                new Variant("relay-only", "outbox written, published by the relay only",
+                        java.util.Map.of("LOYALTY_EVENTS_PUBLISH_AFTER_COMMIT", "false"), Latency.histogram()),
+                new Variant("deployed", "outbox written and published right after commit (as deployed)",
+                        java.util.Map.of(), Latency.histogram()));
+        int rounds = plan.quick() ? 1 : 3;
+        int requests = plan.quick() ? plan.earnRequestsC1() : plan.earnRequestsC1() / 2;
+        int jvms = plan.earnInstances();
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                for (Variant v : variants) {
+                    system.restartFunction("earn", v.env(), v.tag() + "-" + round);
+                    // Every JVM its share of warm-up (C1 only, as on Lambda), then one client.
+                    FrontDoorClient.load(jvms, plan.quick() ? 10 : 60,
+                            (c, i) -> ApiScenarios.expect(api.earn("ow" + run + "-" + c, 1), 201, "earn (warm-up)"));
+                    FrontDoorClient.LoadResult r = FrontDoorClient.load(1, requests, plan.loadLimit(),
+                            (c, i) -> ApiScenarios.expect(api.earn("oc" + run + "-" + (i % 50), 1), 201, "earn"));
+                    v.latency().add(r.latency());
+                }
+            }
+        } finally {
+            system.restartFunction("earn", java.util.Map.of(), "restored");
+        }
+        Variant without = variants.get(0);
+        double base50 = Latency.ms(without.latency(), 50);
+        double base99 = Latency.ms(without.latency(), 99);
+        String baseline = f("the same write without the outbox, same run: %s", Latency.summary(without.latency()));
+        rows.add(Row.baseline("events out: API earn " + without.label() + f(", 1 client, %d round%s of fresh JVMs",
+                rounds, rounds == 1 ? "" : "s"), Latency.summary(without.latency()), "benchmark-only switch LOYALTY_BENCH_WITHOUT_OUTBOX"));
+        for (Variant v : variants.subList(1, variants.size())) {
+            double r50 = Latency.ms(v.latency(), 50) / base50;
+            Row row = Row.ratio("events out: API earn, " + v.label() + ", 1 client", Latency.summary(v.latency())
+                            + f("; p50 +%s", Latency.fmt(Latency.ms(v.latency(), 50) - base50)), baseline, r50);
+            Row shown = new Row(row.scenario(), row.figure(), row.baseline(), r50,
+                    f("p50 %s, p99 %s", Row.x(r50), Row.x(Latency.ms(v.latency(), 99) / base99)), null, null, Double.NaN, false);
+            rows.add(v.tag().equals("deployed") ? shown.atMost(OUTBOX_P50_TARGET) : shown);
+        }
     }
 
     /**
