@@ -91,26 +91,58 @@ public class IdempotentWrites {
         }
         IdempotencyRecord claimed = ((IdempotencyStore.Claim.Claimed) claim).record();
         HttpApiResponse response;
+        // The write's events are published while its answer is stored (two independent calls
+        // after the commit), not one after the other; the answer waits for both.
+        Db.AfterCommit publish = Db.deferAfterCommit();
         try {
-            response = work.get();
-        } catch (ApiException e) {
-            response = responses.problem(e, requestId);
-        } catch (RuntimeException e) {
-            releaseQuietly(claimed);
-            throw e;
-        }
-        if (response.statusCode() >= 500) {
-            releaseQuietly(claimed);
+            try {
+                response = work.get();
+            } catch (ApiException e) {
+                response = responses.problem(e, requestId);
+            } catch (RuntimeException e) {
+                releaseQuietly(claimed);
+                throw e;
+            } finally {
+                publish.close();
+            }
+            if (response.statusCode() >= 500) {
+                releaseQuietly(claimed);
+                return response;
+            }
+            java.util.concurrent.Future<?> publishing = publish.isEmpty() ? null : PUBLISHER.submit(publish::run);
+            try {
+                store.complete(claimed, new IdempotencyRecord.StoredResponse(response.statusCode(), response.body()),
+                        expiresAtEpochSecond);
+            } catch (IdempotencyStoreUnavailableException e) {
+                LOG.warnf("could not store the answer for %s (%s); the claim will expire and the ledger's uniqueness holds",
+                        key, e.getMessage());
+            }
+            awaitQuietly(publishing);
             return response;
+        } finally {
+            publish.run(); // whatever did not run above (an exception, a 5xx after a commit): now, here
+        }
+    }
+
+    /** One thread per function instance publishes alongside the request thread (Lambda runs one request at a time). */
+    private static final java.util.concurrent.ExecutorService PUBLISHER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "after-commit-publisher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The publisher bounds itself (its call budget) and never throws; this only waits for it. */
+    private static void awaitQuietly(java.util.concurrent.Future<?> f) {
+        if (f == null) {
+            return;
         }
         try {
-            store.complete(claimed, new IdempotencyRecord.StoredResponse(response.statusCode(), response.body()),
-                    expiresAtEpochSecond);
-        } catch (IdempotencyStoreUnavailableException e) {
-            LOG.warnf("could not store the answer for %s (%s); the claim will expire and the ledger's uniqueness holds",
-                    key, e.getMessage());
+            f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warnf("after-commit publish failed, the relay will deliver: %s", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return response;
     }
 
     /**

@@ -101,11 +101,61 @@ public class Db {
         LAST_ROUND_TRIPS.set(0);
     }
 
+    private static final ThreadLocal<AfterCommit> DEFERRED = new ThreadLocal<>();
+
+    /**
+     * From now on, on this thread, what the listeners would do right after each commit (publish
+     * the write's events) is collected instead, to run once the caller is ready: an API write
+     * publishes while it stores its idempotent answer, not before. The caller must {@link
+     * AfterCommit#run} what was collected (in every outcome: a commit happened) and close it.
+     */
+    public static AfterCommit deferAfterCommit() {
+        AfterCommit a = new AfterCommit();
+        DEFERRED.set(a);
+        return a;
+    }
+
+    /** What commits on one thread left to do; see {@link #deferAfterCommit()}. */
+    public static final class AfterCommit implements AutoCloseable {
+        private final java.util.List<Runnable> tasks = new java.util.ArrayList<>();
+
+        public boolean isEmpty() {
+            synchronized (tasks) {
+                return tasks.isEmpty();
+            }
+        }
+
+        /** Runs what was collected, in commit order, once; never throws (the listeners do not). */
+        public void run() {
+            java.util.List<Runnable> now;
+            synchronized (tasks) {
+                now = java.util.List.copyOf(tasks);
+                tasks.clear();
+            }
+            now.forEach(Runnable::run);
+        }
+
+        /** Stops collecting on this thread (what was collected stays, for {@link #run}). */
+        @Override
+        public void close() {
+            if (DEFERRED.get() == this) {
+                DEFERRED.remove();
+            }
+        }
+    }
+
     /** Who hears of committed outbox events (the publisher); never the reason a committed write fails. */
     private final java.util.function.Supplier<java.util.stream.Stream<OutboxListener>> listeners;
 
     private void afterCommit(java.util.List<OutboxEvent> events, java.util.Set<String> inOrder) {
         if (events.isEmpty()) {
+            return;
+        }
+        AfterCommit deferred = DEFERRED.get();
+        if (deferred != null) {
+            synchronized (deferred.tasks) {
+                deferred.tasks.add(() -> notifyListeners(events, inOrder));
+            }
             return;
         }
         // The request's count is its write's: the publisher's own transaction is not the write's.
