@@ -41,6 +41,14 @@
  *     committed concurrent publisher is counted as pending but cannot be locked (SKIP LOCKED or
  *     the re-check of {@code published_at IS NULL}), so the counts differ and the member is
  *     left alone.</li>
+ * <li>The one exception to "only locked rows": the publish right after commit, when the write's
+ *     own outbox statement saw NO earlier unpublished event of the member (under the member's
+ *     row lock, so no earlier event can appear later). Every earlier event was then already
+ *     accepted, so these cannot overtake one; they go without locks and are marked by one
+ *     statement that skips rows a relay holds. A relay may take the same rows meanwhile: a
+ *     duplicate with the same eventId. A later write of the member sees them unmarked and takes
+ *     the locked path, which publishes them (again) before its own; so first acceptances stay
+ *     ordered (a late duplicate may follow).</li>
  * </ol>
  * EventBridge itself does not promise order to its targets: consumers that need order use
  * {@code sequence} per member (and dedupe on {@code eventId}).
