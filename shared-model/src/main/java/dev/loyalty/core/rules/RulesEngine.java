@@ -150,7 +150,7 @@ public final class RulesEngine {
             if (points > 0) {
                 String variant = rule.when() == null || rule.when().variant() == null ? null
                         : variants.get(rule.when().variant().experiment());
-                awards.add(new Award(rule.id(), rule.pointType(), points, base, capped, variant));
+                awards.add(new Award(rule.id(), rule.pointType(), points, base, capped, variant, rule.pendingDays()));
             }
         }
         return new EvaluationOutcome.Evaluated(new Evaluation(awards, charges, variants));
