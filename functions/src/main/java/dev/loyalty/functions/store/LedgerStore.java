@@ -362,7 +362,8 @@ public class LedgerStore {
      * The purchase a return names, with everything the return rule needs, read in ONE statement
      * (one snapshot): the business event (its amount; a return is no purchase), how much its
      * returns have returned so far (the latest return's running total), and its awards (EARN
-     * entries with a rule id under the event's reference) with their lots. Empty when the member
+     * entries with a rule id under the event's reference) with their lots, what earlier returns
+     * gave back of each and what reversals of each took. Empty when the member
      * has no business event with this reference (or it is itself a return).
      */
     public Tx.Deferred<Optional<StoredPurchase>> purchase(Tx tx, MemberId member, String reference) {
@@ -370,7 +371,11 @@ public class LedgerStore {
                 SELECT b.amount, b.occurred_at, b.rules_version,
                        COALESCE((SELECT max(r.returned_so_far) FROM returns r
                                   WHERE r.member_id = b.member_id AND r.original_reference = b.reference), 0) AS so_far,
-                       e.entry_id, e.rule_id, e.point_type, e.points, l.lot_id
+                       e.entry_id, e.rule_id, e.point_type, e.points, l.lot_id,
+                       COALESCE((SELECT sum(ra.due) FROM return_awards ra
+                                  WHERE ra.member_id = e.member_id AND ra.award_entry_id = e.entry_id), 0) AS returned_before,
+                       COALESCE((SELECT -sum(v.points) FROM ledger_entries v WHERE v.member_id = e.member_id
+                                  AND v.reverses_entry_id = e.entry_id AND v.kind = 'REVERSAL'), 0) AS reversed
                   FROM business_events b
                   LEFT JOIN ledger_entries e ON e.member_id = b.member_id AND e.reference = b.reference
                        AND e.kind = 'EARN' AND e.rule_id IS NOT NULL
@@ -391,7 +396,8 @@ public class LedgerStore {
                         if (r.getUUID("entry_id") != null) {
                             awards.add(new dev.loyalty.core.returns.PurchaseAward(r.getUUID("entry_id"), r.getString("rule_id"),
                                     r.getString("point_type"), r.getLong("points"), Tx.instant(r, "occurred_at"),
-                                    r.getUUID("lot_id")));
+                                    r.getUUID("lot_id"), ((Number) r.getValue("returned_before")).longValue(),
+                                    ((Number) r.getValue("reversed")).longValue()));
                         }
                     }
                     return Optional.of(new StoredPurchase(new dev.loyalty.core.returns.Purchase(reference, amount, soFar, awards),

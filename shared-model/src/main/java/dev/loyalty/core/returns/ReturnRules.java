@@ -124,8 +124,11 @@ public final class ReturnRules {
         // 1. Every award from its own lot (pending or unspent; an expired lot is the sweep's).
         for (int i = 0; i < n; i++) {
             PurchaseAward award = p.awards().get(i);
-            due[i] = Math.subtractExact(dueSoFar(award.points(), soFar, whole),
-                    dueSoFar(award.points(), p.returnedSoFar(), whole));
+            // What the formula owes in total now, less what earlier returns gave back; never past
+            // what reversals left of the award (they already took their part back).
+            long owed = Math.subtractExact(dueSoFar(award.points(), soFar, whole), award.returnedBefore());
+            long room = award.points() - award.reversed() - award.returnedBefore();
+            due[i] = Math.max(0L, Math.min(owed, room));
             List<Allocation> taken = new ArrayList<>();
             Lot lot = lots.get(award.lotId());
             if (lot != null && due[i] > 0 && lot.remainingPoints() > 0 && !lot.isExpiredAt(now)) {

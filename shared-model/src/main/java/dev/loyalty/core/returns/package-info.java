@@ -7,7 +7,9 @@
  *   <li>Each award of the purchase owes back, over all its returns together,
  *       {@code floor(award * returnedSoFar / purchaseAmount)}: a return owes the growth of that
  *       floor, so partial returns add up to exactly the award at a full return and never more at
- *       any step, whatever the split. Integer arithmetic only (BigInteger for the product).</li>
+ *       any step, whatever the split. Integer arithmetic only (BigInteger for the product). What
+ *       a reversal of the award's EARN entry already took is never taken back again: a return
+ *       owes at most what reversals and earlier returns left of the award.</li>
  *   <li>A return takes from the award's own lot first (pending or unspent, not expired: an
  *       expired lot's points go to the sweep), for every award; then the rest from the member's
  *       other AVAILABLE points (spendable, less active holds) in the core's spending order,

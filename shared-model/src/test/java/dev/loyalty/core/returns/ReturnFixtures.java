@@ -44,7 +44,11 @@ final class ReturnFixtures {
 
     /** The purchase after a return: its returned total moves on. */
     static Purchase after(Purchase p, ReturnOutcome.Returned r) {
-        return new Purchase(p.reference(), p.amount(), r.returnedSoFar(), p.awards());
+        List<PurchaseAward> awards = new ArrayList<>();
+        for (int i = 0; i < p.awards().size(); i++) {
+            awards.add(p.awards().get(i).afterReturn(r.awards().get(i).due()));
+        }
+        return new Purchase(p.reference(), p.amount(), r.returnedSoFar(), awards);
     }
 
     static ReturnCommand returning(String reference, Long amount) {

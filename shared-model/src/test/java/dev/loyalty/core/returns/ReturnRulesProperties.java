@@ -73,6 +73,7 @@ class ReturnRulesProperties {
                 given[a] += ar.taken() + ar.shortfall();
                 assertTrue(given[a] <= awards.get(a).points(), "never more than the award at any step");
                 assertEquals(ReturnRules.dueSoFar(awards.get(a).points(), r.returnedSoFar(), purchaseAmount), given[a]);
+                assertEquals(given[a], purchase.awards().get(a).returnedBefore() + ar.due());
             }
             state = after(state, r);
             purchase = after(purchase, r);

@@ -147,6 +147,23 @@ class ReturnRulesTest {
     }
 
     @Test
+    void whatAReversalTookIsNeverTakenBackAgain() {
+        Lot own = lot(100, EXPIRY, null).withRemaining(40); // a reversal of the award took 60 from its lot
+        Lot other = lot(500, null, null);
+        MemberState state = state(lotsOf(own, other), List.of());
+        Purchase p = new Purchase("order-1", 10_000L, 0,
+                List.of(new PurchaseAward(id(), "purchase-base", "PURCHASE", 100, T0, own.lotId(), 0, 60)));
+        ReturnOutcome.Returned half = returned(ReturnRules.apply(state, returning("ret-1", 5_000L), Optional.of(p), T0, ids()));
+        assertEquals(-40, half.points(), "owed 50, but only 40 of the award is left after the reversal");
+        state = after(state, half);
+        p = after(p, half);
+        ReturnOutcome.Returned rest = returned(ReturnRules.apply(state, returning("ret-2", null), Optional.of(p), T0, ids()));
+        assertEquals(0, rest.points());
+        assertEquals(0, rest.shortfall());
+        assertEquals(500, rest.after().balance(), "the other lot is untouched");
+    }
+
+    @Test
     void anExpiredOwnLotIsLeftToTheSweep() {
         Lot own = lot(100, T0.plus(Duration.ofDays(1)), null);
         Lot other = lot(10, null, null);

@@ -35,6 +35,8 @@ class SimulationDetectsBugsTest {
         public OpResult transfer(String f, String t, long p, String r, Instant now) { return core.transfer(f, t, p, r, now); }
         public OpResult adjust(String m, long p, String t, String r, String why, Instant now) { return core.adjust(m, p, t, r, why, now); }
         public OpResult close(String m, String why, String r, Instant now) { return core.close(m, why, r, now); }
+        public OpResult purchase(String m, long a, String r, Instant now) { return core.purchase(m, a, r, now); }
+        public OpResult returnPurchase(String m, String o, Long a, String r, Instant now) { return core.returnPurchase(m, o, a, r, now); }
         public OpResult expire(Instant now) { return core.expire(now); }
         public Snapshot snapshot(String m, Instant now) { return core.snapshot(m, now); }
         public void defineReward(String id, Instant now) { core.defineReward(id, now); }
