@@ -82,6 +82,15 @@ public class EventService {
 
     /** Runs inside the caller's transaction (the API's, or one queue record's). */
     public EventResult apply(Tx tx, BusinessEvent event, Instant now) {
+        return apply(tx, event, now, null);
+    }
+
+    /**
+     * As {@link #apply(Tx, BusinessEvent, Instant)}, evaluated with {@code rules} instead of the
+     * published version in force at occurredAt when given (the seeded simulation's fixed rule:
+     * its clock runs in the past, where no published version could be added).
+     */
+    public EventResult apply(Tx tx, BusinessEvent event, Instant now, RuleSets.Version rules) {
         MemberId member = new MemberId(event.memberId());
         Instant occurredAt = event.occurredAt() == null ? now : event.occurredAt();
         String fingerprint = RequestFingerprint.businessEvent(event);
@@ -90,7 +99,7 @@ public class EventService {
         var locked = store.lockAccount(tx, member);
         var priorRead = store.businessEvent(tx, member, event.reference());
         var closure = store.closure(tx, member);
-        var version = ruleSets.inForce(tx, occurredAt);
+        var version = rules != null ? null : ruleSets.inForce(tx, occurredAt);
         var usage = store.capUsage(tx, member, periodStarts(occurredAt));
         tx.flush();
         Optional<LedgerStore.StoredEvent> prior = priorRead.get();
@@ -108,7 +117,7 @@ public class EventService {
             throw new Rejected(closed.get());
         }
         AccountState before = locked.get().orElseThrow();
-        RuleSets.Version v = version.get();
+        RuleSets.Version v = rules != null ? rules : version.get();
         Tier tier = Tier.MEMBER; // tier sets come with their own issue
         Evaluation evaluation = switch (RulesEngine.evaluate(v.ruleSet(), v.version(), tier, usage.get(), event, occurredAt,
                 catalog.programZone())) {

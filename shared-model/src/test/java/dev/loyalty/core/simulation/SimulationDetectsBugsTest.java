@@ -78,6 +78,23 @@ class SimulationDetectsBugsTest {
                                 s.entries(), s.holds());
                     }
                 }),
+                new Bug("a partial return takes back the whole award", seed -> new Delegating(seed) {
+                    @Override
+                    public OpResult returnPurchase(String m, String o, Long a, String r, Instant now) {
+                        // The all-or-nothing clawback the issue warns about: the amount is ignored.
+                        return core.returnPurchase(m, o, null, r, now);
+                    }
+                }),
+                new Bug("a snapshot counts pending points as available", seed -> new Delegating(seed) {
+                    @Override
+                    public Snapshot snapshot(String m, Instant now) {
+                        Snapshot s = core.snapshot(m, now);
+                        long pending = s.lots().stream().filter(l -> l.pendingUntil() != null && now.isBefore(l.pendingUntil())
+                                && (l.expiresAt() == null || now.isBefore(l.expiresAt()))).mapToLong(Snapshot.LotView::remainingPoints).sum();
+                        return new Snapshot(s.memberId(), s.exists(), s.balance(), Math.max(0, s.available() + pending), s.held(),
+                                s.lots(), s.entries(), s.holds());
+                    }
+                }),
                 new Bug("sweep answers ok without expiring anything", seed -> new Delegating(seed) {
                     @Override
                     public OpResult expire(Instant now) {
