@@ -174,6 +174,27 @@ class ReturnsTest extends SpendingSupport {
     }
 
     @Test
+    void afterTheWindowWhenTheBalanceAllowsTheSpentPartComesFromOtherLotsInFull() {
+        BusinessEventsTest.version(BusinessEventsTest.publish(RULES));
+        String m = newMember();
+        created(post(m, BusinessEventsTest.purchase("order-1", 10_000)));
+        seed(m, 200, "BONUS", null);
+        Instant later = Instant.now().plus(16, ChronoUnit.DAYS);
+        TestClock.pin(later);
+        assertInstanceOf(SpendResult.Done.class, spend.redeem(new MemberId(m), new RedeemCommand(80, "spend-80", null)));
+        JsonNode all = created(post(m, returning("ret-1", "order-1", null)));
+        JsonNode award = all.get("awards").get(0);
+        assertEquals(20, award.get("fromOwnLot").asLong());
+        assertEquals(80, award.get("fromOtherLots").asLong());
+        assertEquals(0, all.get("shortfall").asLong());
+        assertEquals(-100, all.get("points").asLong());
+        assertEquals(120, all.get("balance").asLong());
+        assertEquals(1, all.get("transactionIds").size(), "one RETURN entry for the one award");
+        assertEquals(2, count("SELECT count(*) FROM entry_allocations a JOIN ledger_entries e ON e.member_id = a.member_id"
+                + " AND e.entry_id = a.entry_id WHERE e.member_id = $1 AND e.kind = 'RETURN'", m), "own lot, then the BONUS lot");
+    }
+
+    @Test
     void threeReturnsOfAThirdAndTheRestTakeBackExactlyTheAward() {
         BusinessEventsTest.version(BusinessEventsTest.publish(RULES));
         String m = newMember();
