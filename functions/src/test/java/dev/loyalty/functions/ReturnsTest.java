@@ -195,6 +195,30 @@ class ReturnsTest extends SpendingSupport {
     }
 
     @Test
+    void aPurchaseWithTwoAwardsGivesBackEachByItsOwnFormulaInOneEntryEach() {
+        BusinessEventsTest.version(BusinessEventsTest.publish("""
+                {"rules":[{"id":"purchase-base","event":"purchase","pointType":"PURCHASE","points":1,"perAmount":100,
+                           "pendingDays":14},
+                          {"id":"purchase-bonus","event":"purchase","pointType":"BONUS","points":7}]}"""));
+        String m = newMember();
+        JsonNode bought = created(post(m, BusinessEventsTest.purchase("order-1", 10_000)));
+        assertEquals(107, bought.get("points").asLong());
+        assertTrue(bought.get("awards").get(1).get("lot").get("pendingUntil").isNull(), "no window on the bonus");
+        BalanceView open = balance(m, Instant.now());
+        assertEquals(100, open.pending());
+        assertEquals(7, open.available());
+
+        JsonNode half = created(post(m, returning("ret-1", "order-1", 5_000L)));
+        assertEquals(-53, half.get("points").asLong(), "50 of the base, floor(7 / 2) = 3 of the bonus");
+        assertEquals(2, half.get("transactionIds").size());
+        JsonNode rest = created(post(m, returning("ret-2", "order-1", null)));
+        assertEquals(-54, rest.get("points").asLong());
+        assertEquals(0, rest.get("balance").asLong());
+        assertEquals(2, count("SELECT count(DISTINCT point_type) FROM ledger_entries WHERE member_id = $1 AND kind = 'RETURN'", m));
+        assertEquals(4, count("SELECT count(*) FROM return_awards WHERE member_id = $1", m));
+    }
+
+    @Test
     void threeReturnsOfAThirdAndTheRestTakeBackExactlyTheAward() {
         BusinessEventsTest.version(BusinessEventsTest.publish(RULES));
         String m = newMember();
