@@ -48,6 +48,9 @@ resource "aws_lambda_function" "function" {
       LOYALTY_IDEMPOTENCY_RECORD_TTL_SECONDS = tostring(var.idempotency_ttl_seconds)
       LOYALTY_EVENT_BUS           = aws_cloudwatch_event_bus.loyalty.name
       LOYALTY_EVENTS_SOURCE       = var.event_source
+      # A return whose purchase is not recorded yet is retried by SQS, and parked on its last
+      # receive before the dead-letter queue would take it.
+      LOYALTY_QUEUE_RETURN_BEFORE_PURCHASE_MAX_RECEIVES = tostring(var.sqs_max_receive_count)
     }
   }
 

@@ -55,7 +55,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       member_id) include it, so each is enforceable inside one shard. Every other table is
  *       listed in {@link #REFERENCE_TABLES} with the reason.</li>
  *   <li>Each hot path (earn, redeem, hold, capture, void, reversal, adjustment, balance,
- *       history, statement) is run through its service with every statement observed: each
+ *       history, statement, a business event, a return) is run through its service with every statement observed: each
  *       names at most one member in its arguments, and in its generic plan
  *       ({@code EXPLAIN (GENERIC_PLAN)}) every scan of a member-keyed table is bounded by an
  *       equality on member_id. A transfer names two members, and its lock statement takes them
@@ -97,6 +97,10 @@ class DistributionReadinessTest extends LedgerTestSupport {
     SpendService spend;
     @Inject
     BalanceQueries queries;
+    @Inject
+    dev.loyalty.functions.program.EventService events;
+    @Inject
+    dev.loyalty.functions.program.RuleSets ruleSets;
 
     static Connection owner() throws SQLException {
         // The simple query protocol: EXPLAIN (GENERIC_PLAN) of a statement with $n placeholders.
@@ -199,6 +203,13 @@ class DistributionReadinessTest extends LedgerTestSupport {
             run(path, "history", () -> queries.history(ma, new LedgerStore.HistoryFilter(null, null, null, null), null, 50, true));
             run(path, "statement", () -> queries.statement(ma, Instant.now().minusSeconds(600), Instant.now().plusSeconds(60), 1000, true));
             run(path, "transfer", () -> spend.transfer(ma, new TransferCommand(b, 7, "t-1", null)));
+            var rules = (dev.loyalty.core.rules.RuleSetParser.Result.Parsed) ruleSets.parse(
+                    new io.vertx.core.json.JsonObject(ReturnsTest.RULES).getMap());
+            ruleSets.publish(rules.ruleSet(), null, Instant.now(), "distribution-test");
+            run(path, "business event", () -> assertInstanceOf(dev.loyalty.functions.program.EventResult.Recorded.class,
+                    events.record(new dev.loyalty.core.rules.BusinessEvent(a, "purchase", "p-1", null, 10_000L, null, null, null))));
+            run(path, "return", () -> assertInstanceOf(dev.loyalty.functions.program.EventResult.Recorded.class,
+                    events.recordReturn(new dev.loyalty.core.returns.ReturnCommand(a, "ret-1", "p-1", 2_500L, null, null))));
         } finally {
             Tx.observe(null);
         }
@@ -233,7 +244,7 @@ class DistributionReadinessTest extends LedgerTestSupport {
         assertEquals(List.of(), problems);
         Set<String> paths = new TreeSet<>();
         seen.forEach(s -> paths.add(s.path()));
-        assertEquals(14, paths.size(), paths.toString());
+        assertEquals(16, paths.size(), paths.toString());
         // The transfer's locks: both accounts, the lower member id first (b sorts before a),
         // whichever way the points go, so opposite transfers cannot deadlock.
         List<String> locked = new ArrayList<>();

@@ -48,9 +48,17 @@ final class PostgresLedger implements LedgerUnderTest {
     private final dev.loyalty.functions.rewards.RewardCatalog rewards;
     private final dev.loyalty.functions.rewards.RedemptionService redemptions;
 
+    private final dev.loyalty.functions.program.EventService events;
+    /** The simulation's one rule ({@code CoreLedger.RULES}), as a version the event service evaluates with. */
+    private static final dev.loyalty.functions.program.RuleSets.Version RULES = new dev.loyalty.functions.program.RuleSets.Version(
+            1, java.time.Instant.EPOCH, new dev.loyalty.core.rules.RuleSet(List.of(new dev.loyalty.core.rules.Rule(
+                    "sim-purchase", "purchase", "PURCHASE", 1, PER_AMOUNT, null, List.of(), PENDING_DAYS)), List.of()));
+
     PostgresLedger(EarnService earn, SpendService spend, ExpireSweep sweep, BalanceQueries balances, Db db,
                    dev.loyalty.core.PointTypeCatalog catalog, dev.loyalty.functions.rewards.RewardCatalog rewards,
-                   dev.loyalty.functions.rewards.RedemptionService redemptions) {
+                   dev.loyalty.functions.rewards.RedemptionService redemptions,
+                   dev.loyalty.functions.program.EventService events) {
+        this.events = events;
         this.rewards = rewards;
         this.redemptions = redemptions;
         this.catalog = catalog;
@@ -101,7 +109,55 @@ final class PostgresLedger implements LedgerUnderTest {
         return spendOp(member, now, m -> spend.close(m, new dev.loyalty.core.spend.CloseCommand(reason, reference)));
     }
 
+    /**
+     * A purchase as the API records it (validation, then one transaction of the event service),
+     * evaluated with the simulation's one rule; the published rule sets are real-time data.
+     */
+    @Override
+    public OpResult purchase(String member, long amount, String reference, Instant now) {
+        TestClock.pin(now);
+        var event = new dev.loyalty.core.rules.BusinessEvent(member, "purchase", reference, null, amount, null, null, null);
+        var invalid = dev.loyalty.core.rules.RulesEngine.validate(event, now);
+        if (invalid.isPresent()) {
+            return result(invalid.get());
+        }
+        try {
+            return eventResult(db.inTransaction(tx -> events.apply(tx, event, now, RULES)));
+        } catch (dev.loyalty.functions.program.EventService.Rejected r) {
+            return result(r.refusal);
+        }
+    }
+
+    /** A return through the API's path (the event service's own transaction). */
+    @Override
+    public OpResult returnPurchase(String member, String originalReference, Long amount, String reference, Instant now) {
+        TestClock.pin(now);
+        return eventResult(events.recordReturn(new dev.loyalty.core.returns.ReturnCommand(member, reference,
+                originalReference, amount, null, null)));
+    }
+
+    /** The id an event answered: a purchase's first award, a return's first RETURN entry (null when it took nothing). */
+    private static OpResult eventResult(dev.loyalty.functions.program.EventResult r) {
+        return switch (r) {
+            case dev.loyalty.functions.program.EventResult.Recorded x -> OpResult.ok(firstId(x.answer()));
+            case dev.loyalty.functions.program.EventResult.AlreadyRecorded x -> OpResult.ok(firstId(x.answer()));
+            case dev.loyalty.functions.program.EventResult.Refused x -> result(x.refusal());
+        };
+    }
+
+    private static UUID firstId(Map<String, Object> answer) {
+        Object ids = answer.get("transactionIds");
+        if (ids instanceof List<?> list) {
+            return list.isEmpty() ? null : UUID.fromString(String.valueOf(list.get(0)));
+        }
+        List<?> awards = (List<?>) answer.get("awards");
+        return awards.isEmpty() ? null : UUID.fromString(String.valueOf(((Map<?, ?>) awards.get(0)).get("transactionId")));
+    }
+
     private static OpResult result(Refusal refusal) {
+        if (refusal instanceof Refusal.ReturnExceedsPurchase x) {
+            return new OpResult(false, x.code(), null, x.returnable());
+        }
         if (refusal instanceof Refusal.InsufficientPoints i) {
             return OpResult.insufficient(i.available());
         }
@@ -215,10 +271,10 @@ final class PostgresLedger implements LedgerUnderTest {
         return db.read(tx -> {
             checkInDatabase(tx, member);
             List<Snapshot.LotView> lots = tx.list("SELECT lot_id, point_type, original_points, remaining_points, earned_at,"
-                            + " expires_at, source_entry_id FROM lots WHERE member_id = $1 ORDER BY earned_at, lot_id",
+                            + " expires_at, source_entry_id, pending_until FROM lots WHERE member_id = $1 ORDER BY earned_at, lot_id",
                     r -> new Snapshot.LotView(r.getUUID("lot_id"), r.getString("point_type"), r.getLong("original_points"),
                             r.getLong("remaining_points"), Tx.instant(r, "earned_at"), Tx.instant(r, "expires_at"),
-                            r.getUUID("source_entry_id")), member);
+                            r.getUUID("source_entry_id"), Tx.instant(r, "pending_until")), member);
             Map<UUID, List<Allocation>> allocations = new HashMap<>();
             tx.list("SELECT entry_id, lot_id, points FROM entry_allocations WHERE member_id = $1 ORDER BY entry_id, position",
                     r -> allocations.computeIfAbsent(r.getUUID("entry_id"), k -> new ArrayList<>())

@@ -2,7 +2,9 @@ package dev.loyalty.core;
 
 /** Why a ledger entry moved points. Each kind fixes the sign its points may have. */
 public enum EntryKind {
-    EARN, REDEEM, EXPIRE, REVERSAL, TRANSFER_IN, TRANSFER_OUT, ADJUSTMENT;
+    EARN, REDEEM, EXPIRE, REVERSAL, TRANSFER_IN, TRANSFER_OUT, ADJUSTMENT,
+    /** Points a returned purchase's award gave back (negative): see {@code dev.loyalty.core.returns}. */
+    RETURN;
 
     /**
      * Whether an entry of this kind may carry {@code points} (signed). Credits are positive,
@@ -12,7 +14,7 @@ public enum EntryKind {
     public boolean allowsPoints(long points) {
         return switch (this) {
             case EARN, TRANSFER_IN -> points > 0;
-            case REDEEM, EXPIRE, TRANSFER_OUT -> points < 0;
+            case REDEEM, EXPIRE, TRANSFER_OUT, RETURN -> points < 0;
             case REVERSAL, ADJUSTMENT -> points != 0;
         };
     }

@@ -33,6 +33,8 @@ public sealed interface Refusal {
     String REDEMPTION_LIMIT_REACHED = "REDEMPTION_LIMIT_REACHED";
     String REDEMPTION_NOT_FOUND = "REDEMPTION_NOT_FOUND";
     String REDEMPTION_NOT_PENDING = "REDEMPTION_NOT_PENDING";
+    String EVENT_NOT_FOUND = "EVENT_NOT_FOUND";
+    String RETURN_EXCEEDS_PURCHASE = "RETURN_EXCEEDS_PURCHASE";
 
     /** API error code, e.g. VALIDATION_FAILED or INSUFFICIENT_POINTS. */
     String code();
@@ -351,5 +353,27 @@ public sealed interface Refusal {
         public String code() { return REDEMPTION_NOT_PENDING; }
         public String field() { return "redemptionId"; }
         public String message() { return "redemption is " + status + ", not PENDING"; }
+    }
+
+    // ---- returns
+
+    /** A return names an originalReference that is no purchase (business event) of this member. */
+    record EventNotFound(String originalReference) implements Refusal {
+        public String code() { return EVENT_NOT_FOUND; }
+        public String field() { return "originalReference"; }
+        public String message() { return "no business event of this member has this reference"; }
+    }
+
+    /**
+     * A return of more than is left of the purchase; {@code returnable} is what may still be
+     * returned (the API's {@code returnable}, in minor units), 0 once it is all returned.
+     */
+    record ReturnExceedsPurchase(long requested, long returnable) implements Refusal {
+        public String code() { return RETURN_EXCEEDS_PURCHASE; }
+        public String field() { return "amount"; }
+        public String message() {
+            return returnable == 0 ? "the purchase has been returned in full"
+                    : "only " + returnable + " of the purchase amount can still be returned";
+        }
     }
 }

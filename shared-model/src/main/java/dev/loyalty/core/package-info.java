@@ -9,7 +9,8 @@
  *       after it, so (member, sequence) is unique and gapless.</li>
  *   <li>Earned points live in {@link dev.loyalty.core.Lot}s. A lot with an expiry stops being
  *       spendable at the first instant of the day after its last day, in the program's time
- *       zone ({@link dev.loyalty.core.ExpiryPolicy}).</li>
+ *       zone ({@link dev.loyalty.core.ExpiryPolicy}). A lot with a {@code pendingUntil} (a rule's
+ *       return window) counts in the balance and is not spendable before it.</li>
  *   <li>Every refusal of every rule is one {@link dev.loyalty.core.Refusal} record, defined once.</li>
  *   <li>Time is always an argument: nothing here reads a clock.</li>
  * </ul>

@@ -46,7 +46,10 @@ class RefusalTest {
                 new Object[]{new OccurredTooLongAgo(Instant.EPOCH, Limits.OCCURRED_AT_MIN), "VALIDATION_FAILED", "occurredAt"},
                 new Object[]{new InvalidText("reason", 0, true), "VALIDATION_FAILED", "reason"},
                 new Object[]{new MemberNotFound(new MemberId("m-1")), "MEMBER_NOT_FOUND", "memberId"},
-                new Object[]{new ReferenceAlreadyUsed(SOME, null), "REFERENCE_ALREADY_USED", "reference"});
+                new Object[]{new ReferenceAlreadyUsed(SOME, null), "REFERENCE_ALREADY_USED", "reference"},
+                new Object[]{new EventNotFound(HOSTILE), "EVENT_NOT_FOUND", "originalReference"},
+                new Object[]{new ReturnExceedsPurchase(10, 4), "RETURN_EXCEEDS_PURCHASE", "amount"},
+                new Object[]{new ReturnExceedsPurchase(10, 0), "RETURN_EXCEEDS_PURCHASE", "amount"});
     }
 
     @ParameterizedTest(name = "{0}")

@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Read side: balance and history. Expired lots never count as available, swept or not. */
+/**
+ * Read side: balance and history. Expired lots never count as available, swept or not; pending
+ * lots (a rule's return window) count in the balance and in {@code pending}, not as available.
+ */
 @ApplicationScoped
 public class BalanceQueries {
     /** How many upcoming expiry dates the balance lists. */
@@ -58,7 +61,7 @@ public class BalanceQueries {
             expiring.entrySet().stream().limit(EXPIRING_DATES_MAX)
                     .forEach(e -> next.add(new BalanceView.Expiring(e.getValue(), e.getKey())));
             return Optional.of(new BalanceView(member.value(), account.get().balance(), Math.max(0, spendable - held),
-                    held, byType, next));
+                    held, SpendingOrder.pending(lots, now), byType, next));
         });
     }
 

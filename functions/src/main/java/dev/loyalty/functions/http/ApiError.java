@@ -12,6 +12,7 @@ public enum ApiError {
     HOLD_NOT_FOUND(404, "Hold not found"),
     REWARD_NOT_FOUND(404, "Reward not found"),
     REDEMPTION_NOT_FOUND(404, "Redemption not found"),
+    EVENT_NOT_FOUND(404, "Event not found"),
     METHOD_NOT_ALLOWED(405, "Method not allowed"),
     IDEMPOTENCY_IN_PROGRESS(409, "A request with this Idempotency-Key is in progress"),
     HOLD_NOT_ACTIVE(409, "Hold not active"),
@@ -27,6 +28,7 @@ public enum ApiError {
     NOT_REVERSIBLE(422, "Not reversible"),
     UNKNOWN_POINT_TYPE(422, "Unknown point type"),
     REDEMPTION_LIMIT_REACHED(422, "Redemption limit reached"),
+    RETURN_EXCEEDS_PURCHASE(422, "Return exceeds purchase"),
     PARKED_AGAIN(422, "The replayed record was parked again"),
     INTERNAL_ERROR(500, "Internal error"),
     SERVICE_UNAVAILABLE(503, "Service unavailable");

@@ -48,6 +48,7 @@ public class Responses {
                 }
             }
             case Refusal.OutOfStock o -> fields.put("stock", o.stock());
+            case Refusal.ReturnExceedsPurchase x -> fields.put("returnable", x.returnable());
             case Refusal.RedemptionLimitReached l -> fields.put("limit", l.limit());
             case Refusal.RedemptionNotPending p -> fields.put("status", p.status().name());
             case Refusal.RulesVersionConflict c -> fields.put("latestEffectiveFrom", c.latestEffectiveFrom().toString());

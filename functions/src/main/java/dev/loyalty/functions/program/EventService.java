@@ -16,6 +16,11 @@ import dev.loyalty.core.rules.EventRule;
 import dev.loyalty.core.rules.RuleSet;
 import dev.loyalty.core.rules.RulesEngine;
 import dev.loyalty.core.rules.Tier;
+import dev.loyalty.core.returns.AwardReturn;
+import dev.loyalty.core.returns.ReturnCommand;
+import dev.loyalty.core.returns.ReturnOutcome;
+import dev.loyalty.core.returns.ReturnRules;
+import dev.loyalty.core.spend.MemberState;
 import dev.loyalty.core.spend.SpendRules;
 import dev.loyalty.functions.store.Db;
 import dev.loyalty.functions.store.LedgerStore;
@@ -77,6 +82,15 @@ public class EventService {
 
     /** Runs inside the caller's transaction (the API's, or one queue record's). */
     public EventResult apply(Tx tx, BusinessEvent event, Instant now) {
+        return apply(tx, event, now, null);
+    }
+
+    /**
+     * As {@link #apply(Tx, BusinessEvent, Instant)}, evaluated with {@code rules} instead of the
+     * published version in force at occurredAt when given (the seeded simulation's fixed rule:
+     * its clock runs in the past, where no published version could be added).
+     */
+    public EventResult apply(Tx tx, BusinessEvent event, Instant now, RuleSets.Version rules) {
         MemberId member = new MemberId(event.memberId());
         Instant occurredAt = event.occurredAt() == null ? now : event.occurredAt();
         String fingerprint = RequestFingerprint.businessEvent(event);
@@ -85,7 +99,7 @@ public class EventService {
         var locked = store.lockAccount(tx, member);
         var priorRead = store.businessEvent(tx, member, event.reference());
         var closure = store.closure(tx, member);
-        var version = ruleSets.inForce(tx, occurredAt);
+        var version = rules != null ? null : ruleSets.inForce(tx, occurredAt);
         var usage = store.capUsage(tx, member, periodStarts(occurredAt));
         tx.flush();
         Optional<LedgerStore.StoredEvent> prior = priorRead.get();
@@ -103,7 +117,7 @@ public class EventService {
             throw new Rejected(closed.get());
         }
         AccountState before = locked.get().orElseThrow();
-        RuleSets.Version v = version.get();
+        RuleSets.Version v = rules != null ? rules : version.get();
         Tier tier = Tier.MEMBER; // tier sets come with their own issue
         Evaluation evaluation = switch (RulesEngine.evaluate(v.ruleSet(), v.version(), tier, usage.get(), event, occurredAt,
                 catalog.programZone())) {
@@ -119,6 +133,96 @@ public class EventService {
         writer.eventRecorded(tx, before, event, occurredAt, applied, evaluation, v.version(), fingerprint,
                 Json.encode(answer), now);
         return new EventResult.Recorded(answer);
+    }
+
+    // ---- returns
+
+    /** A return (API): validate (pure), then one transaction of two round trips, as {@link #record}. */
+    public EventResult recordReturn(ReturnCommand command) {
+        Instant now = clock.instant();
+        Optional<Refusal> invalid = ReturnRules.validate(command, now);
+        if (invalid.isPresent()) {
+            return new EventResult.Refused(invalid.get());
+        }
+        try {
+            return db.inTransaction(tx -> applyReturn(tx, command, now));
+        } catch (Rejected r) {
+            return new EventResult.Refused(r.refusal);
+        }
+    }
+
+    /**
+     * Runs inside the caller's transaction (the API's, or one queue record's). Round trip 1
+     * (with BEGIN): the account lock, the return's reference, the closing, the purchase with its
+     * awards, lots and returned total, and the member's open lots and HELD holds; round trip 2:
+     * the outcome's writes with COMMIT. A member with no account has no purchase: EVENT_NOT_FOUND.
+     */
+    public EventResult applyReturn(Tx tx, ReturnCommand command, Instant now) {
+        MemberId member = new MemberId(command.memberId());
+        String fingerprint = RequestFingerprint.returnEvent(command);
+        var locked = store.lockAccount(tx, member);
+        var priorRead = store.businessEvent(tx, member, command.reference());
+        var closure = store.closure(tx, member);
+        var purchaseRead = store.purchase(tx, member, command.originalReference());
+        var snapshotRead = store.snapshot(tx, member);
+        tx.flush();
+        Optional<LedgerStore.StoredEvent> prior = priorRead.get();
+        if (prior.isPresent()) {
+            LedgerStore.StoredEvent p = prior.get();
+            return switch (ReferenceRule.decide(Optional.of(new ReferenceRule.Prior(p.firstTransactionId(), null, p.fingerprint())),
+                    fingerprint)) {
+                case ReferenceRule.Replay r -> new EventResult.AlreadyRecorded(new JsonObject(p.answerJson()).getMap());
+                case ReferenceRule.Conflict c -> throw new Rejected(c.refusal());
+                case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
+            };
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(member, closure.get().map(LedgerStore.Closure::closedAt).orElse(null));
+        if (closed.isPresent()) {
+            throw new Rejected(closed.get());
+        }
+        Optional<AccountState> account = locked.get();
+        MemberState state = snapshotRead.get()
+                .map(s -> new MemberState(account.orElseThrow(), s.openLots(), s.heldHolds()))
+                .orElse(MemberState.empty(member));
+        Optional<LedgerStore.StoredPurchase> purchase = account.isEmpty() ? Optional.empty() : purchaseRead.get();
+        ReturnOutcome.Returned returned = switch (ReturnRules.apply(state, command,
+                purchase.map(LedgerStore.StoredPurchase::purchase), now, UUID::randomUUID)) {
+            case ReturnOutcome.Refused r -> throw new Rejected(r.refusal());
+            case ReturnOutcome.Returned r -> r;
+        };
+        Map<String, Object> answer = returnAnswer(command, returned);
+        writer.returned(tx, state.account(), command, returned, purchase.orElseThrow().rulesVersion(), fingerprint,
+                Json.encode(answer), now);
+        return new EventResult.Recorded(answer);
+    }
+
+    static Map<String, Object> returnAnswer(ReturnCommand command, ReturnOutcome.Returned r) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("memberId", command.memberId());
+        answer.put("event", RulesEngine.RETURN_EVENT);
+        answer.put("reference", command.reference());
+        answer.put("originalReference", command.originalReference());
+        answer.put("amount", r.amount());
+        answer.put("returnedSoFar", r.returnedSoFar());
+        answer.put("points", r.points());
+        answer.put("shortfall", r.shortfall());
+        answer.put("balance", r.after().balance());
+        answer.put("transactionIds", r.entries().stream().map(e -> e.entryId().toString()).toList());
+        List<Object> awards = new ArrayList<>();
+        for (AwardReturn a : r.awards()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ruleId", a.award().ruleId());
+            m.put("pointType", a.award().pointType());
+            m.put("awardTransactionId", a.award().entryId().toString());
+            m.put("points", -a.taken());
+            m.put("fromOwnLot", a.fromOwnLot());
+            m.put("fromOtherLots", a.fromOtherLots());
+            m.put("shortfall", a.shortfall());
+            m.put("transactionId", a.entry() == null ? null : a.entry().entryId().toString());
+            awards.add(m);
+        }
+        answer.put("awards", awards);
+        return answer;
     }
 
     /**
@@ -203,7 +307,7 @@ public class EventService {
             lot.put("lotId", c.lot().lotId().toString());
             lot.put("points", c.lot().originalPoints());
             lot.put("expiresAt", c.lot().expiresAt() == null ? null : c.lot().expiresAt().toString());
-            lot.put("pendingUntil", null);
+            lot.put("pendingUntil", c.lot().pendingUntil() == null ? null : c.lot().pendingUntil().toString());
             m.put("lot", lot);
             awards.add(m);
         }

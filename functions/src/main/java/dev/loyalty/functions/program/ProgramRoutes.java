@@ -43,6 +43,9 @@ import java.util.Set;
 public class ProgramRoutes {
     static final Set<String> EVENT_FIELDS = Set.of("event", "reference", "occurredAt", "amount", "currency", "attributes",
             "description");
+    /** A return's fields ({@code event: "return"}): it names its purchase and the amount returned. */
+    static final Set<String> RETURN_FIELDS = Set.of("event", "reference", "originalReference", "amount", "occurredAt",
+            "description");
     static final Set<String> SIMULATE_FIELDS = Set.of("memberId", "event", "rules", "tier");
 
     private final Requests requests;
@@ -88,8 +91,14 @@ public class ProgramRoutes {
             requests.idempotencyKey(event);
             String raw = requests.rawBody(event);
             return idempotent.run(event, caller, r, raw, () -> {
-                BusinessEvent e = businessEvent(memberId, requests.jsonObject(raw, false).allowOnly(EVENT_FIELDS));
-                return switch (events.record(e)) {
+                JsonBody body = requests.jsonObject(raw, false);
+                EventResult result;
+                if (isReturn(body)) {
+                    result = events.recordReturn(returnCommand(memberId, body.allowOnly(RETURN_FIELDS)));
+                } else {
+                    result = events.record(businessEvent(memberId, body.allowOnly(EVENT_FIELDS)));
+                }
+                return switch (result) {
                     case EventResult.Recorded rec -> responses.ok(201, rec.answer());
                     case EventResult.AlreadyRecorded again -> IdempotentWrites.withHeader(responses.ok(201, again.answer()),
                             IdempotentWrites.REPLAYED_HEADER, "true");
@@ -194,6 +203,18 @@ public class ProgramRoutes {
             case RuleSetParser.Result.Parsed p -> p.ruleSet();
             case RuleSetParser.Result.Invalid i -> throw new InvalidRuleSet(i);
         };
+    }
+
+    /** {@code event: "return"}: the return rule, not the program's rules. */
+    public static boolean isReturn(JsonBody body) {
+        JsonNode e = body.node().get("event");
+        return e != null && e.isTextual() && dev.loyalty.core.rules.RulesEngine.RETURN_EVENT.equals(e.asText());
+    }
+
+    public static dev.loyalty.core.returns.ReturnCommand returnCommand(String memberId, JsonBody b) {
+        return new dev.loyalty.core.returns.ReturnCommand(memberId, b.requiredString("reference"),
+                b.requiredString("originalReference"), b.optionalLong("amount"), b.optionalInstant("occurredAt"),
+                b.optionalString("description"));
     }
 
     private BusinessEvent businessEvent(String memberId, JsonBody b) {

@@ -8,6 +8,11 @@
  *       every write: (1) the account lock, the event's reference, the rule set in force at its
  *       occurredAt (the document only when not cached), the cap usage of its DAY/WEEK/MONTH;
  *       (2) the awards' entries and lots, the account, the cap usage, the event row and the outbox.</li>
+ *   <li>A return ({@code event: "return"}) goes to the core's return rule, not the rules: (1) the
+ *       account lock, the return's reference, the closing, the purchase with its awards, lots and
+ *       returned total, the member's lots and holds; (2) the RETURN entries, lots, account,
+ *       {@code returns}/{@code return_awards}, the event row and ONE {@code points.returned}. It
+ *       shares the events' reference space: a retry gets its first answer, another request 409.</li>
  *   <li>Tier sets arrive with their own issue: every member is MEMBER (1x) until then; rule sets
  *       may already name the placeholder tiers of {@link dev.loyalty.functions.program.ProgramTiers}.</li>
  * </ul>

@@ -67,9 +67,12 @@ public class QueueEarnService {
     private final Clock clock;
     private final dev.loyalty.functions.program.EventService events;
 
+    private final QueueConfig config;
+
     public QueueEarnService(Db db, EarnService earn, Requests requests, ParkedMessages parked, PointTypeCatalog catalog,
-                            Clock clock, dev.loyalty.functions.program.EventService events) {
+                            Clock clock, dev.loyalty.functions.program.EventService events, QueueConfig config) {
         this.events = events;
+        this.config = config;
         this.db = db;
         this.earn = earn;
         this.requests = requests;
@@ -85,10 +88,34 @@ public class QueueEarnService {
     private record Valid(SqsEvent.Record record, MemberId member, EarnCommand command, String key, String fingerprint) {
     }
 
-    /** A record with an {@code event} field: a business event for the program's rules. */
-    private record ValidEvent(SqsEvent.Record record, dev.loyalty.core.rules.BusinessEvent event, String key,
-                              String fingerprint) {
+    /**
+     * A record with an {@code event} field: a business event for the program's rules, or with
+     * {@code event: "return"} a return ({@code returned} set, {@code event} null).
+     */
+    private record ValidEvent(SqsEvent.Record record, dev.loyalty.core.rules.BusinessEvent event,
+                              dev.loyalty.core.returns.ReturnCommand returned, String key, String fingerprint) {
+        String memberId() {
+            return returned != null ? returned.memberId() : event.memberId();
+        }
+
+        String reference() {
+            return returned != null ? returned.reference() : event.reference();
+        }
+
+        /** Inside the caller's transaction. */
+        dev.loyalty.functions.program.EventResult apply(dev.loyalty.functions.program.EventService events,
+                                                         dev.loyalty.functions.store.Tx tx, Instant now) {
+            return returned != null ? events.applyReturn(tx, returned, now) : events.apply(tx, event, now);
+        }
+
+        /** In a transaction of its own. */
+        dev.loyalty.functions.program.EventResult record(dev.loyalty.functions.program.EventService events) {
+            return returned != null ? events.recordReturn(returned) : events.record(event);
+        }
     }
+
+    static final Set<String> RETURN_FIELDS = Set.of("memberId", "event", "reference", "originalReference", "amount",
+            "occurredAt", "description");
 
     static final Set<String> EVENT_FIELDS = Set.of("memberId", "event", "reference", "occurredAt", "amount", "currency",
             "attributes", "description");
@@ -124,8 +151,8 @@ public class QueueEarnService {
                 } else if (first.equals(e.fingerprint())) {
                     duplicates++;
                 } else {
-                    toPark.add(park(record, e.event().memberId(), Refusal.REFERENCE_ALREADY_USED,
-                            "reference " + e.event().reference() + " is used by a different event in the same batch", now));
+                    toPark.add(park(record, e.memberId(), Refusal.REFERENCE_ALREADY_USED,
+                            "reference " + e.reference() + " is used by a different event in the same batch", now));
                 }
                 continue;
             }
@@ -226,12 +253,12 @@ public class QueueEarnService {
         if (valid.isEmpty()) {
             return new Applied(0, 0, false);
         }
-        List<ValidEvent> ordered = valid.stream().sorted(Comparator.comparing((ValidEvent v) -> v.event().memberId())).toList();
+        List<ValidEvent> ordered = valid.stream().sorted(Comparator.comparing(ValidEvent::memberId)).toList();
         try {
             List<dev.loyalty.functions.program.EventResult> results = db.inTransaction(tx -> {
                 List<dev.loyalty.functions.program.EventResult> out = new ArrayList<>();
                 for (ValidEvent v : ordered) {
-                    out.add(Actor.as(ACTOR.withRequestId(v.record().messageId()), () -> events.apply(tx, v.event(), now)));
+                    out.add(Actor.as(ACTOR.withRequestId(v.record().messageId()), () -> v.apply(events, tx, now)));
                 }
                 return out;
             });
@@ -253,12 +280,23 @@ public class QueueEarnService {
         int duplicates = 0;
         for (ValidEvent v : ordered) {
             try {
-                var r = Actor.as(ACTOR.withRequestId(v.record().messageId()), () -> events.record(v.event()));
+                var r = Actor.as(ACTOR.withRequestId(v.record().messageId()), () -> v.record(events));
                 switch (r) {
                     case dev.loyalty.functions.program.EventResult.Recorded x -> count++;
                     case dev.loyalty.functions.program.EventResult.AlreadyRecorded x -> duplicates++;
+                    case dev.loyalty.functions.program.EventResult.Refused x when x.refusal() instanceof Refusal.EventNotFound
+                            && receiveCount(v.record()) < config.returnBeforePurchaseMaxReceives() -> {
+                        // The purchase may still be on its way (SQS does not keep order): SQS retries.
+                        LOG.infof("return %s names a purchase not recorded yet (receive %d of %d); retried",
+                                v.record().messageId(), receiveCount(v.record()), config.returnBeforePurchaseMaxReceives());
+                        retry.add(v.record().messageId());
+                    }
+                    case dev.loyalty.functions.program.EventResult.Refused x when x.refusal() instanceof Refusal.EventNotFound ->
+                            toPark.add(park(v.record(), v.memberId(), x.refusal().code(), x.refusal().field()
+                                    + ": no purchase with this reference after " + receiveCount(v.record())
+                                    + " receives (loyalty.queue.return-before-purchase-max-receives)", now));
                     case dev.loyalty.functions.program.EventResult.Refused x -> toPark.add(park(v.record(),
-                            v.event().memberId(), x.refusal().code(), x.refusal().field() + ": " + x.refusal().message(), now));
+                            v.memberId(), x.refusal().code(), x.refusal().field() + ": " + x.refusal().message(), now));
                 }
             } catch (PgException | DependencyUnavailableException e) {
                 LOG.warnf("record %s failed transiently: %s", v.record().messageId(), e.getMessage());
@@ -266,6 +304,16 @@ public class QueueEarnService {
             }
         }
         return new Applied(count, duplicates, false);
+    }
+
+    /** SQS's ApproximateReceiveCount of the record (1 on first delivery; 1 when absent, e.g. a replay). */
+    static int receiveCount(SqsEvent.Record record) {
+        String v = record.attributes() == null ? null : record.attributes().get("ApproximateReceiveCount");
+        try {
+            return v == null ? 1 : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private boolean isBusinessEvent(SqsEvent.Record record) {
@@ -296,6 +344,19 @@ public class QueueEarnService {
             if (body.node().has("points")) {
                 throw ApiException.validation("event", "a record has either points (an earn) or event (a business event), not both");
             }
+            if (dev.loyalty.functions.program.ProgramRoutes.isReturn(body)) {
+                body.allowOnly(RETURN_FIELDS);
+                String memberId = body.requiredString("memberId");
+                member = MemberId.isValid(memberId) ? memberId : "";
+                var command = dev.loyalty.functions.program.ProgramRoutes.returnCommand(memberId, body);
+                var invalid = dev.loyalty.core.returns.ReturnRules.validate(command, now);
+                if (invalid.isPresent()) {
+                    toPark.add(park(record, member, invalid.get().code(), invalid.get().field() + ": " + invalid.get().message(), now));
+                    return null;
+                }
+                return new ValidEvent(record, null, command, memberId + "#" + command.reference(),
+                        RequestFingerprint.returnEvent(command));
+            }
             body.allowOnly(EVENT_FIELDS);
             String memberId = body.requiredString("memberId");
             member = MemberId.isValid(memberId) ? memberId : "";
@@ -322,7 +383,7 @@ public class QueueEarnService {
                 toPark.add(park(record, member, invalid.get().code(), invalid.get().field() + ": " + invalid.get().message(), now));
                 return null;
             }
-            return new ValidEvent(record, event, memberId + "#" + event.reference(), RequestFingerprint.businessEvent(event));
+            return new ValidEvent(record, event, null, memberId + "#" + event.reference(), RequestFingerprint.businessEvent(event));
         } catch (ApiException e) {
             toPark.add(park(record, member, e.error.name(), e.getMessage(), now));
             return null;

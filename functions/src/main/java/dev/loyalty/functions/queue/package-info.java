@@ -13,5 +13,10 @@
  * lists parked records and replays one (a corrected body allowed) through the same path.
  * A record may carry {@code expiresAt} (imports, {@code ./loyalty import}): whoever may send to the queue is
  * trusted with it, as with {@code occurredAt}; the core's bounds park a bad one.
+ *
+ * <p>A return ({@code event: "return"}) whose purchase is not recorded yet is transient (SQS
+ * does not keep order): listed for retry until the record's {@code ApproximateReceiveCount}
+ * reaches {@link dev.loyalty.functions.queue.QueueConfig#returnBeforePurchaseMaxReceives}, then
+ * parked as EVENT_NOT_FOUND with the reason. Every other refusal of a return is parked at once.
  */
 package dev.loyalty.functions.queue;

@@ -15,7 +15,13 @@ import java.util.TreeMap;
  * <p>Outstanding by type at {@code asOf} = every lot created by then at its original points,
  * minus what entries recorded by then took from it, plus what they restored to it. Totals
  * over {@code [from, asOf]}: issued (earns net of their reversals), redeemed (redeems and
- * captures net of their reversals), expired (breakage), adjusted, and transfers (which net to 0).
+ * captures net of their reversals), expired (breakage), adjusted, returned (what returns took
+ * back), and transfers (which net to 0).
+ *
+ * <p>{@code pending} at {@code asOf}: the part of {@code outstanding} in lots still in their
+ * return window then (and not expired). {@code unrecovered}: the shortfall of every return
+ * recorded by then, what members no longer held when their purchase came back (nothing
+ * recovers it yet, so it is the sum of the shortfalls).
  */
 @ApplicationScoped
 public class LiabilityReport {
@@ -26,8 +32,9 @@ public class LiabilityReport {
     }
 
     @RegisterForReflection
-    public record Report(Instant asOf, Instant from, long outstanding, Map<String, Long> outstandingByType, long issued,
-                         long redeemed, long expired, long adjusted, long transfersNet) {
+    public record Report(Instant asOf, Instant from, long outstanding, Map<String, Long> outstandingByType, long pending,
+                         long unrecovered, long issued, long redeemed, long expired, long adjusted, long returned,
+                         long transfersNet) {
     }
 
     public Report at(Instant asOf, Instant from) {
@@ -47,19 +54,36 @@ public class LiabilityReport {
                     ) x GROUP BY point_type HAVING SUM(pts) <> 0""",
                     r -> byType.put(r.getString("point_type"), r.getLong("pts")), asOf);
             long outstanding = byType.values().stream().mapToLong(Long::longValue).reduce(0L, Math::addExact);
+            // The same sum restricted to lots pending at asOf (Lot#pendingPointsAt, as of then).
+            var p = tx.query("""
+                    SELECT COALESCE(SUM(pts), 0) AS pending FROM (
+                      SELECT l.original_points AS pts
+                      FROM lots l JOIN ledger_entries e ON e.member_id = l.member_id AND e.entry_id = l.source_entry_id
+                      WHERE e.recorded_at <= $1 AND l.pending_until > $1 AND (l.expires_at IS NULL OR l.expires_at > $1)
+                      UNION ALL
+                      SELECT CASE WHEN e.points < 0 THEN -a.points ELSE a.points END
+                      FROM entry_allocations a
+                      JOIN ledger_entries e ON e.member_id = a.member_id AND e.entry_id = a.entry_id
+                      JOIN lots l ON l.member_id = a.member_id AND l.lot_id = a.lot_id
+                      WHERE e.recorded_at <= $1 AND l.pending_until > $1 AND (l.expires_at IS NULL OR l.expires_at > $1)
+                    ) x""", asOf).iterator().next();
+            var u = tx.query("SELECT COALESCE(SUM(shortfall), 0) AS unrecovered FROM returns WHERE recorded_at <= $1"
+                    + " AND shortfall > 0", asOf).iterator().next();
             var t = tx.query("""
                     SELECT
                       COALESCE(SUM(e.points) FILTER (WHERE e.kind = 'EARN' OR (e.kind = 'REVERSAL' AND o.kind = 'EARN')), 0) AS issued,
                       COALESCE(-SUM(e.points) FILTER (WHERE e.kind = 'REDEEM' OR (e.kind = 'REVERSAL' AND o.kind = 'REDEEM')), 0) AS redeemed,
                       COALESCE(-SUM(e.points) FILTER (WHERE e.kind = 'EXPIRE'), 0) AS expired,
                       COALESCE(SUM(e.points) FILTER (WHERE e.kind = 'ADJUSTMENT'), 0) AS adjusted,
+                      COALESCE(-SUM(e.points) FILTER (WHERE e.kind = 'RETURN'), 0) AS returned,
                       COALESCE(SUM(e.points) FILTER (WHERE e.kind IN ('TRANSFER_IN', 'TRANSFER_OUT')), 0) AS transfers
                     FROM ledger_entries e
                     LEFT JOIN ledger_entries o ON o.member_id = e.member_id AND o.entry_id = e.reverses_entry_id
                     WHERE e.recorded_at <= $1 AND ($2::timestamptz IS NULL OR e.recorded_at >= $2)""", asOf, from)
                     .iterator().next();
-            return new Report(asOf, from, outstanding, byType, t.getLong("issued"), t.getLong("redeemed"),
-                    t.getLong("expired"), t.getLong("adjusted"), t.getLong("transfers"));
+            return new Report(asOf, from, outstanding, byType, ((Number) p.getValue("pending")).longValue(),
+                    ((Number) u.getValue("unrecovered")).longValue(), t.getLong("issued"), t.getLong("redeemed"),
+                    t.getLong("expired"), t.getLong("adjusted"), t.getLong("returned"), t.getLong("transfers"));
         });
     }
 }

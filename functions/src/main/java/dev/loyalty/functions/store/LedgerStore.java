@@ -37,7 +37,8 @@ public class LedgerStore {
     static final String ENTRY_COLUMNS = "member_id, entry_id, sequence, kind, points, balance_after, point_type, "
             + "reference, description, occurred_at, recorded_at, request_fingerprint";
     static final String ENTRY_COLUMNS_OF_E = "e." + String.join(", e.", ENTRY_COLUMNS.split(", "));
-    static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, earned_at, expires_at";
+    static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, earned_at, expires_at,"
+            + " pending_until";
 
     // Every read is queued ({@link Tx#later}) and answered after the caller's next round trip
     // ({@link Tx#flush}), so a write sends its lock and all its reads together: one round trip.
@@ -136,13 +137,14 @@ public class LedgerStore {
     public Tx.Deferred<Optional<Snapshot>> snapshot(Tx tx, MemberId member) {
         return tx.later("""
                 SELECT 'A' AS k, NULL::uuid AS id, NULL::text AS tag, a.version AS n1, a.balance AS n2,
-                       a.closed_at AS t1, NULL::timestamptz AS t2, NULL::text AS ref
+                       a.closed_at AS t1, NULL::timestamptz AS t2, NULL::text AS ref, NULL::timestamptz AS t3
                   FROM accounts a WHERE a.member_id = $1
                 UNION ALL
-                SELECT 'L', l.lot_id, l.point_type, l.original_points, l.remaining_points, l.earned_at, l.expires_at, NULL
+                SELECT 'L', l.lot_id, l.point_type, l.original_points, l.remaining_points, l.earned_at, l.expires_at, NULL,
+                       l.pending_until
                   FROM lots l WHERE l.member_id = $1 AND l.remaining_points > 0
                 UNION ALL
-                SELECT 'H', h.hold_id, h.status, NULL, h.points, h.created_at, h.expires_at, h.reference
+                SELECT 'H', h.hold_id, h.status, NULL, h.points, h.created_at, h.expires_at, h.reference, NULL
                   FROM holds h WHERE h.member_id = $1 AND h.status = $2""", rows -> {
             AccountState account = null;
             Instant closedAt = null;
@@ -155,7 +157,7 @@ public class LedgerStore {
                         closedAt = Tx.instant(r, "t1");
                     }
                     case "L" -> lots.add(new Lot(r.getUUID("id"), member, r.getString("tag"), r.getLong("n1"),
-                            r.getLong("n2"), Tx.instant(r, "t1"), Tx.instant(r, "t2")));
+                            r.getLong("n2"), Tx.instant(r, "t1"), Tx.instant(r, "t2"), Tx.instant(r, "t3")));
                     default -> holds.add(new Hold(r.getUUID("id"), member, r.getLong("n2"),
                             HoldStatus.valueOf(r.getString("tag")), r.getString("ref"), Tx.instant(r, "t1"),
                             Tx.instant(r, "t2")));
@@ -317,7 +319,7 @@ public class LedgerStore {
     static Lot lot(Row r) {
         return new Lot(r.getUUID("lot_id"), new MemberId(r.getString("member_id")), r.getString("point_type"),
                 r.getLong("original_points"), r.getLong("remaining_points"), Tx.instant(r, "earned_at"),
-                Tx.instant(r, "expires_at"));
+                Tx.instant(r, "expires_at"), Tx.instant(r, "pending_until"));
     }
 
     // ---- business events (program rules)
@@ -328,7 +330,8 @@ public class LedgerStore {
 
     public Tx.Deferred<Optional<StoredEvent>> businessEvent(Tx tx, MemberId member, String reference) {
         return tx.laterOne("SELECT request_fingerprint, answer::text AS answer,"
-                        + " (answer->'awards'->0->>'transactionId')::uuid AS first_tx"
+                        // an event's first award, or a return's first RETURN entry (null when it took nothing)
+                        + " COALESCE(answer->'awards'->0->>'transactionId', answer->'transactionIds'->>0)::uuid AS first_tx"
                         + " FROM business_events WHERE member_id = $1 AND reference = $2",
                 r -> new StoredEvent(r.getString("request_fingerprint"), r.getString("answer"), r.getUUID("first_tx")),
                 member.value(), reference);
@@ -347,5 +350,58 @@ public class LedgerStore {
                     return new dev.loyalty.core.rules.CapUsage(used);
                 }, member.value(), starts.get(dev.loyalty.core.rules.CapPeriod.DAY),
                 starts.get(dev.loyalty.core.rules.CapPeriod.WEEK), starts.get(dev.loyalty.core.rules.CapPeriod.MONTH));
+    }
+
+    // ---- returns
+
+    /** A purchase as the return rule reads it, with the rule set version it was evaluated by (the return records it). */
+    public record StoredPurchase(dev.loyalty.core.returns.Purchase purchase, long rulesVersion) {
+    }
+
+    /**
+     * The purchase a return names, with everything the return rule needs, read in ONE statement
+     * (one snapshot): the business event (its amount; a return is no purchase), how much its
+     * returns have returned so far (the latest return's running total), and its awards (EARN
+     * entries with a rule id under the event's reference) with their lots, what earlier returns
+     * gave back of each and what reversals of each took. Empty when the member
+     * has no business event with this reference (or it is itself a return).
+     */
+    public Tx.Deferred<Optional<StoredPurchase>> purchase(Tx tx, MemberId member, String reference) {
+        return tx.later("""
+                SELECT b.amount, b.occurred_at, b.rules_version,
+                       COALESCE((SELECT max(r.returned_so_far) FROM returns r
+                                  WHERE r.member_id = b.member_id AND r.original_reference = b.reference), 0) AS so_far,
+                       e.entry_id, e.rule_id, e.point_type, e.points, l.lot_id,
+                       COALESCE((SELECT sum(ra.due) FROM return_awards ra
+                                  WHERE ra.member_id = e.member_id AND ra.award_entry_id = e.entry_id), 0) AS returned_before,
+                       COALESCE((SELECT -sum(v.points) FROM ledger_entries v WHERE v.member_id = e.member_id
+                                  AND v.reverses_entry_id = e.entry_id AND v.kind = 'REVERSAL'), 0) AS reversed
+                  FROM business_events b
+                  LEFT JOIN ledger_entries e ON e.member_id = b.member_id AND e.reference = b.reference
+                       AND e.kind = 'EARN' AND e.rule_id IS NOT NULL
+                  LEFT JOIN lots l ON l.member_id = e.member_id AND l.source_entry_id = e.entry_id
+                 WHERE b.member_id = $1 AND b.reference = $2 AND b.event <> $3
+                 ORDER BY e.sequence""", rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Optional.<StoredPurchase>empty();
+                    }
+                    Long amount = null;
+                    long soFar = 0;
+                    long rulesVersion = 0;
+                    List<dev.loyalty.core.returns.PurchaseAward> awards = new ArrayList<>();
+                    for (Row r : rows) {
+                        amount = r.getLong("amount");
+                        soFar = r.getLong("so_far");
+                        rulesVersion = r.getLong("rules_version");
+                        if (r.getUUID("entry_id") != null) {
+                            awards.add(new dev.loyalty.core.returns.PurchaseAward(r.getUUID("entry_id"), r.getString("rule_id"),
+                                    r.getString("point_type"), r.getLong("points"), Tx.instant(r, "occurred_at"),
+                                    r.getUUID("lot_id"), ((Number) r.getValue("returned_before")).longValue(),
+                                    ((Number) r.getValue("reversed")).longValue()));
+                        }
+                    }
+                    return Optional.of(new StoredPurchase(new dev.loyalty.core.returns.Purchase(reference, amount, soFar, awards),
+                            rulesVersion));
+                }, member.value(), reference, dev.loyalty.core.rules.RulesEngine.RETURN_EVENT);
     }
 }

@@ -79,7 +79,7 @@ public class LedgerWriter {
             + "reference, description, occurred_at, recorded_at, request_fingerprint, reverses_entry_id, "
             + "actor_sub, actor_source, request_id";
     private static final String LOT_COLUMNS = "member_id, lot_id, point_type, original_points, remaining_points, "
-            + "earned_at, expires_at, source_entry_id";
+            + "earned_at, expires_at, source_entry_id, pending_until";
 
     // ---- accounts
 
@@ -573,13 +573,99 @@ public class LedgerWriter {
                     charges.stream().map(dev.loyalty.core.rules.CapCharge::events).toArray(Long[]::new));
         }
         tx.later("INSERT INTO business_events(member_id, reference, event, occurred_at, recorded_at, rules_version, points,"
-                        + " variants, request_fingerprint, answer, actor_sub, actor_source, request_id)"
-                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8::text::jsonb,$9,$10::text::jsonb,$11,$12,$13)", r -> null,
+                        + " variants, request_fingerprint, answer, actor_sub, actor_source, request_id, amount)"
+                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8::text::jsonb,$9,$10::text::jsonb,$11,$12,$13,$14)", r -> null,
                 event.memberId(), event.reference(), event.event(), occurredAt, now, rulesVersion, evaluation.points(),
                 Json.encode(evaluation.variants()), fingerprint, answerJson,
                 actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
-                actor == null ? null : actor.requestId());
+                actor == null ? null : actor.requestId(), event.amount());
         emit(tx, events);
+    }
+
+    // ---- returns
+
+    /**
+     * A return: per award that gave anything back, its RETURN entry (the award's rule id and
+     * point type, {@code reverses_entry_id} the award's EARN entry: the award index makes it
+     * exactly-once, and a later reversal of the award sees what returns took) with its
+     * allocations (own lot first) and the lots after; the account moved once; the return
+     * (its running total of the purchase: {@code returns_progress_uq} refuses two returns from
+     * the same total) and per award what it owed, took and missed; the return as a business
+     * event (its reference taken, the answer a retry gets); ONE {@code points.returned}.
+     */
+    public void returned(Tx tx, AccountState before, dev.loyalty.core.returns.ReturnCommand command,
+                         dev.loyalty.core.returns.ReturnOutcome.Returned r, long rulesVersion, String fingerprint,
+                         String answerJson, Instant now) {
+        Actor actor = Actor.current();
+        for (dev.loyalty.core.returns.AwardReturn a : r.awards()) {
+            LedgerEntry e = a.entry();
+            if (e == null) {
+                continue;
+            }
+            tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ", rule_id, rules_version, variant)"
+                            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,NULL,NULL)",
+                    x -> null, e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
+                    e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt(), fingerprint,
+                    a.award().entryId(), actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
+                    actor == null ? null : actor.requestId(), a.award().ruleId());
+            tx.later("INSERT INTO entry_allocations(member_id, entry_id, position, lot_id, points)"
+                            + " SELECT $1, $2, x.ord - 1, x.lot_id, x.points"
+                            + " FROM unnest($3::uuid[], $4::bigint[]) WITH ORDINALITY AS x(lot_id, points, ord)", x -> null,
+                    e.memberId().value(), e.entryId(), a.allocations().stream().map(Allocation::lotId).toArray(UUID[]::new),
+                    a.allocations().stream().map(Allocation::points).toArray(Long[]::new));
+        }
+        List<Lot> changed = r.changedLots();
+        if (!changed.isEmpty()) {
+            // Guarded like every spend: each lot exactly once, and never below zero (the CHECK).
+            tx.later("""
+                    WITH u AS (
+                      UPDATE lots l SET remaining_points = v.remaining
+                        FROM unnest($2::uuid[], $3::bigint[]) AS v(lot_id, remaining)
+                       WHERE l.member_id = $1 AND l.lot_id = v.lot_id
+                      RETURNING 1
+                    )
+                    SELECT 1 / (CASE WHEN count(*) = $4 THEN 1 ELSE 0 END) FROM u""", x -> null,
+                    before.memberId().value(), changed.stream().map(Lot::lotId).toArray(UUID[]::new),
+                    changed.stream().map(Lot::remainingPoints).toArray(Long[]::new), changed.size());
+        }
+        if (r.after().version() != before.version()) {
+            moveAccount(tx, before, r.after(), now);
+        }
+        tx.later("INSERT INTO returns(member_id, reference, original_reference, amount, returned_so_far, points, shortfall,"
+                        + " occurred_at, recorded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)", x -> null,
+                before.memberId().value(), command.reference(), command.originalReference(), r.amount(), r.returnedSoFar(),
+                r.points(), r.shortfall(), r.occurredAt(), now);
+        List<dev.loyalty.core.returns.AwardReturn> awards = r.awards();
+        if (!awards.isEmpty()) {
+            tx.later("INSERT INTO return_awards(member_id, reference, award_entry_id, rule_id, point_type, award_occurred_at,"
+                            + " due, from_own_lot, from_other_lots, shortfall, entry_id)"
+                            + " SELECT $1, $2, a.* FROM unnest($3::uuid[], $4::text[], $5::text[], $6::timestamptz[],"
+                            + " $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::uuid[])"
+                            + " AS a(award_entry_id, rule_id, point_type, award_occurred_at, due, own, others, shortfall, entry_id)",
+                    x -> null, before.memberId().value(), command.reference(),
+                    awards.stream().map(a -> a.award().entryId()).toArray(UUID[]::new),
+                    awards.stream().map(a -> a.award().ruleId()).toArray(String[]::new),
+                    awards.stream().map(a -> a.award().pointType()).toArray(String[]::new),
+                    awards.stream().map(a -> utc(a.award().occurredAt())).toArray(OffsetDateTime[]::new),
+                    awards.stream().map(dev.loyalty.core.returns.AwardReturn::due).toArray(Long[]::new),
+                    awards.stream().map(dev.loyalty.core.returns.AwardReturn::fromOwnLot).toArray(Long[]::new),
+                    awards.stream().map(dev.loyalty.core.returns.AwardReturn::fromOtherLots).toArray(Long[]::new),
+                    awards.stream().map(dev.loyalty.core.returns.AwardReturn::shortfall).toArray(Long[]::new),
+                    awards.stream().map(a -> a.entry() == null ? null : a.entry().entryId()).toArray(UUID[]::new));
+        }
+        // ==== #17 (tiers): qualifying points drop by what this return took back of qualifying awards.
+        // TODO(#17): for each AwardReturn a with a.taken() + a.shortfall() > 0 (what the return took back
+        // of the award, whether or not the member still held it), call the tiers writer's
+        // "take back qualifying points" with (member, a.award().occurredAt() as the original day,
+        // a.award().pointType(), a.due()). The lead wires it at merge; it is the one place it goes.
+        tx.later("INSERT INTO business_events(member_id, reference, event, occurred_at, recorded_at, rules_version, points,"
+                        + " variants, request_fingerprint, answer, actor_sub, actor_source, request_id, amount)"
+                        + " VALUES ($1,$2,$3,$4,$5,$6,0,'{}'::jsonb,$7,$8::text::jsonb,$9,$10,$11,$12)", x -> null,
+                before.memberId().value(), command.reference(), dev.loyalty.core.rules.RulesEngine.RETURN_EVENT,
+                r.occurredAt(), now, rulesVersion, fingerprint, answerJson,
+                actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
+                actor == null ? null : actor.requestId(), r.amount());
+        emit(tx, List.of(DomainEvents.returned(command, r, now, IDS)));
     }
 
     /** Every entry carries the {@link Actor} of the request that wrote it (the audit trail). */
@@ -593,9 +679,9 @@ public class LedgerWriter {
     }
 
     private void insertLot(Tx tx, Lot lot, UUID sourceEntryId) {
-        tx.later("INSERT INTO lots(" + LOT_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8)", r -> null,
+        tx.later("INSERT INTO lots(" + LOT_COLUMNS + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)", r -> null,
                 lot.memberId().value(), lot.lotId(), lot.pointType(), lot.originalPoints(), lot.remainingPoints(),
-                lot.earnedAt(), lot.expiresAt(), sourceEntryId);
+                lot.earnedAt(), lot.expiresAt(), sourceEntryId, lot.pendingUntil());
     }
 
     private void moveAccount(Tx tx, AccountState before, AccountState after, Instant now) {
@@ -664,8 +750,10 @@ public class LedgerWriter {
         Long[] remaining = new Long[n];
         OffsetDateTime[] earned = new OffsetDateTime[n];
         OffsetDateTime[] expires = new OffsetDateTime[n];
+        OffsetDateTime[] pending = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             Lot l = lots.get(i);
+            pending[i] = utc(l.pendingUntil());
             member[i] = l.memberId().value();
             id[i] = l.lotId();
             pointType[i] = l.pointType();
@@ -675,8 +763,9 @@ public class LedgerWriter {
             expires[i] = utc(l.expiresAt());
         }
         tx.later("INSERT INTO lots(" + LOT_COLUMNS + ") SELECT * FROM unnest($1::text[], $2::uuid[],"
-                        + " $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::uuid[])", r -> null,
-                member, id, pointType, original, remaining, earned, expires, sourceEntryIds.toArray(new UUID[0]));
+                        + " $3::text[], $4::bigint[], $5::bigint[], $6::timestamptz[], $7::timestamptz[], $8::uuid[],"
+                        + " $9::timestamptz[])", r -> null,
+                member, id, pointType, original, remaining, earned, expires, sourceEntryIds.toArray(new UUID[0]), pending);
     }
 
     private void moveAccounts(Tx tx, Map<MemberId, AccountState> before, Map<MemberId, AccountState> after, Instant now) {

@@ -10,6 +10,8 @@
  * stored with its entry or hold, so a reused reference is told apart as a replay or a different
  * request forever; {@code UNIQUE (member_id, kind, reference)} refuses a second application even
  * when the idempotency record has long expired. Every key starts with member_id, so the tables
- * can be distributed by member. Writes lock the account row first.
+ * can be distributed by member. Writes lock the account row first. A return writes RETURN
+ * entries (one per award, unique by (member, reference, rule id)), {@code returns} and
+ * {@code return_awards} rows and its {@code business_events} row, all through the writer.
  */
 package dev.loyalty.functions.store;

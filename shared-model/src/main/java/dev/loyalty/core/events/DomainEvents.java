@@ -175,6 +175,44 @@ public final class DomainEvents {
         return entryData(expire);
     }
 
+    /**
+     * {@code points.returned}: one per return, whatever the number of awards: the purchase, the
+     * amount returned and returned so far, the points taken back (negative), the shortfall, the
+     * RETURN entries, and per award of the purchase what it owed, where it came from and what is
+     * missing (with the award's point type and occurredAt, for qualifying points).
+     */
+    public static DomainEvent returned(dev.loyalty.core.returns.ReturnCommand command,
+                                       dev.loyalty.core.returns.ReturnOutcome.Returned r, Instant now, Supplier<UUID> ids) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("reference", command.reference());
+        data.put("originalReference", command.originalReference());
+        data.put("amount", r.amount());
+        data.put("returnedSoFar", r.returnedSoFar());
+        data.put("points", r.points());
+        data.put("shortfall", r.shortfall());
+        data.put("balance", r.after().balance());
+        List<String> transactionIds = new ArrayList<>();
+        r.entries().forEach(e -> transactionIds.add(e.entryId().toString()));
+        data.put("transactionIds", transactionIds);
+        List<Map<String, Object>> awards = new ArrayList<>();
+        for (dev.loyalty.core.returns.AwardReturn a : r.awards()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("awardTransactionId", a.award().entryId().toString());
+            m.put("ruleId", a.award().ruleId());
+            m.put("pointType", a.award().pointType());
+            m.put("awardOccurredAt", a.award().occurredAt().toString());
+            m.put("due", a.due());
+            m.put("fromOwnLot", a.fromOwnLot());
+            m.put("fromOtherLots", a.fromOtherLots());
+            m.put("shortfall", a.shortfall());
+            m.put("transactionId", a.entry() == null ? null : a.entry().entryId().toString());
+            m.put("allocations", allocations(a.allocations()));
+            awards.add(m);
+        }
+        data.put("awards", awards);
+        return new DomainEvent(ids.get(), EventType.POINTS_RETURNED, r.after().memberId(), r.occurredAt(), now, data);
+    }
+
     /** {@code redemption.created}: the redemption and the REDEEM that paid for it (its lots in spending order). */
     public static DomainEvent redemptionCreated(dev.loyalty.core.spend.RedemptionOutcome.Created c, Supplier<UUID> ids) {
         Map<String, Object> data = redemptionData(c.redemption());
@@ -241,6 +279,9 @@ public final class DomainEvents {
         lot.put("pointType", l.pointType());
         lot.put("points", l.originalPoints());
         lot.put("expiresAt", l.expiresAt() == null ? null : l.expiresAt().toString());
+        if (l.pendingUntil() != null) {
+            lot.put("pendingUntil", l.pendingUntil().toString());
+        }
         return lot;
     }
 

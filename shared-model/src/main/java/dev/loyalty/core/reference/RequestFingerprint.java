@@ -103,6 +103,17 @@ public final class RequestFingerprint {
     }
 
     /**
+     * A return: member, reference, the purchase it names, the amount (null: "all not yet
+     * returned", which is a different request from naming the same amount), occurredAt and
+     * description.
+     */
+    public static String returnEvent(dev.loyalty.core.returns.ReturnCommand c) {
+        return new RequestFingerprint("return").field("memberId", c.memberId()).field("reference", c.reference())
+                .field("originalReference", c.originalReference()).field("amount", c.amount())
+                .field("occurredAt", c.occurredAt()).field("description", c.description()).hash();
+    }
+
+    /**
      * A business event: every field the rules may read (name, occurredAt, amount, currency, each
      * attribute by name) and the description, member and reference.
      */

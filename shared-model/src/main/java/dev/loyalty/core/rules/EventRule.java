@@ -53,7 +53,10 @@ public final class EventRule {
                     return new Outcome.Refused(r.refusal());
                 }
                 case EarnOutcome.Earned e -> {
-                    credits.add(new Credited(award, e.entry(), e.lot()));
+                    // The rule's return window: the lot counts in the balance but is not
+                    // spendable until its end (Lot#isSpendableAt), by time alone.
+                    Lot lot = e.lot().withPendingUntil(award.pendingUntil(occurredAt, catalog.programZone()));
+                    credits.add(new Credited(award, e.entry(), lot));
                     running = e.after();
                 }
             }

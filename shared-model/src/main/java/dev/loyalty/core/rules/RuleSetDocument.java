@@ -60,6 +60,9 @@ public final class RuleSetDocument {
                 }
                 m.put("caps", caps);
             }
+            if (r.pendingDays() != null) {
+                m.put("pendingDays", r.pendingDays());
+            }
             rules.add(m);
         }
         doc.put("rules", rules);

@@ -153,9 +153,8 @@ public final class RuleSetParser {
         }
         Long points = required(m, "points", path, 1, POINTS_MAX);
         Long perAmount = m.containsKey("perAmount") ? integer(m.get("perAmount"), path + ".perAmount", 1, PER_AMOUNT_MAX) : null;
-        if (m.containsKey("pendingDays")) {
-            error(path + ".pendingDays", "pending points are not supported yet");
-        }
+        Long pendingDays = m.containsKey("pendingDays")
+                ? integer(m.get("pendingDays"), path + ".pendingDays", Rule.PENDING_DAYS_MIN, Rule.PENDING_DAYS_MAX) : null;
         Condition when = m.containsKey("when") ? when(m.get("when"), path + ".when", experiments) : null;
         List<Cap> caps = new ArrayList<>();
         if (m.containsKey("caps")) {
@@ -167,7 +166,8 @@ public final class RuleSetParser {
                 }
             }
         }
-        return errors.size() == before ? new Rule(id, event, pointType, points, perAmount, when, caps) : null;
+        return errors.size() == before ? new Rule(id, event, pointType, points, perAmount, when, caps,
+                pendingDays == null ? null : pendingDays.intValue()) : null;
     }
 
     private Condition when(Object o, String path, Map<String, Experiment> experiments) {

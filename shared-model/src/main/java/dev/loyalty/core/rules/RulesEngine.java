@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class RulesEngine {
     public static final Pattern EVENT_NAME = Pattern.compile("[a-z][a-z0-9_]{0,39}");
-    /** Reserved for returns (their own issue). */
+    /** Reserved for returns ({@code dev.loyalty.core.returns}): routes send it to the return rule, never to the rules. */
     public static final String RETURN_EVENT = "return";
     public static final long AMOUNT_MIN = 1;
     public static final long AMOUNT_MAX = 1_000_000_000_000L;
@@ -45,7 +45,7 @@ public final class RulesEngine {
             return invalid("event", "event must match [a-z][a-z0-9_]{0,39}");
         }
         if (RETURN_EVENT.equals(e.event())) {
-            return invalid("event", "return events are not served yet");
+            return invalid("event", "a return is not evaluated by the rules (it names its purchase in originalReference)");
         }
         if (!Limits.isValidReference(e.reference())) {
             return Optional.of(new Refusal.InvalidReference(e.reference()));
@@ -150,7 +150,7 @@ public final class RulesEngine {
             if (points > 0) {
                 String variant = rule.when() == null || rule.when().variant() == null ? null
                         : variants.get(rule.when().variant().experiment());
-                awards.add(new Award(rule.id(), rule.pointType(), points, base, capped, variant));
+                awards.add(new Award(rule.id(), rule.pointType(), points, base, capped, variant, rule.pendingDays()));
             }
         }
         return new EvaluationOutcome.Evaluated(new Evaluation(awards, charges, variants));

@@ -14,6 +14,10 @@
  *   <li>{@link dev.loyalty.core.rules.RuleSetParser} validates every field of a rule set document
  *       and reports each error with its path ({@code rules[2].caps[0].period}); a document with
  *       any error is refused whole.</li>
+ *   <li>A rule's {@code pendingDays} (1..3650) keeps its award's lot pending until the end of that
+ *       day after occurredAt in the program's zone ({@link dev.loyalty.core.rules.Rule#windowEnd}):
+ *       in the balance, not spendable, available by time alone. The event name {@code return} is
+ *       reserved for returns ({@code dev.loyalty.core.returns}).</li>
  * </ul>
  */
 package dev.loyalty.core.rules;

@@ -248,7 +248,7 @@ public final class SpendRules {
         return switch (original.kind()) {
             case EARN -> reverseEarn(state, command, ctx, outstanding, now, ids);
             case REDEEM -> reverseRedeem(state, command, ctx, outstanding, now, ids);
-            case EXPIRE, TRANSFER_IN, TRANSFER_OUT, REVERSAL, ADJUSTMENT ->
+            case EXPIRE, TRANSFER_IN, TRANSFER_OUT, REVERSAL, ADJUSTMENT, RETURN ->
                     new Refused(new Refusal.NotReversible(requested(command, outstanding), 0L));
         };
     }

@@ -81,6 +81,19 @@ public final class SpendingOrder {
         return sum(spendable(lots, now));
     }
 
+    /**
+     * Points pending at {@code now}: remaining points of lots still in their return window and
+     * not expired. They count in the balance and not in what is available.
+     */
+    public static long pending(List<Lot> lots, Instant now) {
+        Objects.requireNonNull(now, "now");
+        long total = 0;
+        for (Lot lot : lots) {
+            total = Math.addExact(total, lot.pendingPointsAt(now));
+        }
+        return total;
+    }
+
     private static List<Lot> spendable(List<Lot> lots, Instant now) {
         Objects.requireNonNull(lots, "lots");
         Objects.requireNonNull(now, "now");

@@ -12,7 +12,10 @@
  *       never-expiring lots go last; ties go to the oldest lot, then the lot id, so the choice
  *       is fully deterministic and replayable.</li>
  *   <li>Only lots spendable at {@code now} count: an expired lot is never spent, held or counted
- *       as available, even if the expiry sweep has not yet written its EXPIRE entry.</li>
+ *       as available, even if the expiry sweep has not yet written its EXPIRE entry; a pending
+ *       lot (a rule's return window, {@code Lot#pendingUntil}) is never spent, held or
+ *       transferred until its window ends, by time alone. The sweep expires a pending lot whose
+ *       expiry comes first like any other.</li>
  *   <li>A spend is all or nothing and never overdraws: available = unexpired lots minus active
  *       holds, never below 0. A redeem, hold or transfer may use only what is available; a
  *       capture may also use its own hold's reservation, never another hold's.</li>

@@ -126,7 +126,135 @@ public final class CoreLedger implements LedgerUnderTest {
 
     /** Namespaces of references: holds and redeems share one (a capture's entry carries its hold's reference). */
     static final String EARN = "EARN", SPEND = "SPEND", REVERSAL = "REVERSAL", TRANSFER = "TRANSFER_OUT",
-            ADJUSTMENT = "ADJUSTMENT";
+            ADJUSTMENT = "ADJUSTMENT", EVENT = "EVENT";
+
+    /** The simulation's one rule, as the rules engine reads it. */
+    static final dev.loyalty.core.rules.RuleSet RULES = new dev.loyalty.core.rules.RuleSet(List.of(
+            new dev.loyalty.core.rules.Rule("sim-purchase", "purchase", "PURCHASE", 1, PER_AMOUNT, null, List.of(),
+                    PENDING_DAYS)), List.of());
+
+    /** What a storage adapter keeps of a purchase: its amount, what returns returned, its award (entry, lot, given back). */
+    private static final class StoredPurchase {
+        final long amount;
+        long returnedSoFar;
+        final List<dev.loyalty.core.returns.PurchaseAward> awards = new ArrayList<>();
+
+        StoredPurchase(long amount) {
+            this.amount = amount;
+        }
+    }
+
+    private final Map<String, Map<String, StoredPurchase>> purchases = new HashMap<>();
+
+    @Override
+    public OpResult purchase(String member, long amount, String reference, Instant now) {
+        dev.loyalty.core.rules.BusinessEvent event = new dev.loyalty.core.rules.BusinessEvent(member, "purchase", reference,
+                null, amount, null, null, null);
+        Optional<Refusal> invalid = dev.loyalty.core.rules.RulesEngine.validate(event, now);
+        if (invalid.isPresent()) {
+            return result(invalid.get());
+        }
+        Book book = books.computeIfAbsent(member, m -> new Book(new MemberId(m)));
+        String fingerprint = RequestFingerprint.businessEvent(event);
+        Optional<OpResult> seen = byReference(book, EVENT, reference, fingerprint);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+        if (closed.isPresent()) {
+            return result(closed.get());
+        }
+        var evaluated = dev.loyalty.core.rules.RulesEngine.evaluate(RULES, 1, dev.loyalty.core.rules.Tier.MEMBER,
+                dev.loyalty.core.rules.CapUsage.none(), event, now, catalog.programZone());
+        if (evaluated instanceof dev.loyalty.core.rules.EvaluationOutcome.Refused r) {
+            return result(r.refusal());
+        }
+        var evaluation = ((dev.loyalty.core.rules.EvaluationOutcome.Evaluated) evaluated).evaluation();
+        var outcome = dev.loyalty.core.rules.EventRule.apply(book.state.account(), event, evaluation, now, now, catalog, ids);
+        if (outcome instanceof dev.loyalty.core.rules.EventRule.Outcome.Refused r) {
+            return result(r.refusal());
+        }
+        var applied = (dev.loyalty.core.rules.EventRule.Outcome.Applied) outcome;
+        StoredPurchase stored = new StoredPurchase(amount);
+        UUID first = null;
+        List<Lot> lots = new ArrayList<>();
+        for (var c : applied.credits()) {
+            // Awards are unique per (member, reference, rule), not per (kind, reference): like the index, by rule.
+            book.kindReferences.remove(c.entry().kind() + " " + c.entry().reference());
+            book.append(c.entry(), List.of(), null);
+            book.kindReferences.add("AWARD " + c.award().ruleId() + " " + c.entry().reference());
+            book.lotSource.put(c.lot().lotId(), c.entry().entryId());
+            book.earnLot.put(c.entry().entryId(), c.lot().lotId());
+            lots.add(c.lot());
+            stored.awards.add(new dev.loyalty.core.returns.PurchaseAward(c.entry().entryId(), c.award().ruleId(),
+                    c.award().pointType(), c.award().points(), now, c.lot().lotId()));
+            first = first == null ? c.entry().entryId() : first;
+        }
+        book.priors.put(EVENT + " " + reference, new ReferenceRule.Prior(first, null, fingerprint));
+        book.state = book.state.withChanges(applied.after(), lots, List.of());
+        purchases.computeIfAbsent(member, m -> new HashMap<>()).put(reference, stored);
+        return OpResult.ok(first);
+    }
+
+    @Override
+    public OpResult returnPurchase(String member, String originalReference, Long amount, String reference, Instant now) {
+        dev.loyalty.core.returns.ReturnCommand command = new dev.loyalty.core.returns.ReturnCommand(member, reference,
+                originalReference, amount, null, null);
+        Optional<Refusal> invalid = dev.loyalty.core.returns.ReturnRules.validate(command, now);
+        if (invalid.isPresent()) {
+            return result(invalid.get());
+        }
+        Book book = books.get(member);
+        MemberState state = book == null ? MemberState.empty(new MemberId(member)) : released(book, now);
+        String fingerprint = RequestFingerprint.returnEvent(command);
+        if (book != null) {
+            Optional<OpResult> seen = byReference(book, EVENT, reference, fingerprint);
+            if (seen.isPresent()) {
+                return seen.get();
+            }
+            Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
+            if (closed.isPresent()) {
+                return result(closed.get());
+            }
+        }
+        StoredPurchase stored = book == null ? null : purchases.getOrDefault(member, Map.of()).get(originalReference);
+        Optional<dev.loyalty.core.returns.Purchase> purchase = Optional.empty();
+        if (stored != null) {
+            List<dev.loyalty.core.returns.PurchaseAward> awards = new ArrayList<>();
+            for (var a : stored.awards) {
+                // What a storage adapter reads with the purchase: what reversals of the award took.
+                long reversed = 0;
+                for (Map.Entry<UUID, UUID> r : book.reversesId.entrySet()) {
+                    LedgerEntry e = book.entriesById.get(r.getKey());
+                    if (r.getValue().equals(a.entryId()) && e.kind() == EntryKind.REVERSAL) {
+                        reversed = Math.addExact(reversed, Math.absExact(e.points()));
+                    }
+                }
+                awards.add(new dev.loyalty.core.returns.PurchaseAward(a.entryId(), a.ruleId(), a.pointType(), a.points(),
+                        a.occurredAt(), a.lotId(), a.returnedBefore(), reversed));
+            }
+            purchase = Optional.of(new dev.loyalty.core.returns.Purchase(originalReference, stored.amount,
+                    stored.returnedSoFar, awards));
+        }
+        return switch (dev.loyalty.core.returns.ReturnRules.apply(state, command, purchase, now, ids)) {
+            case dev.loyalty.core.returns.ReturnOutcome.Refused r -> result(r.refusal());
+            case dev.loyalty.core.returns.ReturnOutcome.Returned r -> {
+                UUID first = null;
+                for (int i = 0; i < r.awards().size(); i++) {
+                    var a = r.awards().get(i);
+                    if (a.entry() != null) {
+                        book.append(a.entry(), a.allocations(), a.award().entryId());
+                        first = first == null ? a.entry().entryId() : first;
+                    }
+                    stored.awards.set(i, stored.awards.get(i).afterReturn(a.due()));
+                }
+                stored.returnedSoFar = r.returnedSoFar();
+                book.priors.put(EVENT + " " + reference, new ReferenceRule.Prior(first, null, fingerprint));
+                book.state = book.state.withChanges(r.after(), r.changedLots(), List.of());
+                yield OpResult.ok(first);
+            }
+        };
+    }
 
     /** The adapter's part of the reference rule: a replay answers the original id, a conflict the refusal. */
     private static Optional<OpResult> byReference(Book book, String namespace, String reference, String fingerprint) {
@@ -620,7 +748,7 @@ public final class CoreLedger implements LedgerUnderTest {
         List<Snapshot.LotView> lots = new ArrayList<>();
         for (Lot lot : state.lots()) {
             lots.add(new Snapshot.LotView(lot.lotId(), lot.pointType(), lot.originalPoints(), lot.remainingPoints(),
-                    lot.earnedAt(), lot.expiresAt(), book.lotSource.get(lot.lotId())));
+                    lot.earnedAt(), lot.expiresAt(), book.lotSource.get(lot.lotId()), lot.pendingUntil()));
         }
         List<Snapshot.EntryView> entries = new ArrayList<>();
         for (LedgerEntry e : book.entries) {
@@ -636,6 +764,9 @@ public final class CoreLedger implements LedgerUnderTest {
     }
 
     static OpResult result(Refusal refusal) {
+        if (refusal instanceof Refusal.ReturnExceedsPurchase r) {
+            return new OpResult(false, r.code(), null, r.returnable());
+        }
         if (refusal instanceof Refusal.InsufficientPoints r) {
             return OpResult.insufficient(r.available());
         }

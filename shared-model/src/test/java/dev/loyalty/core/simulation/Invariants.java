@@ -38,7 +38,8 @@ public final class Invariants {
             require(lot.remainingPoints() >= 0 && lot.remainingPoints() <= lot.originalPoints(), () ->
                     who + "lot " + lot.lotId() + " remaining " + lot.remainingPoints() + " of " + lot.originalPoints());
             lotsTotal = Math.addExact(lotsTotal, lot.remainingPoints());
-            if (lot.remainingPoints() > 0 && (lot.expiresAt() == null || now.isBefore(lot.expiresAt()))) {
+            if (lot.remainingPoints() > 0 && (lot.expiresAt() == null || now.isBefore(lot.expiresAt()))
+                    && (lot.pendingUntil() == null || !now.isBefore(lot.pendingUntil()))) {
                 spendable = Math.addExact(spendable, lot.remainingPoints());
             }
         }
@@ -124,6 +125,14 @@ public final class Invariants {
                     require(e.allocations().size() == 1 && entries.get(lots.get(e.allocations().get(0).lotId())
                             .sourceEntryId()) == original, () -> who + "earn reversal " + e.sequence() + " not from the earn's lot");
                 }
+            } else if (e.kind() == EntryKind.RETURN) {
+                // A return names the award it gives back; with the award's reversals it never passes it.
+                Snapshot.EntryView award = entries.get(e.reversesId());
+                require(award != null && award.sequence() < e.sequence() && award.kind() == EntryKind.EARN, () ->
+                        who + "return " + e.sequence() + " does not name an earlier EARN of this member");
+                long total = reversedOf.merge(award.entryId(), Math.abs(e.points()), Math::addExact);
+                require(total <= award.points(), () -> who + "returns and reversals of entry " + award.sequence()
+                        + " total " + total + ", more than its " + award.points());
             } else {
                 require(e.reversesId() == null, () -> who + e.kind() + " entry " + e.sequence() + " names a reversed entry");
             }

@@ -91,6 +91,32 @@ public interface LedgerUnderTest {
     /** The reward's stock left. */
     long rewardStock(String rewardId);
 
+    /**
+     * Days a purchase's award stays pending: the simulation's one rule, which every implementation
+     * applies to {@link #purchase} (contract Part 2, {@code pendingDays}).
+     */
+    int PENDING_DAYS = 2;
+    /** The simulation's one rule: a purchase earns 1 PURCHASE point per this many minor units. */
+    long PER_AMOUNT = 100;
+
+    /**
+     * A business event {@code purchase} of {@code amount} minor units under the simulation's one
+     * rule: one award of {@code floor(amount / 100)} PURCHASE points, pending {@link #PENDING_DAYS}
+     * (to the end of that UTC day after now). Checks: input (VALIDATION_FAILED), the reference
+     * (purchases and returns share one namespace), ACCOUNT_CLOSED. The member exists from it.
+     * {@code id}: the award's EARN entry (the workload's amounts always earn).
+     */
+    OpResult purchase(String member, long amount, String reference, Instant now);
+
+    /**
+     * A return (contract Part 2, "Returns") of {@code amount} minor units (null: all not yet
+     * returned) of the purchase {@code originalReference}. Checks: input (VALIDATION_FAILED), the
+     * reference, ACCOUNT_CLOSED, EVENT_NOT_FOUND (no such purchase of this member, or no member),
+     * RETURN_EXCEEDS_PURCHASE (with what is returnable as {@code available}). {@code id}: the
+     * award's RETURN entry, null when nothing could be taken (all shortfall).
+     */
+    OpResult returnPurchase(String member, String originalReference, Long amount, String reference, Instant now);
+
     /** The member as stored, read at {@code now}; {@link Snapshot#absent} for an unknown member. */
     Snapshot snapshot(String member, Instant now);
 }

@@ -57,6 +57,14 @@ sealed interface Op {
     record Retry(Op op, boolean changed, int originalStep) implements Op {
     }
 
+    /** A purchase business event under the simulation's one rule (pending points). */
+    record Purchase(String member, long amount, String reference) implements Op {
+    }
+
+    /** A return of {@code amount} (null: the rest) of the purchase with {@code originalReference}. */
+    record Return(String member, String originalReference, Long amount, String reference) implements Op {
+    }
+
     record Close(String member, String reason, String reference) implements Op {
     }
 

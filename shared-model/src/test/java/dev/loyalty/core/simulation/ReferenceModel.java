@@ -48,6 +48,7 @@ final class ReferenceModel implements LedgerUnderTest {
         final Instant earnedAt;
         final Instant expiresAt; // null = never
         final UUID source;
+        Instant pendingUntil; // null = never pending
 
         MLot(UUID id, String type, long points, Instant earnedAt, Instant expiresAt, UUID source) {
             this.id = id;
@@ -61,7 +62,8 @@ final class ReferenceModel implements LedgerUnderTest {
         }
 
         boolean spendable(Instant now) {
-            return remaining > 0 && (expiresAt == null || now.isBefore(expiresAt));
+            return remaining > 0 && (expiresAt == null || now.isBefore(expiresAt))
+                    && (pendingUntil == null || !now.isBefore(pendingUntil));
         }
     }
 
@@ -118,6 +120,22 @@ final class ReferenceModel implements LedgerUnderTest {
         final List<MLot> lots = new ArrayList<>();
         final List<MEntry> entries = new ArrayList<>();
         final List<MHold> holds = new ArrayList<>();
+        /** Purchases by reference: their amount, what returns returned so far, their award and what returns gave back of it. */
+        final Map<String, MPurchase> purchases = new HashMap<>();
+    }
+
+    static final class MPurchase {
+        final long amount;
+        long returnedSoFar;
+        final MEntry award;
+        final MLot lot;
+        long given;
+
+        MPurchase(long amount, MEntry award, MLot lot) {
+            this.amount = amount;
+            this.award = award;
+            this.lot = lot;
+        }
     }
 
     private final Map<String, MMember> members = new LinkedHashMap<>();
@@ -189,6 +207,10 @@ final class ReferenceModel implements LedgerUnderTest {
                         && (next == null || lot.expiresAt.isBefore(next))) {
                     next = lot.expiresAt;
                 }
+                if (lot.remaining > 0 && lot.pendingUntil != null && lot.pendingUntil.isAfter(now)
+                        && (next == null || lot.pendingUntil.isBefore(next))) {
+                    next = lot.pendingUntil; // where the points become available
+                }
             }
             for (MHold hold : m.holds) {
                 if (hold.active(now) && (next == null || hold.expiresAt.isBefore(next))) {
@@ -197,6 +219,18 @@ final class ReferenceModel implements LedgerUnderTest {
             }
         }
         return next;
+    }
+
+    /** The member's purchases, by reference, in the order made. */
+    List<String> purchases(String member) {
+        MMember m = members.get(member);
+        return m == null ? List.of() : m.purchases.keySet().stream().sorted().toList();
+    }
+
+    /** Minor units of the purchase that can still be returned. */
+    long returnable(String member, String reference) {
+        MPurchase p = members.get(member).purchases.get(reference);
+        return p.amount - p.returnedSoFar;
     }
 
     List<MEntry> entries(String member) {
@@ -233,6 +267,97 @@ final class ReferenceModel implements LedgerUnderTest {
                 : null;
         addLot(m, new MLot(newId(), type, points, now, expiresAt, entry.id));
         return OpResult.ok(entry.id);
+    }
+
+    @Override
+    public OpResult purchase(String member, long amount, String reference, Instant now) {
+        if (!MEMBER.matcher(member).matches() || !validReference(reference) || amount < 1 || amount > 1_000_000_000_000L) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        long points = amount / PER_AMOUNT;
+        MMember m = members.computeIfAbsent(member, k -> new MMember());
+        List<Object> fields = List.of("purchase", amount);
+        Optional<OpResult> seen = seen(m, "EVENT", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
+        if (points > MAX_POINTS) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        if (points == 0) {
+            throw new IllegalStateException("the workload's purchases always earn");
+        }
+        MEntry entry = append(m, EntryKind.EARN, points, null);
+        remember(m, "EVENT", reference, fields, entry.id);
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        MLot lot = new MLot(newId(), "PURCHASE", points, now,
+                day.plusDays(DAYS.get("PURCHASE") + 1L).atStartOfDay(ZoneOffset.UTC).toInstant(), entry.id);
+        lot.pendingUntil = day.plusDays(PENDING_DAYS + 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
+        addLot(m, lot);
+        m.purchases.put(reference, new MPurchase(amount, entry, lot));
+        return OpResult.ok(entry.id);
+    }
+
+    @Override
+    public OpResult returnPurchase(String member, String originalReference, Long amount, String reference, Instant now) {
+        if (!MEMBER.matcher(member).matches() || !validReference(reference) || !validReference(originalReference)
+                || originalReference.equals(reference) || (amount != null && (amount < 1 || amount > 1_000_000_000_000L))) {
+            return OpResult.rejected("VALIDATION_FAILED");
+        }
+        MMember m = members.get(member);
+        if (m == null) {
+            return OpResult.rejected("EVENT_NOT_FOUND");
+        }
+        List<Object> fields = Arrays.asList("return", originalReference, amount);
+        Optional<OpResult> seen = seen(m, "EVENT", reference, fields);
+        if (seen.isPresent()) {
+            return seen.get();
+        }
+        if (m.closed) {
+            return OpResult.rejected("ACCOUNT_CLOSED");
+        }
+        MPurchase p = m.purchases.get(originalReference);
+        if (p == null) {
+            return OpResult.rejected("EVENT_NOT_FOUND");
+        }
+        long returnable = p.amount - p.returnedSoFar;
+        long returned = amount == null ? returnable : amount;
+        if (returned == 0 || returned > returnable) {
+            return new OpResult(false, "RETURN_EXCEEDS_PURCHASE", null, returnable);
+        }
+        p.returnedSoFar += returned;
+        long award = p.award.points;
+        // What the award owes back in total now; never what reversals of it already took.
+        long owedInTotal = java.math.BigInteger.valueOf(award).multiply(java.math.BigInteger.valueOf(p.returnedSoFar))
+                .divide(java.math.BigInteger.valueOf(p.amount)).longValueExact();
+        long reversedByOperator = 0;
+        for (MEntry e : m.entries) {
+            if (e.kind == EntryKind.REVERSAL && p.award.id.equals(e.reverses)) {
+                reversedByOperator += -e.points;
+            }
+        }
+        long due = Math.max(0, Math.min(owedInTotal - p.given, award - reversedByOperator - p.given));
+        p.given += due;
+        long fromOwn = p.lot.remaining > 0 && now.isBefore(p.lot.expiresAt) ? Math.min(due, p.lot.remaining) : 0;
+        long budget = Math.max(0, spendable(m, now) - (p.lot.spendable(now) ? fromOwn : 0) - held(m, now));
+        long fromOthers = Math.min(due - fromOwn, budget);
+        UUID id = null;
+        if (fromOwn + fromOthers > 0) {
+            MEntry entry = append(m, EntryKind.RETURN, -(fromOwn + fromOthers), p.award.id);
+            if (fromOwn > 0) {
+                p.lot.remaining -= fromOwn;
+                entry.allocations.put(p.lot.id, fromOwn);
+            }
+            if (fromOthers > 0) {
+                take(m, fromOthers, now, entry);
+            }
+            id = entry.id;
+        }
+        remember(m, "EVENT", reference, fields, id);
+        return OpResult.ok(id);
     }
 
     /** Empty when the reference is new; else the original answer (same request) or REFERENCE_ALREADY_USED. */
@@ -692,7 +817,8 @@ final class ReferenceModel implements LedgerUnderTest {
         }
         List<Snapshot.LotView> lots = new ArrayList<>();
         for (MLot l : m.lots) {
-            lots.add(new Snapshot.LotView(l.id, l.type, l.original, l.remaining, l.earnedAt, l.expiresAt, l.source));
+            lots.add(new Snapshot.LotView(l.id, l.type, l.original, l.remaining, l.earnedAt, l.expiresAt, l.source,
+                    l.pendingUntil));
         }
         List<Snapshot.EntryView> entries = new ArrayList<>();
         for (MEntry e : m.entries) {

@@ -116,7 +116,9 @@ public final class Simulation {
                 rejections.merge(expected.code(), 1, Integer::sum);
                 return;
             }
-            if (!(op instanceof Op.Expire) && !(op instanceof Op.Close) && actual.id() == null) {
+            boolean mayHaveNoId = op instanceof Op.Expire || op instanceof Op.Close || op instanceof Op.Return
+                    || (op instanceof Op.Retry r && r.op() instanceof Op.Return);
+            if (!mayHaveNoId && actual.id() == null) {
                 throw new AssertionError("ok without an id");
             }
             if (op instanceof Op.Retry retry) {
@@ -124,7 +126,7 @@ public final class Simulation {
                     throw new AssertionError("a changed request under a used reference was applied");
                 }
                 UUID[] first = answers.get(retry.originalStep());
-                if (!first[0].equals(expected.id()) || !first[1].equals(actual.id())) {
+                if (!Objects.equals(first[0], expected.id()) || !Objects.equals(first[1], actual.id())) {
                     throw new AssertionError("a retry answered another id than the original: model "
                             + expected.id() + " vs " + first[0] + ", system " + actual.id() + " vs " + first[1]);
                 }
@@ -164,6 +166,8 @@ public final class Simulation {
                 case Op.CancelRedemption o ->
                         ledger.cancelRedemption(o.member(), redemptionId(o.redemption(), isModel, unknown), now);
                 case Op.Retry o -> apply(ledger, o.op(), isModel, step);
+                case Op.Purchase o -> ledger.purchase(o.member(), o.amount(), o.reference(), now);
+                case Op.Return o -> ledger.returnPurchase(o.member(), o.originalReference(), o.amount(), o.reference(), now);
                 case Op.Close o -> ledger.close(o.member(), o.reason(), o.reference(), now);
                 case Op.Expire o -> ledger.expire(now);
                 case Op.Advance o -> throw new IllegalStateException("advance touches no ledger");
@@ -255,6 +259,7 @@ public final class Simulation {
                 same(() -> what0.get() + "remaining", e.remainingPoints(), a.remainingPoints());
                 same(() -> what0.get() + "original", e.originalPoints(), a.originalPoints());
                 same(() -> what0.get() + "expiresAt", e.expiresAt(), a.expiresAt());
+                same(() -> what0.get() + "pendingUntil", e.pendingUntil(), a.pendingUntil());
             }
             Map<UUID, Snapshot.HoldView> expectedHolds = new HashMap<>();
             expected.holds().forEach(h -> expectedHolds.put(h.holdId(), h));

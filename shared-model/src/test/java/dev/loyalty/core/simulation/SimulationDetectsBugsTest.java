@@ -35,6 +35,8 @@ class SimulationDetectsBugsTest {
         public OpResult transfer(String f, String t, long p, String r, Instant now) { return core.transfer(f, t, p, r, now); }
         public OpResult adjust(String m, long p, String t, String r, String why, Instant now) { return core.adjust(m, p, t, r, why, now); }
         public OpResult close(String m, String why, String r, Instant now) { return core.close(m, why, r, now); }
+        public OpResult purchase(String m, long a, String r, Instant now) { return core.purchase(m, a, r, now); }
+        public OpResult returnPurchase(String m, String o, Long a, String r, Instant now) { return core.returnPurchase(m, o, a, r, now); }
         public OpResult expire(Instant now) { return core.expire(now); }
         public Snapshot snapshot(String m, Instant now) { return core.snapshot(m, now); }
         public void defineReward(String id, Instant now) { core.defineReward(id, now); }
@@ -74,6 +76,23 @@ class SimulationDetectsBugsTest {
                         List<Snapshot.LotView> nonEmpty = s.lots().stream().filter(l -> l.remainingPoints() > 0).toList();
                         return new Snapshot(s.memberId(), s.exists(), s.balance(), s.available(), s.held(), nonEmpty,
                                 s.entries(), s.holds());
+                    }
+                }),
+                new Bug("a partial return takes back the whole award", seed -> new Delegating(seed) {
+                    @Override
+                    public OpResult returnPurchase(String m, String o, Long a, String r, Instant now) {
+                        // The all-or-nothing clawback the issue warns about: the amount is ignored.
+                        return core.returnPurchase(m, o, null, r, now);
+                    }
+                }),
+                new Bug("a snapshot counts pending points as available", seed -> new Delegating(seed) {
+                    @Override
+                    public Snapshot snapshot(String m, Instant now) {
+                        Snapshot s = core.snapshot(m, now);
+                        long pending = s.lots().stream().filter(l -> l.pendingUntil() != null && now.isBefore(l.pendingUntil())
+                                && (l.expiresAt() == null || now.isBefore(l.expiresAt()))).mapToLong(Snapshot.LotView::remainingPoints).sum();
+                        return new Snapshot(s.memberId(), s.exists(), s.balance(), Math.max(0, s.available() + pending), s.held(),
+                                s.lots(), s.entries(), s.holds());
                     }
                 }),
                 new Bug("sweep answers ok without expiring anything", seed -> new Delegating(seed) {

@@ -16,7 +16,7 @@ import java.util.UUID;
  *
  * @param exists    the member has an account (from its first earn); if false every list is empty
  * @param balance   the account's balance as stored
- * @param available what the member can spend at now (unexpired lots minus active holds, never below 0)
+ * @param available what the member can spend at now (unexpired, not pending lots minus active holds, never below 0)
  * @param held      points reserved by holds active at now
  */
 public record Snapshot(String memberId, boolean exists, long balance, long available, long held,
@@ -39,11 +39,18 @@ public record Snapshot(String memberId, boolean exists, long balance, long avail
      * lots are matched between implementations that assign different ids.
      */
     public record LotView(UUID lotId, String pointType, long originalPoints, long remainingPoints,
-                          Instant earnedAt, Instant expiresAt, UUID sourceEntryId) {
+                          Instant earnedAt, Instant expiresAt, UUID sourceEntryId, Instant pendingUntil) {
+
+        /** A lot that is never pending. */
+        public LotView(UUID lotId, String pointType, long originalPoints, long remainingPoints, Instant earnedAt,
+                       Instant expiresAt, UUID sourceEntryId) {
+            this(lotId, pointType, originalPoints, remainingPoints, earnedAt, expiresAt, sourceEntryId, null);
+        }
     }
 
     /**
-     * An entry. {@code reversesId} is the reversed transaction for a REVERSAL, else null.
+     * An entry. {@code reversesId} is the reversed transaction for a REVERSAL, the award's EARN
+     * entry for a RETURN, else null.
      * {@code allocations} are the positive points per lot of entries that take from or give back
      * to existing lots (REDEEM, TRANSFER_OUT, EXPIRE, REVERSAL), in any order; empty for EARN and
      * TRANSFER_IN, whose points are the lots whose sourceEntryId is this entry.

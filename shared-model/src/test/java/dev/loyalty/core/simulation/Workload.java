@@ -29,6 +29,11 @@ final class Workload {
     }
 
     private final Random random;
+    /**
+     * Purchases and returns draw from their own stream, and a step that makes one draws nothing
+     * from {@link #random}: the other operations of a seed stay what they were before they came.
+     */
+    private final Random returns;
     final List<String> members = new ArrayList<>();
     final String ghost;
     /** The run's reward, and the redemptions made so far (the simulation appends them). */
@@ -37,6 +42,7 @@ final class Workload {
 
     Workload(long seed) {
         this.random = new Random(seed);
+        this.returns = new Random(seed * 31 + 18);
         int count = 3 + random.nextInt(4);
         // Seed-prefixed ids let runs share one database without cleaning up.
         for (int i = 1; i <= count; i++) {
@@ -52,6 +58,13 @@ final class Workload {
 
     Op next(int step, Instant now, ReferenceModel model, List<HoldHandle> holds, Instant lastExpireAt,
             List<Applied> applied) {
+        int program = returns.nextInt(100);
+        if (program < 6) {
+            return purchase(step);
+        }
+        if (program < 12) {
+            return returnOf(step, model);
+        }
         String ref = random.nextInt(100) < 2 ? "bad ref" : "op-" + step;
         String member = pick(members);
         if (!applied.isEmpty() && random.nextInt(100) < 8) {
@@ -141,11 +154,42 @@ final class Workload {
             case Op.Fulfil o -> null; // nothing to change
             case Op.CancelRedemption o -> null;
             case Op.Retry o -> throw new IllegalStateException("not a write: " + op);
+            case Op.Purchase o -> new Op.Purchase(o.member(), o.amount() + 100, o.reference());
+            case Op.Return o -> new Op.Return(o.member(), o.originalReference(),
+                    o.amount() == null ? Long.valueOf(1L) : Long.valueOf(o.amount() + 1), o.reference());
             case Op.Close o -> throw new IllegalStateException("closings are not retried: " + op);
             case Op.Expire o -> throw new IllegalStateException("not a write: " + op);
             case Op.Advance o -> throw new IllegalStateException("not a write: " + op);
         };
         return altered == null ? new Op.Retry(op, false, original.step()) : new Op.Retry(altered, true, original.step());
+    }
+
+    /** A purchase of 1.00 to 999.99 (now and then an invalid amount or reference). */
+    private Op purchase(int step) {
+        String member = members.get(returns.nextInt(members.size()));
+        int r = returns.nextInt(100);
+        long amount = r < 3 ? 0 : r < 10 ? 100 : 100 + returns.nextInt(99_900);
+        return new Op.Purchase(member, amount, r == 99 ? "bad ref" : "buy-" + step);
+    }
+
+    /**
+     * A return of one of the member's purchases: the rest, exactly what is left, one more, a
+     * part, or now and then of an unknown purchase, another member's, or under a bad reference.
+     */
+    private Op returnOf(int step, ReferenceModel model) {
+        String member = members.get(returns.nextInt(members.size()));
+        List<String> purchases = model.purchases(member);
+        int r = returns.nextInt(100);
+        if (purchases.isEmpty() || r < 5) {
+            return new Op.Return(member, r < 2 ? "buy-404" : "buy-" + Math.max(1, step - 1), null, "ret-" + step);
+        }
+        String original = purchases.get(returns.nextInt(purchases.size()));
+        long returnable = model.returnable(member, original);
+        int a = returns.nextInt(100);
+        Long amount = a < 30 ? null : a < 45 ? Long.valueOf(Math.max(1, returnable)) : a < 55 ? Long.valueOf(returnable + 1)
+                : a < 60 ? Long.valueOf(0) : Long.valueOf(1 + (long) returns.nextInt((int) Math.max(1, Math.min(returnable, 50_000))));
+        String who = a == 99 ? members.get((members.indexOf(member) + 1) % members.size()) : member;
+        return new Op.Return(who, original, amount, a == 98 ? "bad ref" : "ret-" + step);
     }
 
     /** A valid amount other than {@code points}. */
