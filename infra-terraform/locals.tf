@@ -46,6 +46,7 @@ locals {
     "GET /members/{memberId}/balance"                                 = "balance"
     "GET /members/{memberId}/transactions"                            = "balance"
     "GET /members/{memberId}/statement"                               = "balance"
+    "GET /members/{memberId}/tier"                                    = "balance"
     "GET /reports/liability"                                          = "reports"
     "GET /admin/parked"                                               = "reports"
     "POST /admin/parked/{messageId}/replay"                           = "reports"

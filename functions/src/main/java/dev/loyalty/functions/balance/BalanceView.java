@@ -9,7 +9,7 @@ import java.util.Map;
 /** The 200 body of {@code GET /members/{memberId}/balance}. */
 @RegisterForReflection
 public record BalanceView(String memberId, long balance, long available, long held, Map<String, Long> byType,
-                          List<Expiring> expiring) {
+                          List<Expiring> expiring, TierView.Summary tier) {
 
     @RegisterForReflection
     public record Expiring(long points, Instant expiresAt) {

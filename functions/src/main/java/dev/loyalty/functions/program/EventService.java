@@ -17,6 +17,9 @@ import dev.loyalty.core.rules.RuleSet;
 import dev.loyalty.core.rules.RulesEngine;
 import dev.loyalty.core.rules.Tier;
 import dev.loyalty.core.spend.SpendRules;
+import dev.loyalty.core.tiers.QualifyingDay;
+import dev.loyalty.core.tiers.TierDecision;
+import dev.loyalty.functions.tiers.MemberTiers;
 import dev.loyalty.functions.store.Db;
 import dev.loyalty.functions.store.LedgerStore;
 import dev.loyalty.functions.store.LedgerWriter;
@@ -51,15 +54,19 @@ public class EventService {
     private final RuleSets ruleSets;
     private final PointTypeCatalog catalog;
     private final Clock clock;
+    private final MemberTiers tiers;
+    private final TierSets tierSets;
 
     public EventService(Db db, LedgerStore store, LedgerWriter writer, RuleSets ruleSets, PointTypeCatalog catalog,
-                        Clock clock) {
+                        Clock clock, MemberTiers tiers, TierSets tierSets) {
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.ruleSets = ruleSets;
         this.catalog = catalog;
         this.clock = clock;
+        this.tiers = tiers;
+        this.tierSets = tierSets;
     }
 
     public EventResult record(BusinessEvent event) {
@@ -87,6 +94,10 @@ public class EventService {
         var closure = store.closure(tx, member);
         var version = ruleSets.inForce(tx, occurredAt);
         var usage = store.capUsage(tx, member, periodStarts(occurredAt));
+        // The member's tier state and the tier set in force now; the set in force at occurredAt
+        // gives the multiplier.
+        MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
+        var tierSetAtOccurrence = tierSets.inForce(tx, occurredAt);
         tx.flush();
         Optional<LedgerStore.StoredEvent> prior = priorRead.get();
         if (prior.isPresent()) {
@@ -104,7 +115,9 @@ public class EventService {
         }
         AccountState before = locked.get().orElseThrow();
         RuleSets.Version v = version.get();
-        Tier tier = Tier.MEMBER; // tier sets come with their own issue
+        // The tier before this event's awards: the crossing award earns with the old multiplier.
+        TierDecision.Outcome current = tiers.current(tierReads, member, now);
+        Tier tier = MemberTiers.ruleTier(current.tier(), tierSetAtOccurrence.get().tierSet());
         Evaluation evaluation = switch (RulesEngine.evaluate(v.ruleSet(), v.version(), tier, usage.get(), event, occurredAt,
                 catalog.programZone())) {
             case EvaluationOutcome.Refused r -> throw new Rejected(r.refusal());
@@ -115,18 +128,26 @@ public class EventService {
             case EventRule.Outcome.Refused r -> throw new Rejected(r.refusal());
             case EventRule.Outcome.Applied a -> a;
         };
-        Map<String, Object> answer = answer(event, v.version(), tier, applied.credits(), applied.after().balance());
+        List<QualifyingDay> earned = new ArrayList<>();
+        for (EventRule.Credited c : applied.credits()) {
+            earned.add(new QualifyingDay(tiers.day(c.entry().occurredAt()), c.entry().pointType(), c.entry().points()));
+        }
+        TierDecision.Written decided = tiers.decide(tierReads, member, earned, now);
+        Map<String, Object> answer = answer(event, v.version(), new Tier(decided.after().tier().name(), tier.earnMultiplierBp()),
+                applied.credits(), applied.after().balance());
         writer.eventRecorded(tx, before, event, occurredAt, applied, evaluation, v.version(), fingerprint,
                 Json.encode(answer), now);
+        tiers.earned(tx, tierReads, member, earned, now);
         return new EventResult.Recorded(answer);
     }
 
     /**
      * What {@code /events} would answer for this event, with the published rules in force at its
-     * occurredAt or {@code draft}, the member's real cap usage, and {@code tier}; nothing is
+     * occurredAt or {@code draft}, the member's real cap usage, and {@code asked} (null: the member's
+     * own tier, with the multiplier of the tier set in force at occurredAt); nothing is
      * written (the transaction is rolled back).
      */
-    public EventResult simulate(BusinessEvent event, RuleSet draft, Tier tier) {
+    public EventResult simulate(BusinessEvent event, RuleSet draft, Tier asked) {
         Instant now = clock.instant();
         Optional<Refusal> invalid = RulesEngine.validate(event, now);
         if (invalid.isPresent()) {
@@ -140,8 +161,13 @@ public class EventService {
                         r -> new AccountState(member, r.getLong("balance"), r.getLong("version")), member.value());
                 var version = ruleSets.inForce(tx, occurredAt);
                 var usage = store.capUsage(tx, member, periodStarts(occurredAt));
+                MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
+                var tierSetAtOccurrence = tierSets.inForce(tx, occurredAt);
                 tx.flush();
                 AccountState state = account.get().orElse(AccountState.empty(member));
+                // No tier asked for: the member's own, as /events would use it.
+                Tier tier = asked != null ? asked
+                        : MemberTiers.ruleTier(tiers.current(tierReads, member, now).tier(), tierSetAtOccurrence.get().tierSet());
                 RuleSet rules = draft != null ? draft : version.get().ruleSet();
                 long versionNumber = draft != null ? 0 : version.get().version();
                 Evaluation evaluation = switch (RulesEngine.evaluate(rules, versionNumber, tier, usage.get(), event,

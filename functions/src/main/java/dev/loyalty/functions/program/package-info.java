@@ -8,8 +8,11 @@
  *       every write: (1) the account lock, the event's reference, the rule set in force at its
  *       occurredAt (the document only when not cached), the cap usage of its DAY/WEEK/MONTH;
  *       (2) the awards' entries and lots, the account, the cap usage, the event row and the outbox.</li>
- *   <li>Tier sets arrive with their own issue: every member is MEMBER (1x) until then; rule sets
- *       may already name the placeholder tiers of {@link dev.loyalty.functions.program.ProgramTiers}.</li>
+ *   <li>Tier sets are immutable versions in {@code tier_sets} ({@link dev.loyalty.functions.program.TierSets}).
+ *       An event's awards earn with the member's tier before the event (read in round trip 1 with the
+ *       rest, {@link dev.loyalty.functions.tiers.MemberTiers}) at its multiplier in the tier set in force
+ *       at the event's occurredAt; the awards' qualifying days and the tier decided after them are
+ *       written in round trip 2. Rule sets may name the tiers of {@link dev.loyalty.functions.program.ProgramTiers}.</li>
  * </ul>
  */
 package dev.loyalty.functions.program;
