@@ -369,18 +369,22 @@ public class LedgerStore {
     public Tx.Deferred<Map<MemberId, TierState>> tierStates(Tx tx, Collection<MemberId> members, java.time.LocalDate today) {
         String[] ids = members.stream().map(MemberId::value).distinct().sorted().toArray(String[]::new);
         java.time.LocalDate floor = dev.loyalty.core.tiers.QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+        // One member (every write and read): member_id = $1; a batch: = ANY($1).
+        String match = ids.length == 1 ? "= $1" : "= ANY($1)";
         return tx.later("""
                 SELECT 'A' AS k, a.member_id, NULL::text AS s, NULL::date AS d, a.created_at AS t1, NULL::timestamptz AS t2,
                        NULL::timestamptz AS t3, NULL::timestamptz AS t4, NULL::bigint AS n
-                  FROM accounts a WHERE a.member_id = ANY($1)
+                  FROM accounts a WHERE a.member_id %1$s
                 UNION ALL
                 SELECT 'T', t.member_id, t.tier, NULL, t.since, t.below_since, t.evaluated_at, t.review_at, t.tier_set_version
-                  FROM member_tiers t WHERE t.member_id = ANY($1)
+                  FROM member_tiers t WHERE t.member_id %1$s
                 UNION ALL
                 SELECT 'D', q.member_id, q.point_type, q.day, NULL, NULL, NULL, NULL, q.points
-                  FROM qualifying_days q LEFT JOIN member_tiers t ON t.member_id = q.member_id
-                 WHERE q.member_id = ANY($1)
-                   AND q.day >= LEAST($2::date, COALESCE((t.evaluated_at AT TIME ZONE 'UTC')::date - 368, $2::date))""", rows -> {
+                  FROM qualifying_days q
+                 WHERE q.member_id %1$s
+                   AND q.day >= LEAST($2::date, COALESCE((SELECT (t.evaluated_at AT TIME ZONE 'UTC')::date - 368
+                                                            FROM member_tiers t WHERE t.member_id = q.member_id), $2::date))"""
+                .formatted(match), rows -> {
             Map<String, Instant> created = new HashMap<>();
             Map<String, Row> tiers = new HashMap<>();
             Map<String, List<dev.loyalty.core.tiers.QualifyingDay>> days = new HashMap<>();
@@ -402,7 +406,7 @@ public class LedgerStore {
                         t == null ? null : Tx.instant(t, "t4"), at, List.copyOf(days.getOrDefault(m, List.of()))));
             });
             return out;
-        }, ids, floor);
+        }, ids.length == 1 ? ids[0] : ids, floor);
     }
 
     /** The most tier history items a read answers (the latest ones). */

@@ -328,6 +328,11 @@ public class LedgerWriter {
      * statements whatever the number of members. The caller holds the members' account locks.
      */
     public void tiersEvaluated(Tx tx, List<TierWrite> writes, Instant now) {
+        tiersEvaluated(tx, writes, now, true);
+    }
+
+    /** {@code afterCommit} false (the tier-review): its events go out through the relay. */
+    public void tiersEvaluated(Tx tx, List<TierWrite> writes, Instant now, boolean afterCommit) {
         if (writes.isEmpty()) {
             return;
         }
@@ -374,12 +379,13 @@ public class LedgerWriter {
                 r -> null, member, tier, since, below, evaluated, version, review);
         if (!hMember.isEmpty()) {
             tx.later("INSERT INTO member_tier_history(member_id, position, from_tier, to_tier, at, reason, recorded_at)"
-                    + " SELECT h.m, COALESCE((SELECT max(x.position) FROM member_tier_history x WHERE x.member_id = h.m), 0) + h.k,"
-                    + " h.f, h.t, h.at, h.r, $7 FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[],"
-                    + " $6::text[]) AS h(m, k, f, t, at, r)", r -> null,
+                    + " SELECT h.member_id, COALESCE((SELECT max(x.position) FROM member_tier_history x"
+                    + " WHERE x.member_id = h.member_id), 0) + h.k, h.f, h.t, h.at, h.r, $7"
+                    + " FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[],"
+                    + " $6::text[]) AS h(member_id, k, f, t, at, r)", r -> null,
                     hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
                     hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]), utc(now));
-            emit(tx, events);
+            emit(tx, events, afterCommit);
         }
     }
 
@@ -498,6 +504,16 @@ public class LedgerWriter {
      * {@link OutboxListener}s once it commits.
      */
     public void emit(Tx tx, List<DomainEvent> events) {
+        emit(tx, events, true);
+    }
+
+    /**
+     * {@code afterCommit} false: the events are left to the relay (a schedule's bulk of events,
+     * as the sweep's), not published by this invocation once it commits.
+     */
+    private void emit(Tx tx, List<DomainEvent> events, boolean afterCommit) {
+        java.util.function.Function<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>, Void> handler =
+                afterCommit ? written(tx) : rows -> null;
         if (events.isEmpty()) {
             return;
         }
@@ -523,7 +539,7 @@ public class LedgerWriter {
             // pipelined with the rest of the write; only a queue batch uses the set-based form.
             for (String m : distinct) {
                 List<DomainEvent> mine = events.stream().filter(e -> e.memberId().value().equals(m)).toList();
-                emitForOneMember(tx, m, mine);
+                emitForOneMember(tx, m, mine, handler);
             }
             return;
         }
@@ -548,10 +564,11 @@ public class LedgerWriter {
                 )
                 -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
                 SELECT w.* FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
-                """, written(tx), member, id, type, occurred, recorded, data, n);
+                """, handler, member, id, type, occurred, recorded, data, n);
     }
 
-    private void emitForOneMember(Tx tx, String memberId, List<DomainEvent> events) {
+    private void emitForOneMember(Tx tx, String memberId, List<DomainEvent> events,
+                                  java.util.function.Function<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>, Void> handler) {
         int n = events.size();
         UUID[] id = events.stream().map(DomainEvent::eventId).toArray(UUID[]::new);
         String[] type = events.stream().map(e -> e.type().wireName()).toArray(String[]::new);
@@ -572,7 +589,7 @@ public class LedgerWriter {
                     )
                     -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
                     SELECT w.* FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
-                    """, written(tx), memberId, id, type, occurred, recorded, data, n);
+                    """, handler, memberId, id, type, occurred, recorded, data, n);
     }
 
     /** Collects what an outbox statement wrote, for the listeners once the transaction commits. */

@@ -118,6 +118,11 @@ final class ReferenceModel implements LedgerUnderTest {
         final List<MLot> lots = new ArrayList<>();
         final List<MEntry> entries = new ArrayList<>();
         final List<MHold> holds = new ArrayList<>();
+        /** Every change to qualification, in the order it was written: when, the day it counts on, type, signed points. */
+        final List<QChange> qualifying = new ArrayList<>();
+    }
+
+    record QChange(Instant at, LocalDate day, String type, long points) {
     }
 
     private final Map<String, MMember> members = new LinkedHashMap<>();
@@ -232,6 +237,7 @@ final class ReferenceModel implements LedgerUnderTest {
                 ? LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(DAYS.get(type) + 1L).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : null;
         addLot(m, new MLot(newId(), type, points, now, expiresAt, entry.id));
+        m.qualifying.add(new QChange(now, LocalDate.ofInstant(now, ZoneOffset.UTC), type, points));
         return OpResult.ok(entry.id);
     }
 
@@ -513,6 +519,7 @@ final class ReferenceModel implements LedgerUnderTest {
         }
         if (tx.kind == EntryKind.EARN) {
             MLot lot = lotOf(m, tx);
+            m.qualifying.add(new QChange(now, LocalDate.ofInstant(lot.earnedAt, ZoneOffset.UTC), lot.type, -amount));
             MEntry entry = append(m, EntryKind.REVERSAL, -amount, tx.id);
             lot.remaining -= amount;
             entry.allocations.put(lot.id, amount);
@@ -837,5 +844,113 @@ final class ReferenceModel implements LedgerUnderTest {
     private static int uuidOrder(UUID a, UUID b) {
         int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
         return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
+    // --- tiers: replayed from scratch, write by write and day by day, not from stored state ---
+
+    /**
+     * The member's qualifying points and tier at {@code now} under {@code set}, by replaying its
+     * qualifying changes in order and walking every day start in between: a write that reaches a
+     * higher threshold upgrades at once; falling below the tier's threshold (at a write, or at the
+     * start of a day old earns left the window) starts the grace; the grace's end drops to the
+     * tier the points give then; reaching the threshold again at a write ends the grace.
+     */
+    LedgerUnderTest.TierReading tier(dev.loyalty.core.tiers.TierSet set, String member, Instant now) {
+        MMember m = members.get(member);
+        TierWalk walk = new TierWalk(set, m.qualifying);
+        for (int i = 0; i < m.qualifying.size(); i++) {
+            QChange c = m.qualifying.get(i);
+            walk.advance(c.at());
+            walk.applied = i + 1;
+            walk.written(c.at());
+        }
+        walk.advance(now);
+        return new LedgerUnderTest.TierReading(walk.points(LocalDate.ofInstant(now, ZoneOffset.UTC)), walk.tier);
+    }
+
+    private static final class TierWalk {
+        final dev.loyalty.core.tiers.TierSet set;
+        final List<QChange> changes;
+        int applied;
+        String tier;
+        Instant below;
+        Instant at;
+
+        TierWalk(dev.loyalty.core.tiers.TierSet set, List<QChange> changes) {
+            this.set = set;
+            this.changes = changes;
+            this.tier = set.tiers().get(0).name();
+        }
+
+        long points(LocalDate day) {
+            LocalDate start = set.window() == dev.loyalty.core.tiers.QualifyingWindow.ROLLING_12_MONTHS
+                    ? day.minusYears(1).plusDays(1) : LocalDate.of(day.getYear(), 1, 1);
+            long sum = 0;
+            for (int i = 0; i < applied; i++) {
+                QChange c = changes.get(i);
+                if (set.pointTypes().contains(c.type()) && !c.day().isBefore(start)) {
+                    sum += c.points();
+                }
+            }
+            return sum;
+        }
+
+        long threshold(String name) {
+            return set.tiers().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().threshold();
+        }
+
+        String tierFor(long points) {
+            String best = set.tiers().get(0).name();
+            for (var t : set.tiers()) {
+                if (points >= t.threshold()) {
+                    best = t.name();
+                }
+            }
+            return best;
+        }
+
+        Instant due() {
+            return below.atZone(ZoneOffset.UTC).plusDays(set.graceDays()).toInstant();
+        }
+
+        void dropIfDue(Instant limit) {
+            if (below != null && !due().isAfter(limit)) {
+                tier = tierFor(points(LocalDate.ofInstant(due(), ZoneOffset.UTC)));
+                below = null;
+            }
+        }
+
+        /** Time passes to {@code to}: every day start in between, and the grace's end. */
+        void advance(Instant to) {
+            if (at != null) {
+                for (LocalDate d = LocalDate.ofInstant(at, ZoneOffset.UTC).plusDays(1);
+                     !d.atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(to); d = d.plusDays(1)) {
+                    Instant dayStart = d.atStartOfDay(ZoneOffset.UTC).toInstant();
+                    dropIfDue(dayStart);
+                    if (below == null && threshold(tier) > 0 && points(d) < threshold(tier)) {
+                        below = dayStart;
+                    }
+                }
+                dropIfDue(to);
+            }
+            at = to;
+        }
+
+        /** A write at {@code t} changed the points. */
+        void written(Instant t) {
+            long points = points(LocalDate.ofInstant(t, ZoneOffset.UTC));
+            String target = tierFor(points);
+            if (threshold(target) > threshold(tier)) {
+                tier = target;
+                below = null;
+            } else if (points >= threshold(tier)) {
+                below = null;
+            } else {
+                if (below == null) {
+                    below = t;
+                }
+                dropIfDue(t);
+            }
+        }
     }
 }
