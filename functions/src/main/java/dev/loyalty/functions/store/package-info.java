@@ -10,6 +10,9 @@
  * stored with its entry or hold, so a reused reference is told apart as a replay or a different
  * request forever; {@code UNIQUE (member_id, kind, reference)} refuses a second application even
  * when the idempotency record has long expired. Every key starts with member_id, so the tables
- * can be distributed by member. Writes lock the account row first.
+ * can be distributed by member. Writes lock the account row first. The writer also keeps the
+ * members' tier state (qualifying day rows, the tier record, its append-only history and
+ * {@code tier.changed}) in the same transaction as the entry that changes it; a take-back of
+ * qualifying points is the one statement {@code qualifyingTakenBack}.
  */
 package dev.loyalty.functions.store;
