@@ -61,6 +61,22 @@ resource "aws_cloudwatch_metric_alarm" "reconcile_discrepancies" {
   alarm_actions       = local.alarm_actions
 }
 
+# From the EMF line the tier-review Lambda writes: a daily run that left its pass unfinished (out
+# of time, or members skipped because they were busy), or no run at all, within a day.
+resource "aws_cloudwatch_metric_alarm" "tier_review_unfinished" {
+  alarm_name          = "${local.name}-tier-review-unfinished"
+  namespace           = "LoyaltyLedger"
+  metric_name         = "TierReviewUnfinished"
+  dimensions          = { Function = "tier-review" }
+  statistic           = "Minimum"
+  period              = 86400
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.alarm_actions
+}
+
 resource "aws_cloudwatch_metric_alarm" "records_parked" {
   alarm_name          = "${local.name}-records-parked"
   namespace           = "LoyaltyLedger"

@@ -12,6 +12,7 @@ locals {
     reports      = { export = "reports", memory = 1024, timeout_s = 30, concurrency = 2 }
     expire-sweep = { export = "expire-sweep", memory = 1024, timeout_s = 60, concurrency = 1 }
     reconcile    = { export = "reconcile", memory = 1024, timeout_s = 300, concurrency = 1 }
+    tier-review  = { export = "tier-review", memory = 1024, timeout_s = 60, concurrency = 1 }
     migrate      = { export = "migrate", memory = 512, timeout_s = 300, concurrency = 1 }
     outbox-relay = { export = "outbox-relay", memory = 512, timeout_s = 60, concurrency = 2 }
     notices      = { export = "notices", memory = 512, timeout_s = 60, concurrency = 1 }
@@ -46,6 +47,7 @@ locals {
     "GET /members/{memberId}/balance"                                 = "balance"
     "GET /members/{memberId}/transactions"                            = "balance"
     "GET /members/{memberId}/statement"                               = "balance"
+    "GET /members/{memberId}/tier"                                    = "balance"
     "GET /reports/liability"                                          = "reports"
     "GET /admin/parked"                                               = "reports"
     "POST /admin/parked/{messageId}/replay"                           = "reports"
@@ -56,12 +58,13 @@ locals {
   schedules = {
     expire-sweep = "cron(15 0 * * ? *)"
     reconcile    = "cron(0 * * * ? *)"
+    tier-review  = "cron(45 0 * * ? *)"
     outbox-relay = "cron(* * * * ? *)"
     notices      = "cron(0 6 * * ? *)"
   }
 
   # Functions that write the outbox and publish right after commit (events:PutEvents on the
-  # bus only). expire-sweep's events go out through the relay.
+  # bus only). expire-sweep's and tier-review's events go out through the relay.
   publishes_events = ["earn", "earn-queue", "redeem", "reports", "outbox-relay", "notices"]
 
   idempotency_table = jsondecode(file("${path.module}/tables/idempotency.json"))
@@ -77,6 +80,7 @@ locals {
     reports      = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
     expire-sweep = []
     reconcile    = []
+    tier-review  = []
     migrate      = []
     outbox-relay = []
     notices      = []
@@ -92,6 +96,7 @@ locals {
     reports      = "app"
     expire-sweep = "app"
     reconcile    = "app"
+    tier-review  = "app"
     migrate      = "owner"
     outbox-relay = "app"
     notices      = "app"
@@ -111,6 +116,7 @@ locals {
     reports      = var.release_canary_config
     expire-sweep = "CodeDeployDefault.LambdaAllAtOnce"
     reconcile    = "CodeDeployDefault.LambdaAllAtOnce"
+    tier-review  = "CodeDeployDefault.LambdaAllAtOnce"
     migrate      = "CodeDeployDefault.LambdaAllAtOnce"
     outbox-relay = "CodeDeployDefault.LambdaAllAtOnce"
     notices      = "CodeDeployDefault.LambdaAllAtOnce"

@@ -51,6 +51,12 @@ public final class ApiEvents {
         return as(e, memberId, null);
     }
 
+    public static ObjectNode tier(String memberId) {
+        ObjectNode e = Lambda.sample("api/member-tier.json");
+        path(e, "GET", "/members/" + memberId + "/tier", "GET /members/{memberId}/tier", Map.of("memberId", memberId));
+        return as(e, memberId, null);
+    }
+
     public static ObjectNode statement(String memberId, Map<String, String> query) {
         ObjectNode e = history(memberId, query);
         path(e, "GET", "/members/" + memberId + "/statement", "GET /members/{memberId}/statement", Map.of("memberId", memberId));

@@ -72,6 +72,7 @@ class DistributionReadinessTest extends LedgerTestSupport {
     static final Map<String, String> REFERENCE_TABLES = Map.of(
             "schema_migrations", "migration bookkeeping, written once per deploy by migrate only",
             "reconcile_checkpoints", "one row per reconcile job (where the last pass stopped), no member data",
+            "tier_review_checkpoints", "one row per tier-review job (the run and the last member it handled), no member data",
             "rule_sets", "program configuration: immutable rule set versions, read by every member's events, written by admins",
             "tier_sets", "program configuration: immutable tier set versions, read by every member's tier, written by admins",
             "rewards", "the reward catalog: a few rows read by every member's redemptions; the stock is one row per reward,"

@@ -53,12 +53,15 @@ final class PostgresLedger implements LedgerUnderTest {
     private static final dev.loyalty.functions.program.RuleSets.Version RULES = new dev.loyalty.functions.program.RuleSets.Version(
             1, java.time.Instant.EPOCH, new dev.loyalty.core.rules.RuleSet(List.of(new dev.loyalty.core.rules.Rule(
                     "sim-purchase", "purchase", "PURCHASE", 1, PER_AMOUNT, null, List.of(), PENDING_DAYS)), List.of()));
+    private final dev.loyalty.functions.program.TierSets tierSets;
+    private dev.loyalty.functions.program.TierSets.Version tierVersion;
 
     PostgresLedger(EarnService earn, SpendService spend, ExpireSweep sweep, BalanceQueries balances, Db db,
                    dev.loyalty.core.PointTypeCatalog catalog, dev.loyalty.functions.rewards.RewardCatalog rewards,
                    dev.loyalty.functions.rewards.RedemptionService redemptions,
-                   dev.loyalty.functions.program.EventService events) {
+                   dev.loyalty.functions.program.EventService events, dev.loyalty.functions.program.TierSets tierSets) {
         this.events = events;
+        this.tierSets = tierSets;
         this.rewards = rewards;
         this.redemptions = redemptions;
         this.catalog = catalog;
@@ -67,6 +70,29 @@ final class PostgresLedger implements LedgerUnderTest {
         this.sweep = sweep;
         this.balances = balances;
         this.db = db;
+    }
+
+    /**
+     * The tier set in force at the simulation's start (tier sets are global data: the runs stay
+     * before the versions other tests publish at the real now, so one version holds throughout).
+     */
+    @Override
+    public dev.loyalty.core.tiers.TierSet tierSet() {
+        if (tierVersion == null) {
+            tierVersion = tierSets.asOf(dev.loyalty.core.simulation.Simulation.START);
+        }
+        return tierVersion.tierSet();
+    }
+
+    /** Through the read path of {@code GET /members/{id}/tier}. */
+    @Override
+    public TierReading tier(String member, Instant now) {
+        if (tierSets.asOf(now).version() != tierVersion.version()) {
+            throw new AssertionError("the run reached " + now + ", where another tier set version is in force than at its"
+                    + " start: run fewer steps (simulation.pg.ops)");
+        }
+        var view = balances.tier(new MemberId(member), now).orElseThrow();
+        return new TierReading(view.qualifyingPoints(), view.name());
     }
 
     @Override

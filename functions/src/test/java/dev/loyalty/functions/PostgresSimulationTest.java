@@ -38,6 +38,8 @@ class PostgresSimulationTest extends LedgerTestSupport {
     dev.loyalty.functions.rewards.RedemptionService redemptions;
     @Inject
     dev.loyalty.functions.program.EventService events;
+    @Inject
+    dev.loyalty.functions.program.TierSets tierSets;
 
     @AfterEach
     void unpin() {
@@ -49,7 +51,8 @@ class PostgresSimulationTest extends LedgerTestSupport {
         long first = Long.getLong("simulation.pg.seed", 9001);
         int seeds = Long.getLong("simulation.pg.seed") != null ? 1 : Integer.getInteger("simulation.pg.seeds", 6);
         int ops = Integer.getInteger("simulation.pg.ops", 150);
-        PostgresLedger ledger = new PostgresLedger(earn, spend, sweep, balances, db, catalog, rewards, redemptions, events);
+        PostgresLedger ledger = new PostgresLedger(earn, spend, sweep, balances, db, catalog, rewards, redemptions,
+                events, tierSets);
         int operations = 0;
         java.util.Map<String, Integer> rejections = new java.util.TreeMap<>();
         for (long seed = first; seed < first + seeds; seed++) {

@@ -75,6 +75,9 @@ class ReconcileTest {
         // Leave the database consistent for whoever runs next.
         sql("DELETE FROM lots WHERE member_id = $1", m);
         sql("DELETE FROM ledger_entries WHERE member_id = $1", m);
+        sql("DELETE FROM qualifying_days WHERE member_id = $1", m);
+        sql("DELETE FROM member_tier_history WHERE member_id = $1", m);
+        sql("DELETE FROM member_tiers WHERE member_id = $1", m);
         sql("DELETE FROM accounts WHERE member_id = $1", m);
         sql("ALTER TABLE lots ADD CONSTRAINT lots_member_id_source_entry_id_fkey FOREIGN KEY (member_id, source_entry_id)"
                 + " REFERENCES ledger_entries (member_id, entry_id)");

@@ -185,7 +185,7 @@ class TerraformConsistencyTest {
         Map<String, String> deployed = new TreeMap<>();
         local("schedules").forEach((k, v) -> deployed.put(k, v.asText()));
         Map<String, String> configured = new TreeMap<>();
-        for (String job : List.of("expire-sweep", "reconcile", "outbox-relay", "notices")) {
+        for (String job : List.of("expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices")) {
             configured.put(job, eventBridge(props.getProperty(jobKey(job) + ".cron")));
         }
         assertEquals(configured, deployed);
@@ -193,6 +193,11 @@ class TerraformConsistencyTest {
         assertEquals("local.schedules", expr(schedule.get("for_each")));
         assertEquals("each.value", expr(schedule.get("schedule_expression")));
         assertEquals("var.program_time_zone", expr(schedule.get("schedule_expression_timezone")));
+        // tier-review's alarm watches the metric its Lambda writes (ScheduledFunctions#tierReview).
+        JsonNode review = tf.resource("aws_cloudwatch_metric_alarm", "tier_review_unfinished");
+        assertEquals("TierReviewUnfinished", review.get("metric_name").asText());
+        assertEquals("LoyaltyLedger", review.get("namespace").asText());
+        assertEquals("breaching", review.get("treat_missing_data").asText());
         assertEquals("aws_lambda_alias.live[each.key].arn", expr(at(schedule, "target", 0, "arn")));
     }
 
@@ -227,7 +232,7 @@ class TerraformConsistencyTest {
         try (Reader r = Files.newBufferedReader(ROOT.resolve("functions/src/main/resources/application.properties"))) {
             props.load(r);
         }
-        for (String job : List.of("expire-sweep", "reconcile", "outbox-relay", "notices")) {
+        for (String job : List.of("expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices")) {
             long budgetMs = Long.parseLong(props.getProperty(jobKey(job) + ".time-budget-ms"));
             JsonNode fn = local("functions").get(job);
             long timeoutMs = fn.get("timeout_s").asLong() * 1000;

@@ -45,6 +45,8 @@ public final class ApiRoutes {
     public static final ApiRoute HISTORY = new ApiRoute("GET", "/members/{memberId}/transactions", "balance");
     /** Opening balance, the entries oldest first, closing balance, for a bounded window. */
     public static final ApiRoute STATEMENT = new ApiRoute("GET", "/members/{memberId}/statement", "balance");
+    /** The member's tier exactly as of now, with its history. */
+    public static final ApiRoute MEMBER_TIER = new ApiRoute("GET", "/members/{memberId}/tier", "balance");
     public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reports");
     /** Operator routes (points:admin): parked queue records, and their replay. */
     public static final ApiRoute PARKED = new ApiRoute("GET", "/admin/parked", "reports");
@@ -53,7 +55,7 @@ public final class ApiRoutes {
     /** Routes that are served today. Routes above that are not listed land with their issue. */
     public static final List<ApiRoute> SERVED = List.of(EARN, EVENTS, RULES_PUBLISH, RULES_GET, RULES_SIMULATE, TIERS_PUBLISH, TIERS_GET, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
             CLOSE, REWARD_PUT, REWARD_STOCK, REWARDS, REDEMPTION, REDEMPTIONS, REDEMPTION_FULFIL, REDEMPTION_CANCEL,
-            BALANCE, HISTORY, STATEMENT, LIABILITY, PARKED, PARKED_REPLAY);
+            BALANCE, HISTORY, STATEMENT, MEMBER_TIER, LIABILITY, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */
     public sealed interface Resolution {

@@ -20,8 +20,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * Lambda {@code balance}: {@code GET /members/{id}/balance}, {@code GET /members/{id}/transactions}
- * and {@code GET /members/{id}/statement}.
+ * Lambda {@code balance}: {@code GET /members/{id}/balance}, {@code GET /members/{id}/transactions},
+ * {@code GET /members/{id}/statement} and {@code GET /members/{id}/tier}.
  */
 public class BalanceFunction {
     public static final int HISTORY_LIMIT_DEFAULT = 50;
@@ -59,6 +59,11 @@ public class BalanceFunction {
             MemberId member = new MemberId(raw);
             if (route.route().equals(ApiRoutes.BALANCE)) {
                 return queries.balance(member, clock.instant())
+                        .map(view -> responses.ok(200, view))
+                        .orElseThrow(() -> notFound(raw));
+            }
+            if (route.route().equals(ApiRoutes.MEMBER_TIER)) {
+                return queries.tier(member, clock.instant())
                         .map(view -> responses.ok(200, view))
                         .orElseThrow(() -> notFound(raw));
             }

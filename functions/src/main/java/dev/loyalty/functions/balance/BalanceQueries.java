@@ -5,7 +5,10 @@ import dev.loyalty.core.LedgerEntry;
 import dev.loyalty.core.Lot;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.spend.SpendingOrder;
+import dev.loyalty.core.tiers.TierChange;
+import dev.loyalty.core.tiers.TierDecision;
 import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.tiers.MemberTiers;
 import dev.loyalty.functions.store.LedgerStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,15 +30,19 @@ public class BalanceQueries {
 
     private final Db db;
     private final LedgerStore store;
+    private final MemberTiers tiers;
 
-    public BalanceQueries(Db db, LedgerStore store) {
+    public BalanceQueries(Db db, LedgerStore store, MemberTiers tiers) {
         this.db = db;
         this.store = store;
+        this.tiers = tiers;
     }
 
     public Optional<BalanceView> balance(MemberId member, Instant now) {
         return db.read(tx -> {
             var pending = store.snapshot(tx, member);
+            // The tier as of now in the same round trip: its state and the tier set in force.
+            MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
             tx.flush();
             Optional<LedgerStore.Snapshot> snapshot = pending.get();
             if (snapshot.isEmpty()) {
@@ -60,8 +67,37 @@ public class BalanceQueries {
             List<BalanceView.Expiring> next = new ArrayList<>();
             expiring.entrySet().stream().limit(EXPIRING_DATES_MAX)
                     .forEach(e -> next.add(new BalanceView.Expiring(e.getValue(), e.getKey())));
+            TierDecision.Outcome tier = tiers.current(tierReads, member, now);
             return Optional.of(new BalanceView(member.value(), account.get().balance(), Math.max(0, spendable - held),
-                    held, SpendingOrder.pending(lots, now), byType, next));
+                    held, SpendingOrder.pending(lots, now), byType, next,
+                    new TierView.Summary(tier.tier().name(), tier.qualifyingPoints())));
+        });
+    }
+
+    /**
+     * The member's tier exactly as of now (a grace that has ended shows the lower tier before the
+     * review records it), with its recorded history plus the changes not recorded yet; empty for
+     * an unknown member. One round trip.
+     */
+    public Optional<TierView> tier(MemberId member, Instant now) {
+        return db.read(tx -> {
+            MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
+            var history = store.tierHistory(tx, member);
+            tx.flush();
+            if (!tierReads.exists(member)) {
+                return Optional.<TierView>empty();
+            }
+            TierDecision.Outcome o = tiers.current(tierReads, member, now);
+            List<TierView.Change> items = new ArrayList<>();
+            for (TierChange c : history.get()) {
+                items.add(new TierView.Change(c.from(), c.to(), c.at(), c.reason().name()));
+            }
+            for (TierChange c : o.changes()) {
+                items.add(new TierView.Change(c.from(), c.to(), c.at(), c.reason().name()));
+            }
+            TierView.Next next = o.next() == null ? null : new TierView.Next(o.next().name(), o.pointsNeeded());
+            return Optional.of(new TierView(member.value(), o.tier().name(), o.qualifyingPoints(), next,
+                    o.record().since(), o.downgradeAt(), items));
         });
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 @RegisterForReflection
 public record BalanceView(String memberId, long balance, long available, long held, long pending,
-                          Map<String, Long> byType, List<Expiring> expiring) {
+                          Map<String, Long> byType, List<Expiring> expiring, TierView.Summary tier) {
 
     @RegisterForReflection
     public record Expiring(long points, Instant expiresAt) {

@@ -13,7 +13,9 @@ import dev.loyalty.core.spend.SpendRules;
 import dev.loyalty.core.earn.EarnCommand;
 import dev.loyalty.core.earn.EarnOutcome;
 import dev.loyalty.core.earn.EarnRule;
+import dev.loyalty.core.tiers.QualifyingDay;
 import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.tiers.MemberTiers;
 import dev.loyalty.functions.store.LedgerStore;
 import dev.loyalty.functions.store.LedgerWriter;
 import dev.loyalty.functions.store.Tx;
@@ -40,13 +42,16 @@ public class EarnService {
     private final LedgerWriter writer;
     private final PointTypeCatalog catalog;
     private final Clock clock;
+    private final MemberTiers tiers;
 
-    public EarnService(Db db, LedgerStore store, LedgerWriter writer, PointTypeCatalog catalog, Clock clock) {
+    public EarnService(Db db, LedgerStore store, LedgerWriter writer, PointTypeCatalog catalog, Clock clock,
+                       MemberTiers tiers) {
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.catalog = catalog;
         this.clock = clock;
+        this.tiers = tiers;
     }
 
     public EarnResult earn(EarnCommand command) {
@@ -76,6 +81,8 @@ public class EarnService {
         var locked = store.lockAccount(tx, member);
         var priorRead = store.findByReference(tx, member, EntryKind.EARN, command.reference());
         var closure = store.closure(tx, member);
+        // The member's tier state rides along (its qualifying days and record, the tier set in force).
+        MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
         tx.flush();
         Optional<LedgerStore.StoredEntry> prior = priorRead.get();
         if (prior.isPresent()) {
@@ -95,6 +102,7 @@ public class EarnService {
             }
             case EarnOutcome.Earned e -> {
                 writer.earned(tx, state, e, fingerprint, now);
+                tiers.earned(tx, tierReads, member, List.of(qualifying(e.entry())), now);
                 yield new EarnResult.Applied(receipt(e.entry(), e.lot()));
             }
         };
@@ -126,6 +134,7 @@ public class EarnService {
         var found = store.findByReferences(tx, EntryKind.EARN,
                 items.stream().map(BatchItem::member).toList(), items.stream().map(i -> i.command().reference()).toList());
         var closedRead = store.closedMembers(tx, items.stream().map(BatchItem::member).toList());
+        MemberTiers.Reads tierReads = tiers.read(tx, items.stream().map(BatchItem::member).toList(), now);
         tx.flush();
         java.util.Set<MemberId> closed = closedRead.get();
         Map<MemberId, AccountState> before = opened.get();
@@ -170,7 +179,17 @@ public class EarnService {
             }
         }
         writer.earnedBatch(tx, earned, fingerprints, requestIds, before, after, now);
+        Map<MemberId, List<QualifyingDay>> days = new java.util.TreeMap<>(java.util.Comparator.comparing(MemberId::value));
+        for (EarnOutcome.Earned e : earned) {
+            days.computeIfAbsent(e.entry().memberId(), m -> new ArrayList<>()).add(qualifying(e.entry()));
+        }
+        tiers.earnedBatch(tx, tierReads, days, now);
         return results;
+    }
+
+    /** What an earn adds to qualification: its points of its type on its occurredAt day. */
+    private QualifyingDay qualifying(LedgerEntry entry) {
+        return new QualifyingDay(tiers.day(entry.occurredAt()), entry.pointType(), entry.points());
     }
 
     /** The reference rule: the same request is answered as it was first, another one refused. */

@@ -21,7 +21,8 @@ public final class Routes {
     public static final List<ApiRoute> REWARDS = List.of(ApiRoutes.REWARD_PUT, ApiRoutes.REWARD_STOCK, ApiRoutes.REWARDS,
             ApiRoutes.REDEMPTION, ApiRoutes.REDEMPTIONS, ApiRoutes.REDEMPTION_FULFIL, ApiRoutes.REDEMPTION_CANCEL);
     public static final List<ApiRoute> REPORTS = List.of(ApiRoutes.LIABILITY, ApiRoutes.PARKED, ApiRoutes.PARKED_REPLAY);
-    public static final List<ApiRoute> BALANCE = List.of(ApiRoutes.BALANCE, ApiRoutes.HISTORY, ApiRoutes.STATEMENT);
+    public static final List<ApiRoute> BALANCE = List.of(ApiRoutes.BALANCE, ApiRoutes.HISTORY, ApiRoutes.STATEMENT,
+            ApiRoutes.MEMBER_TIER);
 
     public record Match(ApiRoute route, Map<String, String> params) {
         public String memberId() {

@@ -22,6 +22,9 @@ import dev.loyalty.core.returns.ReturnOutcome;
 import dev.loyalty.core.returns.ReturnRules;
 import dev.loyalty.core.spend.MemberState;
 import dev.loyalty.core.spend.SpendRules;
+import dev.loyalty.core.tiers.QualifyingDay;
+import dev.loyalty.core.tiers.TierDecision;
+import dev.loyalty.functions.tiers.MemberTiers;
 import dev.loyalty.functions.store.Db;
 import dev.loyalty.functions.store.LedgerStore;
 import dev.loyalty.functions.store.LedgerWriter;
@@ -56,15 +59,19 @@ public class EventService {
     private final RuleSets ruleSets;
     private final PointTypeCatalog catalog;
     private final Clock clock;
+    private final MemberTiers tiers;
+    private final TierSets tierSets;
 
     public EventService(Db db, LedgerStore store, LedgerWriter writer, RuleSets ruleSets, PointTypeCatalog catalog,
-                        Clock clock) {
+                        Clock clock, MemberTiers tiers, TierSets tierSets) {
         this.db = db;
         this.store = store;
         this.writer = writer;
         this.ruleSets = ruleSets;
         this.catalog = catalog;
         this.clock = clock;
+        this.tiers = tiers;
+        this.tierSets = tierSets;
     }
 
     public EventResult record(BusinessEvent event) {
@@ -101,6 +108,10 @@ public class EventService {
         var closure = store.closure(tx, member);
         var version = rules != null ? null : ruleSets.inForce(tx, occurredAt);
         var usage = store.capUsage(tx, member, periodStarts(occurredAt));
+        // The member's tier state and the tier set in force now; the set in force at occurredAt
+        // gives the multiplier.
+        MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
+        var tierSetAtOccurrence = tierSets.inForce(tx, occurredAt);
         tx.flush();
         Optional<LedgerStore.StoredEvent> prior = priorRead.get();
         if (prior.isPresent()) {
@@ -118,7 +129,9 @@ public class EventService {
         }
         AccountState before = locked.get().orElseThrow();
         RuleSets.Version v = rules != null ? rules : version.get();
-        Tier tier = Tier.MEMBER; // tier sets come with their own issue
+        // The tier before this event's awards: the crossing award earns with the old multiplier.
+        TierDecision.Outcome current = tiers.current(tierReads, member, now);
+        Tier tier = MemberTiers.ruleTier(current.tier(), tierSetAtOccurrence.get().tierSet());
         Evaluation evaluation = switch (RulesEngine.evaluate(v.ruleSet(), v.version(), tier, usage.get(), event, occurredAt,
                 catalog.programZone())) {
             case EvaluationOutcome.Refused r -> throw new Rejected(r.refusal());
@@ -129,9 +142,16 @@ public class EventService {
             case EventRule.Outcome.Refused r -> throw new Rejected(r.refusal());
             case EventRule.Outcome.Applied a -> a;
         };
-        Map<String, Object> answer = answer(event, v.version(), tier, applied.credits(), applied.after().balance());
+        List<QualifyingDay> earned = new ArrayList<>();
+        for (EventRule.Credited c : applied.credits()) {
+            earned.add(new QualifyingDay(tiers.day(c.entry().occurredAt()), c.entry().pointType(), c.entry().points()));
+        }
+        TierDecision.Written decided = tiers.decide(tierReads, member, earned, now);
+        Map<String, Object> answer = answer(event, v.version(), new Tier(decided.after().tier().name(), tier.earnMultiplierBp()),
+                applied.credits(), applied.after().balance());
         writer.eventRecorded(tx, before, event, occurredAt, applied, evaluation, v.version(), fingerprint,
                 Json.encode(answer), now);
+        tiers.earned(tx, tierReads, member, earned, now);
         return new EventResult.Recorded(answer);
     }
 
@@ -165,6 +185,7 @@ public class EventService {
         var closure = store.closure(tx, member);
         var purchaseRead = store.purchase(tx, member, command.originalReference());
         var snapshotRead = store.snapshot(tx, member);
+        MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
         tx.flush();
         Optional<LedgerStore.StoredEvent> prior = priorRead.get();
         if (prior.isPresent()) {
@@ -193,6 +214,13 @@ public class EventService {
         Map<String, Object> answer = returnAnswer(command, returned);
         writer.returned(tx, state.account(), command, returned, purchase.orElseThrow().rulesVersion(), fingerprint,
                 Json.encode(answer), now);
+        // Qualifying points drop by what the return took back of each award (shortfall included:
+        // points the member no longer held were still earned by the returned goods).
+        List<QualifyingDay> takenBack = returned.awards().stream().filter(a -> a.due() > 0)
+                .map(a -> new QualifyingDay(tiers.day(a.award().occurredAt()), a.award().pointType(), a.due())).toList();
+        if (!takenBack.isEmpty()) {
+            tiers.takenBack(tx, tierReads, member, takenBack, now);
+        }
         return new EventResult.Recorded(answer);
     }
 
@@ -227,10 +255,11 @@ public class EventService {
 
     /**
      * What {@code /events} would answer for this event, with the published rules in force at its
-     * occurredAt or {@code draft}, the member's real cap usage, and {@code tier}; nothing is
+     * occurredAt or {@code draft}, the member's real cap usage, and {@code asked} (null: the member's
+     * own tier, with the multiplier of the tier set in force at occurredAt); nothing is
      * written (the transaction is rolled back).
      */
-    public EventResult simulate(BusinessEvent event, RuleSet draft, Tier tier) {
+    public EventResult simulate(BusinessEvent event, RuleSet draft, Tier asked) {
         Instant now = clock.instant();
         Optional<Refusal> invalid = RulesEngine.validate(event, now);
         if (invalid.isPresent()) {
@@ -244,8 +273,13 @@ public class EventService {
                         r -> new AccountState(member, r.getLong("balance"), r.getLong("version")), member.value());
                 var version = ruleSets.inForce(tx, occurredAt);
                 var usage = store.capUsage(tx, member, periodStarts(occurredAt));
+                MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
+                var tierSetAtOccurrence = tierSets.inForce(tx, occurredAt);
                 tx.flush();
                 AccountState state = account.get().orElse(AccountState.empty(member));
+                // No tier asked for: the member's own, as /events would use it.
+                Tier tier = asked != null ? asked
+                        : MemberTiers.ruleTier(tiers.current(tierReads, member, now).tier(), tierSetAtOccurrence.get().tierSet());
                 RuleSet rules = draft != null ? draft : version.get().ruleSet();
                 long versionNumber = draft != null ? 0 : version.get().version();
                 Evaluation evaluation = switch (RulesEngine.evaluate(rules, versionNumber, tier, usage.get(), event,

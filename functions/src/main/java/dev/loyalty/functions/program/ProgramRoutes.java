@@ -176,7 +176,9 @@ public class ProgramRoutes {
         BusinessEvent e = businessEvent(memberId, requests.jsonObject(eventNode.toString(), false).allowOnly(EVENT_FIELDS));
         RuleSet draft = body.node().hasNonNull("rules") ? draft(body.node().get("rules")) : null;
         String tierName = body.optionalString("tier");
-        Tier tier = tierName == null ? Tier.MEMBER : ProgramTiers.find(tierName)
+        // A tier of the set in force now (its multiplier), else one of the names rule sets may use.
+        Tier tier = tierName == null ? null : tierSets.asOf(clock.instant()).tierSet().find(tierName)
+                .map(dev.loyalty.core.tiers.TierLevel::asRuleTier).or(() -> ProgramTiers.find(tierName))
                 .orElseThrow(() -> ApiException.validation("tier", "unknown tier"));
         return switch (events.simulate(e, draft, tier)) {
             case EventResult.Recorded rec -> responses.ok(200, rec.answer());

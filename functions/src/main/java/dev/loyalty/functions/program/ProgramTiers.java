@@ -7,9 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The tiers rule sets may name until tier sets are versioned data (their own issue): the
- * contract's example set. Every member is {@link Tier#MEMBER} today; a simulation may ask for
- * another tier.
+ * The tier names a rule set's {@code when.tiers} may use: the contract's example tiers (rule sets
+ * are validated by {@link RuleSets#parse} against these, not against tier set versions, so a rule
+ * may name a tier before the set that has it is published). Members' real tiers come from
+ * {@link dev.loyalty.functions.tiers.MemberTiers}; a simulation may ask for one of these by name.
  */
 public final class ProgramTiers {
     private ProgramTiers() {

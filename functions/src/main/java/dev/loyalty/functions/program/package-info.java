@@ -13,8 +13,11 @@
  *       returned total, the member's lots and holds; (2) the RETURN entries, lots, account,
  *       {@code returns}/{@code return_awards}, the event row and ONE {@code points.returned}. It
  *       shares the events' reference space: a retry gets its first answer, another request 409.</li>
- *   <li>Tier sets arrive with their own issue: every member is MEMBER (1x) until then; rule sets
- *       may already name the placeholder tiers of {@link dev.loyalty.functions.program.ProgramTiers}.</li>
+ *   <li>Tier sets are immutable versions in {@code tier_sets} ({@link dev.loyalty.functions.program.TierSets}).
+ *       An event's awards earn with the member's tier before the event (read in round trip 1 with the
+ *       rest, {@link dev.loyalty.functions.tiers.MemberTiers}) at its multiplier in the tier set in force
+ *       at the event's occurredAt; the awards' qualifying days and the tier decided after them are
+ *       written in round trip 2. Rule sets may name the tiers of {@link dev.loyalty.functions.program.ProgramTiers}.</li>
  * </ul>
  */
 package dev.loyalty.functions.program;

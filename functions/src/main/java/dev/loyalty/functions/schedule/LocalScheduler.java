@@ -40,6 +40,12 @@ public class LocalScheduler {
         fire("reconcile");
     }
 
+    @Scheduled(identity = "tier-review", cron = "{loyalty.schedules.tier-review.cron}",
+            timeZone = "{loyalty.program.time-zone}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tierReview() {
+        fire("tier-review");
+    }
+
     @Scheduled(identity = "outbox-relay", cron = "{loyalty.events.relay.cron}",
             timeZone = "{loyalty.program.time-zone}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void outboxRelay() {

@@ -11,6 +11,22 @@ public interface ScheduleConfig {
 
     Reconcile reconcile();
 
+    TierReview tierReview();
+
+    interface TierReview {
+        /** Quartz-style cron, in the program's time zone: daily, after the expiry sweep. */
+        @WithDefault("0 45 0 * * ?")
+        String cron();
+
+        /** Members reviewed per transaction. */
+        @WithDefault("1000")
+        int chunkMembers();
+
+        /** Stop starting new chunks after this long; well under the Lambda timeout. */
+        @WithDefault("45000")
+        long timeBudgetMs();
+    }
+
     interface Sweep {
         /** Quartz-style cron, in the program's time zone. */
         @WithDefault("0 15 0 * * ?")

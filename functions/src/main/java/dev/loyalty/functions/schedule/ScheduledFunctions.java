@@ -7,7 +7,7 @@ import org.jboss.logging.Logger;
 import java.util.Map;
 
 /**
- * Lambdas {@code expire-sweep} and {@code reconcile}, invoked by EventBridge Scheduler with a
+ * Lambdas {@code expire-sweep}, {@code reconcile} and {@code tier-review}, invoked by EventBridge Scheduler with a
  * scheduled event; each answers with its report. Reconcile also writes the CloudWatch
  * Embedded Metric Format line {@code ReconcileDiscrepancies}, which the alarm watches.
  */
@@ -15,10 +15,23 @@ public class ScheduledFunctions {
     private static final Logger LOG = Logger.getLogger(ScheduledFunctions.class);
     private final ExpireSweep sweep;
     private final Reconcile reconcile;
+    private final dev.loyalty.functions.tiers.TierReview tierReview;
 
-    public ScheduledFunctions(ExpireSweep sweep, Reconcile reconcile) {
+    public ScheduledFunctions(ExpireSweep sweep, Reconcile reconcile, dev.loyalty.functions.tiers.TierReview tierReview) {
         this.sweep = sweep;
         this.reconcile = reconcile;
+        this.tierReview = tierReview;
+    }
+
+    @Funq("tier-review")
+    public dev.loyalty.functions.tiers.TierReview.Report tierReview(Map<String, Object> scheduledEvent) {
+        var report = dev.loyalty.functions.store.Actor.as(new dev.loyalty.functions.store.Actor(
+                "tier-review", dev.loyalty.functions.store.Actor.SCHEDULE, String.valueOf(eventId(scheduledEvent))),
+                tierReview::run);
+        LOG.infof("tier-review (event %s): %s", eventId(scheduledEvent), report);
+        Emf.emit(Map.of("Function", "tier-review"), Map.of("TierChanges", report.changes(),
+                "MembersReviewed", report.membersReviewed(), "TierReviewUnfinished", report.finished() ? 0L : 1L));
+        return report;
     }
 
     @Funq("expire-sweep")

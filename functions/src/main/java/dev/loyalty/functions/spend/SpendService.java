@@ -72,7 +72,11 @@ public class SpendService {
     private final PointTypeCatalog catalog;
     private final Clock clock;
 
-    public SpendService(Db db, LedgerStore store, LedgerWriter writer, PointTypeCatalog catalog, Clock clock) {
+    private final dev.loyalty.functions.tiers.MemberTiers tiers;
+
+    public SpendService(Db db, LedgerStore store, LedgerWriter writer, PointTypeCatalog catalog, Clock clock,
+                        dev.loyalty.functions.tiers.MemberTiers tiers) {
+        this.tiers = tiers;
         this.db = db;
         this.store = store;
         this.writer = writer;
@@ -260,6 +264,8 @@ public class SpendService {
             var restoredRead = store.restoredByLot(tx, member, id);
             var reversedRead = store.alreadyReversed(tx, member, id);
             var snapshot = store.snapshot(tx, member);
+            // A reversed earn takes its points back from qualification: the tier state rides along.
+            var tierReads = tiers.read(tx, List.of(member), clock.instant());
             return account -> {
                 Instant now = clock.instant();
                 Optional<LedgerStore.StoredEntry> prior = priorRead.get();
@@ -295,6 +301,11 @@ public class SpendService {
                 return switch (SpendRules.reverse(state, command, context, now, UUID::randomUUID)) {
                     case ReversalOutcome.Reversed r -> {
                         writer.reversed(tx, state.account(), r, command.transactionId(), fingerprint, now);
+                        if (original.kind() == EntryKind.EARN) {
+                            // Taken back on the original earn's day, of its type (spending never lowers it).
+                            tiers.takenBack(tx, tierReads, member, List.of(new dev.loyalty.core.tiers.QualifyingDay(
+                                    tiers.day(original.occurredAt()), original.pointType(), Math.abs(r.entry().points()))), now);
+                        }
                         yield new SpendResult.Done(new Receipts.Transaction(r.entry().entryId(),
                                 Math.abs(r.entry().points()), r.after().balance()), false);
                     }

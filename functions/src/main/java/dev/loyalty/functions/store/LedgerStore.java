@@ -404,4 +404,78 @@ public class LedgerStore {
                             rulesVersion));
                 }, member.value(), reference, dev.loyalty.core.rules.RulesEngine.RETURN_EVENT);
     }
+
+    // ---- member tiers
+
+    /**
+     * A member's stored tier state: its record (null: none yet), the tier set version and review
+     * instant stored with it, when its account was created, and its qualifying day rows from the
+     * first day a decision now can need ({@link dev.loyalty.core.tiers.QualifyingPoints#firstDayToRead}).
+     */
+    public record TierState(MemberId member, dev.loyalty.core.tiers.TierRecord record, Long tierSetVersion, Instant reviewAt,
+                            Instant accountCreatedAt, List<dev.loyalty.core.tiers.QualifyingDay> rows) {
+    }
+
+    /**
+     * The tier state of each given member in ONE statement: its member_tiers row, its account's
+     * creation, and its qualifying days from a year before the earlier of today and its last
+     * evaluation (the UTC date less 367 days covers any program time zone's); one index range per
+     * member. Members with no account are left out.
+     */
+    public Tx.Deferred<Map<MemberId, TierState>> tierStates(Tx tx, Collection<MemberId> members, java.time.LocalDate today) {
+        String[] ids = members.stream().map(MemberId::value).distinct().sorted().toArray(String[]::new);
+        java.time.LocalDate floor = dev.loyalty.core.tiers.QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+        // One member (every write and read): member_id = $1; a batch: = ANY($1).
+        String match = ids.length == 1 ? "= $1" : "= ANY($1)";
+        return tx.later("""
+                SELECT 'A' AS k, a.member_id, NULL::text AS s, NULL::date AS d, a.created_at AS t1, NULL::timestamptz AS t2,
+                       NULL::timestamptz AS t3, NULL::timestamptz AS t4, NULL::bigint AS n
+                  FROM accounts a WHERE a.member_id %1$s
+                UNION ALL
+                SELECT 'T', t.member_id, t.tier, NULL, t.since, t.below_since, t.evaluated_at, t.review_at, t.tier_set_version
+                  FROM member_tiers t WHERE t.member_id %1$s
+                UNION ALL
+                SELECT 'D', q.member_id, q.point_type, q.day, NULL, NULL, NULL, NULL, q.points
+                  FROM qualifying_days q
+                 WHERE q.member_id %1$s
+                   AND q.day >= LEAST($2::date, COALESCE((SELECT (t.evaluated_at AT TIME ZONE 'UTC')::date - 368
+                                                            FROM member_tiers t WHERE t.member_id = q.member_id), $2::date))"""
+                .formatted(match), rows -> {
+            Map<String, Instant> created = new HashMap<>();
+            Map<String, Row> tiers = new HashMap<>();
+            Map<String, List<dev.loyalty.core.tiers.QualifyingDay>> days = new HashMap<>();
+            for (Row r : rows) {
+                String m = r.getString("member_id");
+                switch (r.getString("k")) {
+                    case "A" -> created.put(m, Tx.instant(r, "t1"));
+                    case "T" -> tiers.put(m, r);
+                    default -> days.computeIfAbsent(m, x -> new ArrayList<>()).add(
+                            new dev.loyalty.core.tiers.QualifyingDay(r.getLocalDate("d"), r.getString("s"), r.getLong("n")));
+                }
+            }
+            Map<MemberId, TierState> out = new HashMap<>();
+            created.forEach((m, at) -> {
+                Row t = tiers.get(m);
+                dev.loyalty.core.tiers.TierRecord record = t == null ? null : new dev.loyalty.core.tiers.TierRecord(
+                        t.getString("s"), Tx.instant(t, "t1"), Tx.instant(t, "t2"), Tx.instant(t, "t3"));
+                out.put(new MemberId(m), new TierState(new MemberId(m), record, t == null ? null : t.getLong("n"),
+                        t == null ? null : Tx.instant(t, "t4"), at, List.copyOf(days.getOrDefault(m, List.of()))));
+            });
+            return out;
+        }, ids.length == 1 ? ids[0] : ids, floor);
+    }
+
+    /** The most tier history items a read answers (the latest ones). */
+    public static final int TIER_HISTORY_MAX = 100;
+
+    /** The member's recorded tier changes, oldest first (the latest {@link #TIER_HISTORY_MAX}). */
+    public Tx.Deferred<List<dev.loyalty.core.tiers.TierChange>> tierHistory(Tx tx, MemberId member) {
+        return tx.later("SELECT from_tier, to_tier, at, reason FROM (SELECT * FROM member_tier_history WHERE member_id = $1"
+                + " ORDER BY position DESC LIMIT $2) h ORDER BY position", rows -> {
+            List<dev.loyalty.core.tiers.TierChange> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new dev.loyalty.core.tiers.TierChange(r.getString("from_tier"), r.getString("to_tier"),
+                    Tx.instant(r, "at"), dev.loyalty.core.tiers.TierChangeReason.valueOf(r.getString("reason")))));
+            return out;
+        }, member.value(), TIER_HISTORY_MAX);
+    }
 }

@@ -288,6 +288,124 @@ public class LedgerWriter {
         emit(tx, earned.stream().map(e -> DomainEvents.earned(e, IDS)).toList());
     }
 
+    // ---- member tiers: qualifying days, the tier record and its history, tier.changed
+
+    /**
+     * Earns' qualifying days, for one member or a batch, in ONE statement: each (member, day,
+     * point type) adds the earns' points (summed here first: one statement may not touch a row
+     * twice). Every earn's type is kept, qualifying or not (see V15).
+     */
+    public void qualifyingEarned(Tx tx, Map<MemberId, List<dev.loyalty.core.tiers.QualifyingDay>> earned) {
+        Map<String, Long> sums = new TreeMap<>();
+        earned.forEach((m, days) -> days.forEach(d -> sums.merge(m.value() + "\u0000" + d.day() + "\u0000" + d.pointType(),
+                d.points(), Math::addExact)));
+        if (sums.isEmpty()) {
+            return;
+        }
+        int n = sums.size();
+        String[] member = new String[n];
+        java.time.LocalDate[] day = new java.time.LocalDate[n];
+        String[] type = new String[n];
+        Long[] points = new Long[n];
+        int i = 0;
+        for (var e : sums.entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            member[i] = k[0];
+            day[i] = java.time.LocalDate.parse(k[1]);
+            type[i] = k[2];
+            points[i] = e.getValue();
+            i++;
+        }
+        tx.later("INSERT INTO qualifying_days(member_id, day, point_type, points)"
+                + " SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[])"
+                + " ON CONFLICT (member_id, day, point_type) DO UPDATE SET points = qualifying_days.points + EXCLUDED.points",
+                r -> null, member, day, type, points);
+    }
+
+    /**
+     * THE take-back of qualifying points: {@code points} of {@code pointType} earned on
+     * {@code originalDay} (the taken-back earn's occurredAt day, program time zone) stop counting.
+     * Reversals of earns use it, and so do returns (issue 18). Never below zero: a day holds only
+     * what was counted (earns recorded before V15 have no row, so nothing is taken back of them).
+     */
+    public void qualifyingTakenBack(Tx tx, MemberId member, java.time.LocalDate originalDay, String pointType, long points) {
+        tx.later("UPDATE qualifying_days SET points = GREATEST(0, points - $4)"
+                + " WHERE member_id = $1 AND day = $2 AND point_type = $3", r -> null,
+                member.value(), originalDay, pointType, points);
+    }
+
+    /** One member's tier, as a write or the review decided it. */
+    public record TierWrite(MemberId member, dev.loyalty.core.tiers.TierRecord record, long tierSetVersion, Instant reviewAt,
+                            List<dev.loyalty.core.tiers.TierChange> changes, long qualifyingPoints) {
+    }
+
+    /**
+     * The members' tier records (inserted or replaced), their new history items (numbered on
+     * from each member's last), and one {@code tier.changed} per change; a fixed number of
+     * statements whatever the number of members. The caller holds the members' account locks.
+     */
+    public void tiersEvaluated(Tx tx, List<TierWrite> writes, Instant now) {
+        tiersEvaluated(tx, writes, now, true);
+    }
+
+    /** {@code afterCommit} false (the tier-review): its events go out through the relay. */
+    public void tiersEvaluated(Tx tx, List<TierWrite> writes, Instant now, boolean afterCommit) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        int n = writes.size();
+        String[] member = new String[n];
+        String[] tier = new String[n];
+        OffsetDateTime[] since = new OffsetDateTime[n];
+        OffsetDateTime[] below = new OffsetDateTime[n];
+        OffsetDateTime[] evaluated = new OffsetDateTime[n];
+        Long[] version = new Long[n];
+        OffsetDateTime[] review = new OffsetDateTime[n];
+        List<String> hMember = new ArrayList<>();
+        List<Integer> hOrd = new ArrayList<>();
+        List<String> hFrom = new ArrayList<>();
+        List<String> hTo = new ArrayList<>();
+        List<OffsetDateTime> hAt = new ArrayList<>();
+        List<String> hReason = new ArrayList<>();
+        List<DomainEvent> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TierWrite w = writes.get(i);
+            member[i] = w.member().value();
+            tier[i] = w.record().tier();
+            since[i] = utc(w.record().since());
+            below[i] = utc(w.record().belowSince());
+            evaluated[i] = utc(w.record().evaluatedAt());
+            version[i] = w.tierSetVersion();
+            review[i] = utc(w.reviewAt());
+            int k = 0;
+            for (dev.loyalty.core.tiers.TierChange c : w.changes()) {
+                hMember.add(w.member().value());
+                hOrd.add(++k);
+                hFrom.add(c.from());
+                hTo.add(c.to());
+                hAt.add(utc(c.at()));
+                hReason.add(c.reason().name());
+                events.add(DomainEvents.tierChanged(w.member(), c, w.qualifyingPoints(), w.tierSetVersion(), now, IDS));
+            }
+        }
+        tx.later("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)"
+                + " SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],"
+                + " $6::bigint[], $7::timestamptz[]) ON CONFLICT (member_id) DO UPDATE SET tier = EXCLUDED.tier,"
+                + " since = EXCLUDED.since, below_since = EXCLUDED.below_since, evaluated_at = EXCLUDED.evaluated_at,"
+                + " tier_set_version = EXCLUDED.tier_set_version, review_at = EXCLUDED.review_at",
+                r -> null, member, tier, since, below, evaluated, version, review);
+        if (!hMember.isEmpty()) {
+            tx.later("INSERT INTO member_tier_history(member_id, position, from_tier, to_tier, at, reason, recorded_at)"
+                    + " SELECT h.member_id, COALESCE((SELECT max(x.position) FROM member_tier_history x"
+                    + " WHERE x.member_id = h.member_id), 0) + h.k, h.f, h.t, h.at, h.r, $7"
+                    + " FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[],"
+                    + " $6::text[]) AS h(member_id, k, f, t, at, r)", r -> null,
+                    hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
+                    hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]), utc(now));
+            emit(tx, events, afterCommit);
+        }
+    }
+
     // ---- the expiry sweep: the core's rule as one set-based statement per chunk
 
     /** What one chunk of the sweep did. */
@@ -403,6 +521,16 @@ public class LedgerWriter {
      * {@link OutboxListener}s once it commits.
      */
     public void emit(Tx tx, List<DomainEvent> events) {
+        emit(tx, events, true);
+    }
+
+    /**
+     * {@code afterCommit} false: the events are left to the relay (a schedule's bulk of events,
+     * as the sweep's), not published by this invocation once it commits.
+     */
+    private void emit(Tx tx, List<DomainEvent> events, boolean afterCommit) {
+        java.util.function.Function<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>, Void> handler =
+                afterCommit ? written(tx) : rows -> null;
         if (events.isEmpty() || withoutOutbox) {
             return;
         }
@@ -428,7 +556,7 @@ public class LedgerWriter {
             // pipelined with the rest of the write; only a queue batch uses the set-based form.
             for (String m : distinct) {
                 List<DomainEvent> mine = events.stream().filter(e -> e.memberId().value().equals(m)).toList();
-                emitForOneMember(tx, m, mine);
+                emitForOneMember(tx, m, mine, handler);
             }
             return;
         }
@@ -453,10 +581,11 @@ public class LedgerWriter {
                 )
                 -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
                 SELECT w.*, 1 AS behind FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
-                """, written(tx), member, id, type, occurred, recorded, data, n);
+                """, handler, member, id, type, occurred, recorded, data, n);
     }
 
-    private void emitForOneMember(Tx tx, String memberId, List<DomainEvent> events) {
+    private void emitForOneMember(Tx tx, String memberId, List<DomainEvent> events,
+                                  java.util.function.Function<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>, Void> handler) {
         int n = events.size();
         UUID[] id = events.stream().map(DomainEvent::eventId).toArray(UUID[]::new);
         String[] type = events.stream().map(e -> e.type().wireName()).toArray(String[]::new);
@@ -481,7 +610,7 @@ public class LedgerWriter {
                     SELECT w.*, (SELECT count(*) FROM outbox p
                                   WHERE p.member_id = $1 AND p.published_at IS NULL) AS behind
                       FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
-                    """, written(tx), memberId, id, type, occurred, recorded, data, n);
+                    """, handler, memberId, id, type, occurred, recorded, data, n);
     }
 
     /** Collects what an outbox statement wrote, for the listeners once the transaction commits. */
@@ -653,11 +782,8 @@ public class LedgerWriter {
                     awards.stream().map(dev.loyalty.core.returns.AwardReturn::shortfall).toArray(Long[]::new),
                     awards.stream().map(a -> a.entry() == null ? null : a.entry().entryId()).toArray(UUID[]::new));
         }
-        // ==== #17 (tiers): qualifying points drop by what this return took back of qualifying awards.
-        // TODO(#17): for each AwardReturn a with a.taken() + a.shortfall() > 0 (what the return took back
-        // of the award, whether or not the member still held it), call the tiers writer's
-        // "take back qualifying points" with (member, a.award().occurredAt() as the original day,
-        // a.award().pointType(), a.due()). The lead wires it at merge; it is the one place it goes.
+        // Qualifying points drop by what this return took back of each award (its due, shortfall
+        // included): EventService.applyReturn hands them to MemberTiers.takenBack in this transaction.
         tx.later("INSERT INTO business_events(member_id, reference, event, occurred_at, recorded_at, rules_version, points,"
                         + " variants, request_fingerprint, answer, actor_sub, actor_source, request_id, amount)"
                         + " VALUES ($1,$2,$3,$4,$5,$6,0,'{}'::jsonb,$7,$8::text::jsonb,$9,$10,$11,$12)", x -> null,

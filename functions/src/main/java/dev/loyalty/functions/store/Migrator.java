@@ -49,6 +49,7 @@ public class Migrator {
             "V12__program_rules.sql",
             "V13__program_tiers.sql",
             "V14__rewards.sql",
+            "V15__member_tiers.sql",
             "V16__returns.sql");
     /** The row-rights role of V5; the functions' login user is made a member of it. */
     public static final String APP_ROLE = "loyalty_app";

@@ -12,6 +12,9 @@
  * when the idempotency record has long expired. Every key starts with member_id, so the tables
  * can be distributed by member. Writes lock the account row first. A return writes RETURN
  * entries (one per award, unique by (member, reference, rule id)), {@code returns} and
- * {@code return_awards} rows and its {@code business_events} row, all through the writer.
+ * {@code return_awards} rows and its {@code business_events} row, all through the writer. The writer also keeps the
+ * members' tier state (qualifying day rows, the tier record, its append-only history and
+ * {@code tier.changed}) in the same transaction as the entry that changes it; a take-back of
+ * qualifying points (a reversal of an earn, a return) is the one statement {@code qualifyingTakenBack}.
  */
 package dev.loyalty.functions.store;

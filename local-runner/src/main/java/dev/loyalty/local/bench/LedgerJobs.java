@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The batch jobs against hand-written set-based SQL on the same data: the expire-sweep Lambda
@@ -164,5 +165,67 @@ final class LedgerJobs {
                 return new Timed(r.getLong("members"), seconds);
             }
         }
+    }
+
+    /**
+     * Tier state for the seeded data set, set-based: every EARN's qualifying day rows (its
+     * occurredAt day, UTC) and a tier record per account evaluated a day ago with tier set version
+     * 1, so a newer version makes every member due for the review. Returns the members due.
+     */
+    static long seedTiers(LocalSystem system) throws SQLException {
+        try (Connection c = system.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO qualifying_days(member_id, day, point_type, points)
+                    SELECT member_id, (occurred_at AT TIME ZONE 'UTC')::date, point_type, SUM(points)
+                      FROM ledger_entries WHERE kind = 'EARN' GROUP BY 1, 2, 3
+                    ON CONFLICT (member_id, day, point_type) DO NOTHING""");
+            s.execute("""
+                    INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)
+                    SELECT member_id, 'MEMBER', created_at, NULL, now() - interval '1 day', 1, NULL FROM accounts
+                    ON CONFLICT (member_id) DO UPDATE SET tier_set_version = 1, evaluated_at = now() - interval '1 day'""");
+            s.execute("VACUUM ANALYZE qualifying_days");
+            s.execute("VACUUM ANALYZE member_tiers");
+            try (ResultSet r = s.executeQuery("SELECT count(*) FROM member_tiers")) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /** The raw statement: every member's qualifying points over the last twelve months, in one GROUP BY. */
+    static Timed rawQualifying(LocalSystem system, List<String> pointTypes) throws SQLException {
+        try (Connection c = system.dataSource().getConnection();
+             var s = c.prepareStatement("""
+                     SELECT count(*) AS members, SUM(q) AS points FROM (
+                       SELECT a.member_id, COALESCE(SUM(d.points) FILTER (WHERE d.day > current_date - interval '1 year'
+                              AND d.point_type = ANY(?)), 0) AS q
+                         FROM accounts a LEFT JOIN qualifying_days d ON d.member_id = a.member_id
+                        GROUP BY a.member_id) x""")) {
+            s.setArray(1, c.createArrayOf("text", pointTypes.toArray()));
+            long start = System.nanoTime();
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return new Timed(r.getLong("members"), (System.nanoTime() - start) / 1e9);
+            }
+        }
+    }
+
+    /** The tier-review Lambda, invoked with the scheduled event until it answers finished; count: members reviewed. */
+    static Timed tierReview(LocalSystem system, Path root) throws Exception {
+        String event = Files.readString(root.resolve("events/samples/scheduled/tier-review.json"));
+        long start = System.nanoTime();
+        long reviewed = 0;
+        for (int i = 0; i < SWEEP_INVOCATIONS_MAX; i++) {
+            RuntimeApi.Result r = system.function("tier-review").invoke(event);
+            JsonNode report = JSON.readTree(r.body());
+            if (r.functionError()) {
+                throw new IllegalStateException("tier-review failed: " + r.body());
+            }
+            reviewed += report.path("membersReviewed").asLong();
+            if (report.path("finished").asBoolean()) {
+                return new Timed(reviewed, (System.nanoTime() - start) / 1e9);
+            }
+        }
+        throw new IllegalStateException("tier-review not finished after " + SWEEP_INVOCATIONS_MAX + " invocations");
     }
 }

@@ -26,7 +26,7 @@ final class Scenarios {
     /** The link latency the second pass of the write scenarios adds, each way. */
     static final long LINK_DELAY_MICROS = 500;
     static final List<String> FUNCTIONS = List.of("earn", "earn-queue", "redeem", "balance", "reports", "expire-sweep",
-            "reconcile", "migrate");
+            "reconcile", "tier-review", "migrate");
 
     private final LocalSystem system;
     private final Path root;
@@ -110,6 +110,7 @@ final class Scenarios {
             step("balance and history reads", this::reads);
             step("expire-sweep", this::sweep);
             step("reconcile", this::reconcile);
+            step("tier-review", this::tierReview);
         }
         step("peak RSS", this::peakRss);
         if (seeded[0]) {
@@ -378,7 +379,7 @@ final class Scenarios {
         Histogram pg = pg1.latency();
         String baseline = f("pgbench 1-client p99 %s", ms(pg, 99));
         Histogram balance = ApiScenarios.reads(api, plan.seedMembers(), "balance", plan.readRequests(), plan.loadLimit());
-        rows.add(Row.ratio(f("balance read, 1 client, %,d-member data set", plan.seedMembers()), Latency.summary(balance),
+        rows.add(Row.ratio(f("balance read (with the tier), 1 client, %,d-member data set", plan.seedMembers()), Latency.summary(balance),
                         baseline, Latency.ms(balance, 99) / Latency.ms(pg, 99))
                 .target("p99 ≤ 10 ms", Latency.ms(balance, 99) <= BALANCE_P99_TARGET_MS));
         Histogram history = ApiScenarios.reads(api, plan.seedMembers(), "transactions?limit=50", plan.readRequests(), plan.loadLimit());
@@ -418,6 +419,38 @@ final class Scenarios {
         rows.add(Row.ratio(f("full reconcile, %,d members, no discrepancy (time ratio)", rec.count()),
                 f("%.2f s", rec.seconds()), f("raw GROUP BY (entries summed vs balance), best of 2: %.2f s", raw.seconds()),
                 rec.seconds() / raw.seconds()).atMost(2));
+    }
+
+    /** The bench's tier set: the seeded purchases and bonuses qualify, so members spread over the tiers. */
+    static final String BENCH_TIERS = """
+            {"qualifying":{"window":"ROLLING_12_MONTHS","pointTypes":["PURCHASE","BONUS"]},
+             "tiers":[{"name":"MEMBER","threshold":0},{"name":"SILVER","threshold":500,"earnMultiplierBp":12500},
+                      {"name":"GOLD","threshold":2000,"earnMultiplierBp":15000}],"downgrade":{"graceDays":30}}""";
+
+    /**
+     * The daily tier-review (issue 17) over the seeded data set after a new tier set version (every
+     * member due), against one raw statement computing every member's qualifying points in the same
+     * run. Target: at least 0.5x the raw rate. Then a second run: nothing left to do.
+     */
+    private void tierReview() throws Exception {
+        ApiScenarios.expect(api.put("/program/tiers", BENCH_TIERS), 201, "publish the bench's tier set");
+        long due = LedgerJobs.seedTiers(system);
+        LedgerJobs.Timed before = LedgerJobs.rawQualifying(system, List.of("PURCHASE", "BONUS"));
+        LedgerJobs.Timed review = LedgerJobs.tierReview(system, root);
+        LedgerJobs.Timed after = LedgerJobs.rawQualifying(system, List.of("PURCHASE", "BONUS"));
+        LedgerJobs.Timed raw = before.seconds() <= after.seconds() ? before : after;
+        if (review.count() < due) {
+            throw new IllegalStateException("tier-review reviewed " + review.count() + " of " + due + " members due");
+        }
+        LedgerJobs.Timed again = LedgerJobs.tierReview(system, root);
+        if (again.count() != 0) {
+            throw new IllegalStateException("a second tier-review reviewed " + again.count() + " members, expected none");
+        }
+        rows.add(Row.ratio(f("tier-review, %,d members due (new tier set version), re-invoked until finished", due),
+                f("%,.0f members/s (%.1f s)", review.perSecond(), review.seconds()),
+                f("one set-based statement, every member's qualifying points, best of 2: %,.0f members/s (%.2f s)",
+                        raw.perSecond(), raw.seconds()),
+                review.perSecond() / raw.perSecond()).atLeast(0.5));
     }
 
     private void peakRss() {

@@ -170,6 +170,23 @@ public final class DomainEvents {
         return new DomainEvent(ids.get(), EventType.POINTS_EXPIRING, member, now, now, data);
     }
 
+    /**
+     * A member's tier changed ({@code tier.changed}): from, to, why, when it took effect (a grace
+     * that ended before the write or review that records it took effect then), the member's
+     * qualifying points when it was recorded and the tier set version that decided it.
+     */
+    public static DomainEvent tierChanged(dev.loyalty.core.MemberId member, dev.loyalty.core.tiers.TierChange change,
+                                          long qualifyingPoints, long tierSetVersion, Instant now, Supplier<UUID> ids) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from", change.from());
+        data.put("to", change.to());
+        data.put("reason", change.reason().name());
+        data.put("at", change.at().toString());
+        data.put("qualifyingPoints", qualifyingPoints);
+        data.put("tierSetVersion", tierSetVersion);
+        return new DomainEvent(ids.get(), EventType.TIER_CHANGED, member, change.at(), now, data);
+    }
+
     /** The fields of a {@code points.expired} event: the EXPIRE entry's. */
     public static Map<String, Object> expiredData(LedgerEntry expire) {
         return entryData(expire);

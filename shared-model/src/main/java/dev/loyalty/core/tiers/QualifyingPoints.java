@@ -62,6 +62,45 @@ public final class QualifyingPoints {
         return sum;
     }
 
+    /** The per-day sums of the stored rows whose type qualifies under {@code set}. */
+    public static NavigableMap<LocalDate, Long> fromRows(TierSet set, Collection<QualifyingDay> rows) {
+        NavigableMap<LocalDate, Long> days = new TreeMap<>();
+        for (QualifyingDay r : rows) {
+            if (set.qualifies(r.pointType())) {
+                days.merge(r.day(), r.points(), Math::addExact);
+            }
+        }
+        return days;
+    }
+
+    /**
+     * The rows after {@code changes}: an earn adds to its day and type; a take-back lowers the
+     * original day, never below zero (it takes back only what was counted).
+     */
+    public static java.util.List<QualifyingDay> apply(Collection<QualifyingDay> rows, Collection<QualifyingDay> changes) {
+        Map<LocalDate, Map<String, Long>> byDay = new TreeMap<>();
+        for (QualifyingDay r : rows) {
+            byDay.computeIfAbsent(r.day(), d -> new TreeMap<>()).merge(r.pointType(), r.points(), Math::addExact);
+        }
+        for (QualifyingDay c : changes) {
+            Map<String, Long> types = byDay.computeIfAbsent(c.day(), d -> new TreeMap<>());
+            long now = types.getOrDefault(c.pointType(), 0L);
+            types.put(c.pointType(), Math.max(0, Math.addExact(now, c.points())));
+        }
+        java.util.List<QualifyingDay> out = new java.util.ArrayList<>();
+        byDay.forEach((day, types) -> types.forEach((type, points) -> out.add(new QualifyingDay(day, type, points))));
+        return out;
+    }
+
+    /**
+     * The earliest day any read or write on or after {@code evaluatedDay} needs (at most a year
+     * before it): reads fetch the rows from here on, a bounded range of one member's days.
+     */
+    public static LocalDate firstDayToRead(LocalDate today, LocalDate evaluatedDay) {
+        LocalDate from = evaluatedDay == null || evaluatedDay.isAfter(today) ? today : evaluatedDay;
+        return from.minusDays(366);
+    }
+
     /** The first day a read or write on {@code from} onwards needs. */
     public static LocalDate firstDayNeeded(TierSet set, LocalDate from) {
         return set.window().start(from);

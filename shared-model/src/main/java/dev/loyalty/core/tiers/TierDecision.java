@@ -53,6 +53,66 @@ public final class TierDecision {
         return settle(set, rolled, after, now, zone, TierChangeReason.QUALIFIED, changes);
     }
 
+    /**
+     * A write that changes the member's qualifying days, in full: the record (null: none yet, the
+     * lowest tier since {@code firstSeen}) brought up to now with the days before the write (a
+     * new tier set version's upgrade is CONFIG_CHANGED, a grace that ended is GRACE_ENDED), whose
+     * tier is the one the write's own awards earn with ({@code before}); then settled with the
+     * days after it (an upgrade is QUALIFIED, a drop starts the grace now).
+     */
+    public record Written(TierLevel before, Outcome after, List<TierChange> changes, Instant reviewAt) {
+    }
+
+    public static Written onWrite(TierSet set, TierRecord record, Instant firstSeen, java.util.Collection<QualifyingDay> rows,
+                                  java.util.Collection<QualifyingDay> changes, Instant now, ZoneId zone) {
+        TierRecord start = record != null ? record : TierRecord.initial(set, firstSeen == null ? now : firstSeen);
+        NavigableMap<LocalDate, Long> before = QualifyingPoints.fromRows(set, rows);
+        NavigableMap<LocalDate, Long> after = QualifyingPoints.fromRows(set, QualifyingPoints.apply(rows, changes));
+        Outcome read = asOf(set, start, before, now, zone);
+        Outcome written = afterWrite(set, read.record(), before, after, now, zone);
+        List<TierChange> all = new ArrayList<>(read.changes());
+        all.addAll(written.changes());
+        return new Written(read.tier(), written, List.copyOf(all), reviewAt(set, written.record(), after, zone));
+    }
+
+    /** For a read or the review of a member with stored rows: {@link #asOf} with the record (or the initial one). */
+    public static Outcome read(TierSet set, TierRecord record, Instant firstSeen, java.util.Collection<QualifyingDay> rows,
+                               Instant now, ZoneId zone) {
+        TierRecord start = record != null ? record : TierRecord.initial(set, firstSeen == null ? now : firstSeen);
+        return asOf(set, start, QualifyingPoints.fromRows(set, rows), now, zone);
+    }
+
+    /**
+     * The earliest instant the record can change with no write: its grace's end, or else the
+     * start of the first day on which qualifying points fall below its tier's threshold as old
+     * earns leave the window; null when nothing but a write (or a new tier set) can change it.
+     */
+    public static Instant reviewAt(TierSet set, TierRecord record, NavigableMap<LocalDate, Long> days, ZoneId zone) {
+        if (record.belowSince() != null) {
+            return downgradeAt(set, record.belowSince(), zone);
+        }
+        TierLevel cur = set.find(record.tier()).orElse(null);
+        if (cur == null || cur.threshold() == 0) {
+            return null;
+        }
+        LocalDate today = QualifyingPoints.day(record.evaluatedAt(), zone);
+        // Sums from each day on, so each later day's total is one lookup.
+        java.util.NavigableMap<LocalDate, Long> from = new java.util.TreeMap<>();
+        long sum = 0;
+        for (var e : days.descendingMap().entrySet()) {
+            sum += e.getValue();
+            from.put(e.getKey(), sum);
+        }
+        // Within a year and a day every earn of today has left any window: the search is bounded.
+        for (LocalDate d = today.plusDays(1); !d.isAfter(today.plusDays(367)); d = d.plusDays(1)) {
+            var at = from.ceilingEntry(set.window().start(d));
+            if ((at == null ? 0 : at.getValue()) < cur.threshold()) {
+                return d.atStartOfDay(zone).toInstant();
+            }
+        }
+        return null;
+    }
+
     public static Instant downgradeAt(TierSet set, Instant belowSince, ZoneId zone) {
         return belowSince.atZone(zone).plusDays(set.graceDays()).toInstant();
     }

@@ -74,7 +74,15 @@ public final class CoreLedger implements LedgerUnderTest {
         this(PointTypeCatalog.defaults(ZoneOffset.UTC), idSeed);
     }
 
+    /** The tier set runs rank members by ({@link Simulation#TIERS}); null: no tiers. */
+    private final dev.loyalty.core.tiers.TierSet tiers;
+
     public CoreLedger(PointTypeCatalog catalog, long idSeed) {
+        this(catalog, idSeed, Simulation.TIERS);
+    }
+
+    public CoreLedger(PointTypeCatalog catalog, long idSeed, dev.loyalty.core.tiers.TierSet tiers) {
+        this.tiers = tiers;
         this.catalog = catalog;
         SplittableRandom random = new SplittableRandom(idSeed ^ 0x1D5EEDL);
         this.ids = () -> new UUID(random.nextLong(), random.nextLong());
@@ -102,6 +110,11 @@ public final class CoreLedger implements LedgerUnderTest {
         Optional<ReferenceRule.Prior> prior(String namespace, String reference) {
             return Optional.ofNullable(priors.get(namespace + " " + reference));
         }
+
+        /** The member's tier record (null until its first earn is decided) and qualifying day rows, as storage keeps them. */
+        dev.loyalty.core.tiers.TierRecord tierRecord;
+        List<dev.loyalty.core.tiers.QualifyingDay> qualifying = new ArrayList<>();
+        Instant created;
 
         Book(MemberId member) {
             state = MemberState.empty(member);
@@ -175,6 +188,13 @@ public final class CoreLedger implements LedgerUnderTest {
             return result(r.refusal());
         }
         var applied = (dev.loyalty.core.rules.EventRule.Outcome.Applied) outcome;
+        if (book.created == null) {
+            book.created = now;
+        }
+        // The awards' qualifying days (what MemberTiers.earned writes with them), one decision.
+        qualify(book, applied.credits().stream().map(c -> new dev.loyalty.core.tiers.QualifyingDay(
+                dev.loyalty.core.tiers.QualifyingPoints.day(now, ZoneOffset.UTC), c.award().pointType(), c.award().points()))
+                .toList(), now);
         StoredPurchase stored = new StoredPurchase(amount);
         UUID first = null;
         List<Lot> lots = new ArrayList<>();
@@ -249,6 +269,10 @@ public final class CoreLedger implements LedgerUnderTest {
                     stored.awards.set(i, stored.awards.get(i).afterReturn(a.due()));
                 }
                 stored.returnedSoFar = r.returnedSoFar();
+                // What EventService.applyReturn hands to MemberTiers.takenBack: each award's due on its day.
+                qualify(book, r.awards().stream().filter(a -> a.due() > 0).map(a -> new dev.loyalty.core.tiers.QualifyingDay(
+                        dev.loyalty.core.tiers.QualifyingPoints.day(a.award().occurredAt(), ZoneOffset.UTC),
+                        a.award().pointType(), -a.due())).toList(), now);
                 book.priors.put(EVENT + " " + reference, new ReferenceRule.Prior(first, null, fingerprint));
                 book.state = book.state.withChanges(r.after(), r.changedLots(), List.of());
                 yield OpResult.ok(first);
@@ -298,6 +322,11 @@ public final class CoreLedger implements LedgerUnderTest {
             book = new Book(earned.after().memberId());
             books.put(member, book);
         }
+        if (book.created == null) {
+            book.created = now;
+        }
+        qualify(book, new dev.loyalty.core.tiers.QualifyingDay(
+                dev.loyalty.core.tiers.QualifyingPoints.day(earned.entry().occurredAt(), ZoneOffset.UTC), type, points), now);
         book.append(earned.entry(), List.of(), null);
         book.priors.put(EARN + " " + reference, ReferenceRule.Prior.entry(earned.entry().entryId(), fingerprint));
         book.lotSource.put(earned.lot().lotId(), earned.entry().entryId());
@@ -563,6 +592,12 @@ public final class CoreLedger implements LedgerUnderTest {
         }
         return switch (SpendRules.reverse(released(book, now), command, context(book, transactionId), now, ids)) {
             case ReversalOutcome.Reversed reversed -> {
+                LedgerEntry original = book.entriesById.get(transactionId);
+                if (original.kind() == dev.loyalty.core.EntryKind.EARN) {
+                    // Taken back on the original earn's day (what LedgerWriter.qualifyingTakenBack does).
+                    qualify(book, new dev.loyalty.core.tiers.QualifyingDay(dev.loyalty.core.tiers.QualifyingPoints.day(
+                            original.occurredAt(), ZoneOffset.UTC), original.pointType(), reversed.entry().points()), now);
+                }
                 book.append(reversed.entry(), reversed.allocations(), transactionId);
                 book.priors.put(REVERSAL + " " + reference, ReferenceRule.Prior.entry(reversed.entry().entryId(), fingerprint));
                 book.state = book.state.withChanges(reversed.after(), reversed.changedLots(), List.of());
@@ -650,6 +685,34 @@ public final class CoreLedger implements LedgerUnderTest {
     }
 
     /** What a storage adapter reads for a reversal: the entry, what it moved, and earlier reversals of it. */
+    /** What the earn and reversal paths do to the member's tier state: the core's decision, then the rows. */
+    private void qualify(Book book, dev.loyalty.core.tiers.QualifyingDay change, Instant now) {
+        qualify(book, List.of(change), now);
+    }
+
+    private void qualify(Book book, List<dev.loyalty.core.tiers.QualifyingDay> changes, Instant now) {
+        if (tiers == null || changes.isEmpty()) {
+            return;
+        }
+        dev.loyalty.core.tiers.TierDecision.Written w = dev.loyalty.core.tiers.TierDecision.onWrite(tiers, book.tierRecord,
+                book.created, book.qualifying, changes, now, ZoneOffset.UTC);
+        book.tierRecord = w.after().record();
+        book.qualifying = dev.loyalty.core.tiers.QualifyingPoints.apply(book.qualifying, changes);
+    }
+
+    @Override
+    public dev.loyalty.core.tiers.TierSet tierSet() {
+        return tiers;
+    }
+
+    @Override
+    public TierReading tier(String member, Instant now) {
+        Book book = books.get(member);
+        dev.loyalty.core.tiers.TierDecision.Outcome o = dev.loyalty.core.tiers.TierDecision.read(tiers, book.tierRecord,
+                book.created, book.qualifying, now, ZoneOffset.UTC);
+        return new TierReading(o.qualifyingPoints(), o.tier().name());
+    }
+
     private static ReversalContext context(Book book, UUID transactionId) {
         LedgerEntry original = transactionId == null ? null : book.entriesById.get(transactionId);
         if (original == null) {

@@ -119,4 +119,21 @@ public interface LedgerUnderTest {
 
     /** The member as stored, read at {@code now}; {@link Snapshot#absent} for an unknown member. */
     Snapshot snapshot(String member, Instant now);
+
+    /** A member's qualifying points and tier as read at some instant. */
+    record TierReading(long qualifyingPoints, String tier) {
+    }
+
+    /**
+     * The tier set this system runs with for the whole run (program time zone UTC), or null when
+     * it does not rank members (the simulation then checks no tiers).
+     */
+    default dev.loyalty.core.tiers.TierSet tierSet() {
+        return null;
+    }
+
+    /** The member's qualifying points and tier at {@code now} (a member that exists); only asked when {@link #tierSet} is not null. */
+    default TierReading tier(String member, Instant now) {
+        throw new UnsupportedOperationException("this system does not rank members");
+    }
 }

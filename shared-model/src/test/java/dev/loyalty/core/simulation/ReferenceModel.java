@@ -122,6 +122,11 @@ final class ReferenceModel implements LedgerUnderTest {
         final List<MHold> holds = new ArrayList<>();
         /** Purchases by reference: their amount, what returns returned so far, their award and what returns gave back of it. */
         final Map<String, MPurchase> purchases = new HashMap<>();
+        /** Every change to qualification, in the order it was written: when, the day it counts on, type, signed points. */
+        final List<QChange> qualifying = new ArrayList<>();
+    }
+
+    record QChange(Instant at, LocalDate day, String type, long points) {
     }
 
     static final class MPurchase {
@@ -266,6 +271,7 @@ final class ReferenceModel implements LedgerUnderTest {
                 ? LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(DAYS.get(type) + 1L).atStartOfDay(ZoneOffset.UTC).toInstant()
                 : null;
         addLot(m, new MLot(newId(), type, points, now, expiresAt, entry.id));
+        m.qualifying.add(new QChange(now, LocalDate.ofInstant(now, ZoneOffset.UTC), type, points));
         return OpResult.ok(entry.id);
     }
 
@@ -298,6 +304,7 @@ final class ReferenceModel implements LedgerUnderTest {
         lot.pendingUntil = day.plusDays(PENDING_DAYS + 1L).atStartOfDay(ZoneOffset.UTC).toInstant();
         addLot(m, lot);
         m.purchases.put(reference, new MPurchase(amount, entry, lot));
+        m.qualifying.add(new QChange(now, day, "PURCHASE", points));
         return OpResult.ok(entry.id);
     }
 
@@ -341,6 +348,10 @@ final class ReferenceModel implements LedgerUnderTest {
         }
         long due = Math.max(0, Math.min(owedInTotal - p.given, award - reversedByOperator - p.given));
         p.given += due;
+        if (due > 0) {
+            // Qualification drops by what the return took back of the award, shortfall included, on the purchase's day.
+            m.qualifying.add(new QChange(now, LocalDate.ofInstant(p.lot.earnedAt, ZoneOffset.UTC), "PURCHASE", -due));
+        }
         long fromOwn = p.lot.remaining > 0 && now.isBefore(p.lot.expiresAt) ? Math.min(due, p.lot.remaining) : 0;
         long budget = Math.max(0, spendable(m, now) - (p.lot.spendable(now) ? fromOwn : 0) - held(m, now));
         long fromOthers = Math.min(due - fromOwn, budget);
@@ -638,6 +649,7 @@ final class ReferenceModel implements LedgerUnderTest {
         }
         if (tx.kind == EntryKind.EARN) {
             MLot lot = lotOf(m, tx);
+            m.qualifying.add(new QChange(now, LocalDate.ofInstant(lot.earnedAt, ZoneOffset.UTC), lot.type, -amount));
             MEntry entry = append(m, EntryKind.REVERSAL, -amount, tx.id);
             lot.remaining -= amount;
             entry.allocations.put(lot.id, amount);
@@ -963,5 +975,122 @@ final class ReferenceModel implements LedgerUnderTest {
     private static int uuidOrder(UUID a, UUID b) {
         int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
         return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
+    // --- tiers: replayed from scratch, write by write and day by day, not from stored state ---
+
+    /**
+     * The member's qualifying points and tier at {@code now} under {@code set}, by replaying its
+     * qualifying changes in order and walking every day start in between: a write that reaches a
+     * higher threshold upgrades at once; falling below the tier's threshold (at a write, or at the
+     * start of a day old earns left the window) starts the grace; the grace's end drops to the
+     * tier the points give then; reaching the threshold again at a write ends the grace.
+     */
+    LedgerUnderTest.TierReading tier(dev.loyalty.core.tiers.TierSet set, String member, Instant now) {
+        MMember m = members.get(member);
+        TierWalk walk = new TierWalk(set, m.qualifying);
+        for (int i = 0; i < m.qualifying.size(); i++) {
+            QChange c = m.qualifying.get(i);
+            walk.advance(c.at());
+            walk.applied = i + 1;
+            walk.written(c.at());
+        }
+        walk.advance(now);
+        return new LedgerUnderTest.TierReading(walk.points(LocalDate.ofInstant(now, ZoneOffset.UTC)), walk.tier);
+    }
+
+    private static final class TierWalk {
+        final dev.loyalty.core.tiers.TierSet set;
+        final List<QChange> changes;
+        int applied;
+        String tier;
+        Instant below;
+        Instant at;
+
+        TierWalk(dev.loyalty.core.tiers.TierSet set, List<QChange> changes) {
+            this.set = set;
+            this.changes = changes;
+            this.tier = set.tiers().get(0).name();
+        }
+
+        long points(LocalDate day) {
+            LocalDate start = set.window() == dev.loyalty.core.tiers.QualifyingWindow.ROLLING_12_MONTHS
+                    ? day.minusYears(1).plusDays(1) : LocalDate.of(day.getYear(), 1, 1);
+            // What a day earned of a type, less what was taken back of it, in the order written:
+            // a take-back never takes a day's points below zero (a reversal after a return of the
+            // same award may ask for more than the day still has).
+            Map<String, Long> byDayAndType = new HashMap<>();
+            for (int i = 0; i < applied; i++) {
+                QChange c = changes.get(i);
+                byDayAndType.merge(c.day() + " " + c.type(), c.points(), (was, d) -> Math.max(0, was + d));
+                byDayAndType.computeIfPresent(c.day() + " " + c.type(), (k, v) -> Math.max(0, v));
+            }
+            long sum = 0;
+            for (Map.Entry<String, Long> e : byDayAndType.entrySet()) {
+                String[] dayAndType = e.getKey().split(" ");
+                if (set.pointTypes().contains(dayAndType[1]) && !LocalDate.parse(dayAndType[0]).isBefore(start)) {
+                    sum += e.getValue();
+                }
+            }
+            return sum;
+        }
+
+        long threshold(String name) {
+            return set.tiers().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().threshold();
+        }
+
+        String tierFor(long points) {
+            String best = set.tiers().get(0).name();
+            for (var t : set.tiers()) {
+                if (points >= t.threshold()) {
+                    best = t.name();
+                }
+            }
+            return best;
+        }
+
+        Instant due() {
+            return below.atZone(ZoneOffset.UTC).plusDays(set.graceDays()).toInstant();
+        }
+
+        void dropIfDue(Instant limit) {
+            if (below != null && !due().isAfter(limit)) {
+                tier = tierFor(points(LocalDate.ofInstant(due(), ZoneOffset.UTC)));
+                below = null;
+            }
+        }
+
+        /** Time passes to {@code to}: every day start in between, and the grace's end. */
+        void advance(Instant to) {
+            if (at != null) {
+                for (LocalDate d = LocalDate.ofInstant(at, ZoneOffset.UTC).plusDays(1);
+                     !d.atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(to); d = d.plusDays(1)) {
+                    Instant dayStart = d.atStartOfDay(ZoneOffset.UTC).toInstant();
+                    dropIfDue(dayStart);
+                    if (below == null && threshold(tier) > 0 && points(d) < threshold(tier)) {
+                        below = dayStart;
+                    }
+                }
+                dropIfDue(to);
+            }
+            at = to;
+        }
+
+        /** A write at {@code t} changed the points. */
+        void written(Instant t) {
+            long points = points(LocalDate.ofInstant(t, ZoneOffset.UTC));
+            String target = tierFor(points);
+            if (threshold(target) > threshold(tier)) {
+                tier = target;
+                below = null;
+            } else if (points >= threshold(tier)) {
+                below = null;
+            } else {
+                if (below == null) {
+                    below = t;
+                }
+                dropIfDue(t);
+            }
+        }
     }
 }

@@ -33,6 +33,18 @@ public final class Simulation {
     public static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
     private static final int TRACE_STEPS = 25;
 
+    /**
+     * The tier set the core simulation ranks members by: thresholds within reach of the
+     * workload's earns (mostly 1 to 1,000 points), purchases and sign-ins qualify over twelve
+     * rolling months, ten days' grace; time moves forward by minutes to weeks, so members rise,
+     * fall below, keep their tier through the grace and drop.
+     */
+    public static final dev.loyalty.core.tiers.TierSet TIERS = new dev.loyalty.core.tiers.TierSet(
+            dev.loyalty.core.tiers.QualifyingWindow.ROLLING_12_MONTHS, java.util.Set.of("PURCHASE", "SIGN_IN"),
+            List.of(new dev.loyalty.core.tiers.TierLevel("MEMBER", 0, 10_000),
+                    new dev.loyalty.core.tiers.TierLevel("SILVER", 1_500, 12_500),
+                    new dev.loyalty.core.tiers.TierLevel("GOLD", 4_000, 15_000)), 10);
+
     /** What a run did: steps taken, ledger operations among them, and refusals by code. */
     public record Report(long seed, int steps, int operations, Map<String, Integer> rejectionsByCode) {
         public Report {
@@ -213,6 +225,17 @@ public final class Simulation {
                 all.add(actual);
             }
             Invariants.checkTransfersBalance(all);
+            // Tiers: the system's qualifying points and tier, against the model's from-scratch replay.
+            dev.loyalty.core.tiers.TierSet tiers = sut.tierSet();
+            if (tiers != null) {
+                for (Snapshot s : all) {
+                    if (s.exists()) {
+                        LedgerUnderTest.TierReading expected = model.tier(tiers, s.memberId(), now);
+                        LedgerUnderTest.TierReading actual = sut.tier(s.memberId(), now);
+                        same(() -> s.memberId() + ": tier", expected, actual);
+                    }
+                }
+            }
             long stock = sut.rewardStock(workload.reward);
             if (stock < 0 || stock > LedgerUnderTest.REWARD_STOCK) {
                 throw new AssertionError("reward stock out of bounds: " + stock);

@@ -26,6 +26,14 @@ class SimulationDetectsBugsTest {
             core = new CoreLedger(seed);
         }
 
+        /** A core ledger whose tiers run by {@code actual} while it claims {@link Simulation#TIERS}. */
+        Delegating(long seed, dev.loyalty.core.tiers.TierSet actual) {
+            core = new CoreLedger(dev.loyalty.core.PointTypeCatalog.defaults(java.time.ZoneOffset.UTC), seed, actual);
+        }
+
+        public dev.loyalty.core.tiers.TierSet tierSet() { return Simulation.TIERS; }
+        public TierReading tier(String m, Instant now) { return core.tier(m, now); }
+
         public OpResult earn(String m, long p, String t, String r, Instant now) { return core.earn(m, p, t, r, now); }
         public OpResult redeem(String m, long p, String r, Instant now) { return core.redeem(m, p, r, now); }
         public OpResult hold(String m, long p, String r, Long ttl, Instant now) { return core.hold(m, p, r, ttl, now); }
@@ -157,6 +165,28 @@ class SimulationDetectsBugsTest {
                                 : OpResult.insufficient(core.snapshot(m, now).balance());
                     }
                 }),
+                new Bug("tiers drop without the grace days", seed -> new Delegating(seed, withTiers(
+                        Simulation.TIERS.window(), Simulation.TIERS.pointTypes(), 0))),
+                new Bug("the qualifying window is the calendar year, not twelve rolling months", seed -> new Delegating(seed,
+                        withTiers(dev.loyalty.core.tiers.QualifyingWindow.CALENDAR_YEAR, Simulation.TIERS.pointTypes(),
+                                Simulation.TIERS.graceDays()))),
+                new Bug("sign-ins do not qualify", seed -> new Delegating(seed, withTiers(Simulation.TIERS.window(),
+                        java.util.Set.of("PURCHASE"), Simulation.TIERS.graceDays()))),
+                new Bug("a reversal of an earn does not take back qualifying points", seed -> new Delegating(seed) {
+                    final CoreLedger untouched = new CoreLedger(seed);
+
+                    @Override
+                    public OpResult earn(String m, long p, String t, String r, Instant now) {
+                        untouched.earn(m, p, t, r, now);
+                        return core.earn(m, p, t, r, now);
+                    }
+
+                    @Override
+                    public TierReading tier(String m, Instant now) {
+                        // Qualification read from a twin that saw the earns but never the reversals.
+                        return untouched.tier(m, now);
+                    }
+                }),
                 new Bug("a cancel of a cancelled redemption refunds it again", seed -> new Delegating(seed) {
                     final java.util.Set<UUID> cancelled = new java.util.HashSet<>();
 
@@ -172,11 +202,16 @@ class SimulationDetectsBugsTest {
                 }));
     }
 
+    static dev.loyalty.core.tiers.TierSet withTiers(dev.loyalty.core.tiers.QualifyingWindow window, java.util.Set<String> types,
+                                                    int graceDays) {
+        return new dev.loyalty.core.tiers.TierSet(window, types, Simulation.TIERS.tiers(), graceDays);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("bugs")
     void isCaughtWithItsSeed(Bug bug) {
         AssertionError failure = assertThrows(AssertionError.class, () -> {
-            for (long seed = 1; seed <= 50; seed++) {
+            for (long seed = 1; seed <= 400; seed++) {
                 Simulation.run(seed, 200, bug.ledger().apply(seed));
             }
         });

@@ -1,0 +1,21 @@
+/**
+ * Member tiers in the functions: the adapter around the core's {@link dev.loyalty.core.tiers.TierDecision}.
+ * <ul>
+ *   <li>{@link dev.loyalty.functions.tiers.MemberTiers}: a write queues the member's tier state (its
+ *       record and at most about a year of qualifying day rows, one statement) and the tier set in
+ *       force now into its first round trip, asks the core, and queues the result through the
+ *       {@link dev.loyalty.functions.store.LedgerWriter} (the only writer) into its last round trip:
+ *       no extra round trip. EARN entries add on their occurredAt day (program time zone); a
+ *       reversal of an earn takes back on the original earn's day
+ *       ({@code LedgerWriter.qualifyingTakenBack}, which returns call too); spending and expiry never
+ *       touch qualification.</li>
+ *   <li>An event's awards earn with the member's tier before the event, at that tier's multiplier
+ *       in the tier set in force at the event's occurredAt.</li>
+ *   <li>Reads roll the record forward to now without writing: a grace that ended shows the lower
+ *       tier before {@link dev.loyalty.functions.tiers.TierReview} records it.</li>
+ *   <li>{@link dev.loyalty.functions.tiers.TierReview}, the daily job: due rows (review_at passed, or
+ *       another tier set version) in member id chunks, account rows locked SKIP LOCKED, a time
+ *       budget, a checkpoint to resume from; idempotent (a reviewed row is no longer due).</li>
+ * </ul>
+ */
+package dev.loyalty.functions.tiers;

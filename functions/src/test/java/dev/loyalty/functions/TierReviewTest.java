@@ -1,0 +1,121 @@
+package dev.loyalty.functions;
+
+import dev.loyalty.functions.program.TierSets;
+import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.tiers.TierReview;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The daily tier-review over 100,000 members seeded with set-based SQL: 75,000 GOLD members whose
+ * grace ended (qualifying points give SILVER) and 25,000 SILVER members not due. A run cut short
+ * after a few chunks leaves its pass unfinished; two runs at once finish it from the checkpoint;
+ * every due member changes exactly once, and a further run changes nothing.
+ */
+@QuarkusTest
+@TestProfile(FunctionProfile.Balance.class)
+class TierReviewTest extends LedgerTestSupport {
+    static final int MEMBERS = 100_000;
+    static final int DUE = 75_000;
+    static final int CHUNK = 1_000;
+
+    @Inject
+    Db db;
+    @Inject
+    TierSets tierSets;
+    @Inject
+    TierReview review;
+
+    @AfterEach
+    void defaultTiersAgain() {
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.DEFAULT, Instant.now());
+    }
+
+    long count(String sql, String prefix) {
+        return db.read(tx -> tx.query(sql, prefix + "%").iterator().next().getLong(0));
+    }
+
+    @Test
+    void theReviewOverAHundredThousandMembersIsBoundedResumableIdempotentAndSafeTwiceAtOnce() throws Exception {
+        Instant t0 = MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        long version = tierSets.asOf(t0).version();
+        String prefix = "tr-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        Instant below = t0.minus(Duration.ofDays(40));
+        db.inTransaction(tx -> {
+            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                    + " SELECT $1 || lpad(i::text, 6, '0'), 0, 0, $2, $2 FROM generate_series(1, $3) i", prefix,
+                    t0.minus(Duration.ofDays(400)), MEMBERS);
+            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
+                    + " SELECT $1 || lpad(i::text, 6, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 100, 'PURCHASE', 2000"
+                    + " FROM generate_series(1, $3) i", prefix, t0, MEMBERS);
+            // Every fourth member SILVER and not due; the rest GOLD, below since 40 days (grace 30): due.
+            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)"
+                    + " SELECT $1 || lpad(i::text, 6, '0'), CASE WHEN i % 4 = 0 THEN 'SILVER' ELSE 'GOLD' END, $2,"
+                    + " CASE WHEN i % 4 = 0 THEN NULL ELSE $3::timestamptz END, $4, $5,"
+                    + " CASE WHEN i % 4 = 0 THEN $6::timestamptz ELSE $3::timestamptz + interval '30 days' END"
+                    + " FROM generate_series(1, $7) i", prefix, t0.minus(Duration.ofDays(300)), below, t0.minusSeconds(86_400),
+                    version, t0.plus(Duration.ofDays(200)), MEMBERS);
+            return null;
+        });
+        String history = "SELECT count(*) FROM member_tier_history WHERE member_id LIKE $1";
+        String events = "SELECT count(*) FROM outbox WHERE member_id LIKE $1 AND type = 'tier.changed'";
+
+        // Interrupted: three chunks, then the invocation stops (as when its time budget runs out).
+        TierReview.Report cut = review.run(CHUNK, 600_000, 3);
+        assertFalse(cut.finished(), cut.toString());
+        assertEquals(3, cut.chunks());
+        long afterCut = count(history, prefix);
+        assertTrue(afterCut > 0 && afterCut <= 3L * CHUNK, "changed in the cut run: " + afterCut);
+
+        // Two invocations at once resume from the checkpoint and finish the pass between them.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        TierReview.Report ra;
+        TierReview.Report rb;
+        try {
+            var a = pool.submit(() -> review.run(CHUNK, 600_000, Integer.MAX_VALUE));
+            var b = pool.submit(() -> review.run(CHUNK, 600_000, Integer.MAX_VALUE));
+            ra = a.get();
+            rb = b.get();
+        } finally {
+            pool.shutdown();
+        }
+        assertTrue(ra.resumedAfter().compareTo("") > 0 || rb.resumedAfter().compareTo("") > 0,
+                "resumed after the cut run's last member: " + ra + " / " + rb);
+        // A pass that skipped members (the other run held them) starts over: run until one finishes clean.
+        TierReview.Report last = null;
+        for (int i = 0; i < 5 && (last == null || !last.finished()); i++) {
+            last = review.run(CHUNK, 600_000, Integer.MAX_VALUE);
+        }
+        assertTrue(last.finished(), last.toString());
+        assertEquals(DUE, count(history, prefix), "every due member changed once");
+        assertEquals(DUE, count(events, prefix), "one tier.changed per change");
+        assertEquals(0, count("SELECT count(*) FROM (SELECT member_id FROM member_tier_history WHERE member_id LIKE $1"
+                + " GROUP BY member_id HAVING count(*) > 1) x", prefix), "no member changed twice");
+        assertEquals(DUE, count("SELECT count(*) FROM member_tiers WHERE member_id LIKE $1 AND tier = 'SILVER'"
+                + " AND below_since IS NULL AND review_at > now()", prefix) - MEMBERS / 4);
+        assertEquals(List.of("GOLD>SILVER:GRACE_ENDED@" + below.plus(Duration.ofDays(30))),
+                db.read(tx -> tx.list("SELECT from_tier || '>' || to_tier || ':' || reason AS h, at"
+                        + " FROM member_tier_history WHERE member_id = $1",
+                        r -> r.getString("h") + "@" + dev.loyalty.functions.store.Tx.instant(r, "at"), prefix + "000001")));
+
+        // Once more: nothing is due, nothing changes.
+        TierReview.Report again = review.run(CHUNK, 600_000, Integer.MAX_VALUE);
+        assertTrue(again.finished(), again.toString());
+        assertEquals(DUE, count(history, prefix));
+        assertEquals(DUE, count(events, prefix));
+        System.out.printf("TierReviewTest: %d members, %d changed; runs %s / %s / %s / %s%n", MEMBERS, DUE, cut, ra, rb, again);
+    }
+}
