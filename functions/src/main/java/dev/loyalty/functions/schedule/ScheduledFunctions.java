@@ -9,16 +9,19 @@ import java.util.Map;
 /**
  * Lambdas {@code expire-sweep} and {@code reconcile}, invoked by EventBridge Scheduler with a
  * scheduled event; each answers with its report. Reconcile also writes the CloudWatch
- * Embedded Metric Format line {@code ReconcileDiscrepancies}, which the alarm watches.
+ * Embedded Metric Format line {@code ReconcileDiscrepancies}, which the alarm watches, and the
+ * daily issued-points check of yesterday ({@code DailyIssuedPoints}, {@code DailyIssuedAnomaly}).
  */
 public class ScheduledFunctions {
     private static final Logger LOG = Logger.getLogger(ScheduledFunctions.class);
     private final ExpireSweep sweep;
     private final Reconcile reconcile;
+    private final dev.loyalty.functions.reports.DailyIssuedCheck dailyIssued;
 
-    public ScheduledFunctions(ExpireSweep sweep, Reconcile reconcile) {
+    public ScheduledFunctions(ExpireSweep sweep, Reconcile reconcile, dev.loyalty.functions.reports.DailyIssuedCheck dailyIssued) {
         this.sweep = sweep;
         this.reconcile = reconcile;
+        this.dailyIssued = dailyIssued;
     }
 
     @Funq("expire-sweep")
@@ -49,6 +52,7 @@ public class ScheduledFunctions {
         LOG.infof("reconcile (event %s): %d discrepancies over %d members", eventId(scheduledEvent),
                 report.discrepancyCount(), report.membersChecked());
         Emf.emit(Map.of("Function", "reconcile"), Map.of("ReconcileDiscrepancies", report.discrepancyCount()));
+        dailyIssued.emitYesterdaySafely("reconcile");
         return report;
     }
 
