@@ -141,7 +141,14 @@ class ConsoleBrowserIT {
         assertEquals(0, p.exitValue(), "the browser test failed (output above; screenshots in " + shots + ")");
 
         // What the browser did, read back through the API: the adjustment, marked as the console's.
-        JsonNode latest = call("GET", "/members/" + member + "/transactions?limit=1", admin, null, 200).get("items").get(0);
+        // The newest two entries: the cancelled redemption's refund, then the adjustment.
+        JsonNode two = call("GET", "/members/" + member + "/transactions?limit=2", admin, null, 200).get("items");
+        JsonNode refund = two.get(0);
+        assertEquals("REVERSAL", refund.get("kind").asText(), refund.toString());
+        assertEquals(100, refund.get("points").asLong());
+        assertEquals("cancel:" + redemptionId, refund.get("reference").asText());
+        assertEquals("console", refund.get("actor").get("source").asText(), refund.toString());
+        JsonNode latest = two.get(1);
         assertEquals("ADJUSTMENT", latest.get("kind").asText(), latest.toString());
         assertEquals(75, latest.get("points").asLong());
         assertEquals("console", latest.get("actor").get("source").asText(), latest.toString());

@@ -11,5 +11,8 @@
  * request forever; {@code UNIQUE (member_id, kind, reference)} refuses a second application even
  * when the idempotency record has long expired. Every key starts with member_id, so the tables
  * can be distributed by member. Writes lock the account row first.
+ * {@link dev.loyalty.functions.store.ReportReads} sends the heavy reports' reads to a replica when
+ * one is configured (its own pool; never a write; an unreachable replica is 503, never a silent
+ * read of the primary), and tells the answer which one it read.
  */
 package dev.loyalty.functions.store;

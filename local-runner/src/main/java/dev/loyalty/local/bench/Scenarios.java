@@ -85,6 +85,7 @@ final class Scenarios {
         });
         if (seeded[0]) {
             step("balance and history reads", this::reads);
+            step("program reports", this::reports);
             step("expire-sweep", this::sweep);
             step("reconcile", this::reconcile);
         }
@@ -305,6 +306,33 @@ final class Scenarios {
         Histogram history = ApiScenarios.reads(api, plan.seedMembers(), "transactions?limit=50", plan.readRequests(), plan.loadLimit());
         rows.add(Row.ratio(f("history read (50 entries), 1 client, %,d-member data set", plan.seedMembers()),
                 Latency.summary(history), baseline, Latency.ms(history, 99) / Latency.ms(pg, 99)));
+    }
+
+    /**
+     * One call of each program report at a time (1 client) over the last 7 days of the seeded
+     * data set (two thirds of its entries lie there), p99 per report. No target: the issue asks for
+     * the figure; the baseline is the balance read's, for scale.
+     */
+    private void reports() throws Exception {
+        Instant now = Instant.now();
+        String window = "from=" + now.minus(java.time.Duration.ofDays(7)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "&to=" + now.plus(java.time.Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        int calls = plan.quick() ? 5 : 20;
+        java.util.Map<String, String> reports = new java.util.LinkedHashMap<>();
+        reports.put("activity (DAY)", "/reports/activity?bucket=DAY&");
+        reports.put("funnel", "/reports/funnel?");
+        reports.put("redemption-by-type", "/reports/redemption-by-type?");
+        reports.put("experiments/{id}", "/reports/experiments/bench-exp?");
+        reports.put("anomalies", "/reports/anomalies?");
+        for (var report : reports.entrySet()) {
+            String name = report.getKey();
+            String url = report.getValue() + window;
+            ApiScenarios.expect(api.get(url), 200, url); // warm: the JVM's first call
+            Histogram h = FrontDoorClient.load(1, calls, plan.loadLimit().multipliedBy(4),
+                    (c, i) -> ApiScenarios.expect(api.get(url), 200, url)).latency();
+            rows.add(Row.info(f("report %s, 7 days of the %,d-member data set, 1 client", name, plan.seedMembers()),
+                    Latency.summary(h), "one SQL statement (V17 time index); p99 of one call"));
+        }
     }
 
     private void sweep() throws Exception {
