@@ -48,6 +48,106 @@ public class ProgramReports {
 
     public enum Bucket { DAY, WEEK, MONTH }
 
+    // The statements, one per report (ReportPlansTest holds their plans to the time indexes).
+    public static final String ACTIVITY_SQL = """
+                WITH e AS (
+                  SELECT member_id, entry_id, kind, points, point_type,
+                         date_trunc($4, occurred_at AT TIME ZONE $3) AS b
+                  FROM ledger_entries
+                  WHERE occurred_at >= $1 AND occurred_at < $2
+                ),
+                totals AS (
+                  SELECT b,
+                    COALESCE(SUM(points) FILTER (WHERE kind = 'EARN'), 0) AS issued,
+                    COALESCE(-SUM(points) FILTER (WHERE kind = 'REDEEM'), 0) AS redeemed,
+                    COALESCE(-SUM(points) FILTER (WHERE kind = 'EXPIRE'), 0) AS expired,
+                    COALESCE(SUM(abs(points)) FILTER (WHERE kind = 'REVERSAL'), 0) AS reversed,
+                    COALESCE(-SUM(points) FILTER (WHERE kind = 'RETURN'), 0) AS returned,
+                    COALESCE(SUM(points) FILTER (WHERE kind = 'ADJUSTMENT'), 0) AS adjusted,
+                    COUNT(DISTINCT member_id) AS active
+                  FROM e GROUP BY b
+                ),
+                by_type AS (
+                  SELECT b, point_type, points AS issued, 0::bigint AS redeemed, 0::bigint AS expired
+                  FROM e WHERE kind = 'EARN'
+                  UNION ALL
+                  SELECT e.b, l.point_type,
+                         0, CASE WHEN e.kind = 'REDEEM' THEN a.points ELSE 0 END, CASE WHEN e.kind = 'EXPIRE' THEN a.points ELSE 0 END
+                  FROM e
+                  JOIN entry_allocations a ON a.member_id = e.member_id AND a.entry_id = e.entry_id
+                  JOIN lots l ON l.member_id = a.member_id AND l.lot_id = a.lot_id
+                  WHERE e.kind IN ('REDEEM', 'EXPIRE')
+                )
+                SELECT b, NULL::varchar AS point_type, issued, redeemed, expired, reversed, returned, adjusted, active FROM totals
+                UNION ALL
+                SELECT b, point_type, SUM(issued), SUM(redeemed), SUM(expired), 0, 0, 0, 0 FROM by_type GROUP BY b, point_type
+                ORDER BY 1, 2 NULLS FIRST
+                LIMIT $5""";
+
+    public static final String FUNNEL_SQL = """
+                WITH earned AS (
+                  SELECT member_id, MIN(occurred_at) AS first_earn FROM ledger_entries
+                  WHERE occurred_at >= $1 AND occurred_at < $2 AND kind = 'EARN'
+                  GROUP BY member_id
+                ),
+                spent AS (
+                  SELECT member_id, occurred_at AS at FROM ledger_entries
+                  WHERE occurred_at >= $1 AND occurred_at < $2 AND kind = 'REDEEM'
+                  UNION ALL
+                  SELECT member_id, created_at FROM redemptions WHERE created_at >= $1 AND created_at < $2
+                ),
+                r AS (
+                  SELECT er.member_id, er.first_earn, MIN(s.at) FILTER (WHERE s.at >= er.first_earn) AS first_after
+                  FROM earned er JOIN spent s ON s.member_id = er.member_id
+                  GROUP BY er.member_id, er.first_earn
+                )
+                SELECT (SELECT COUNT(*) FROM earned) AS earned_members,
+                       (SELECT COUNT(*) FROM r) AS redeemed_members,
+                       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM first_after - first_earn))
+                        FROM r WHERE first_after IS NOT NULL) AS median_seconds""";
+
+    public static final String REDEMPTION_BY_TYPE_SQL = """
+                WITH e AS (
+                  SELECT member_id, entry_id, kind, points, point_type FROM ledger_entries
+                  WHERE occurred_at >= $1 AND occurred_at < $2 AND kind IN ('EARN', 'REDEEM', 'EXPIRE', 'REVERSAL')
+                )
+                SELECT point_type, SUM(issued) AS issued, SUM(redeemed) AS redeemed, SUM(expired) AS expired FROM (
+                  SELECT point_type, points AS issued, 0::bigint AS redeemed, 0::bigint AS expired FROM e WHERE kind = 'EARN'
+                  UNION ALL
+                  SELECT l.point_type,
+                         CASE WHEN e.kind = 'REVERSAL' AND e.points < 0 THEN -a.points ELSE 0 END,
+                         CASE WHEN e.kind = 'REDEEM' THEN a.points WHEN e.kind = 'REVERSAL' AND e.points > 0 THEN -a.points ELSE 0 END,
+                         CASE WHEN e.kind = 'EXPIRE' THEN a.points ELSE 0 END
+                  FROM e
+                  JOIN entry_allocations a ON a.member_id = e.member_id AND a.entry_id = e.entry_id
+                  JOIN lots l ON l.member_id = a.member_id AND l.lot_id = a.lot_id
+                  WHERE e.kind IN ('REDEEM', 'EXPIRE', 'REVERSAL')
+                ) x GROUP BY point_type ORDER BY point_type LIMIT $3""";
+
+    public static final String EXPERIMENT_SQL = """
+                WITH be AS (
+                  SELECT member_id, variants ->> $3 AS variant, points FROM business_events
+                  WHERE occurred_at >= $1 AND occurred_at < $2 AND variants ->> $3 IS NOT NULL
+                ),
+                v AS (
+                  SELECT variant, COUNT(DISTINCT member_id) AS members, COUNT(*) AS events, SUM(points) AS issued
+                  FROM be GROUP BY variant
+                ),
+                m AS (SELECT DISTINCT member_id, variant FROM be),
+                r AS (
+                  SELECT m.variant, -SUM(e.points) AS redeemed FROM m
+                  JOIN ledger_entries e ON e.member_id = m.member_id
+                  WHERE e.kind = 'REDEEM' AND e.occurred_at >= $1 AND e.occurred_at < $2
+                  GROUP BY m.variant
+                )
+                SELECT v.variant, v.members, v.events, v.issued, COALESCE(r.redeemed, 0) AS redeemed
+                FROM v LEFT JOIN r ON r.variant = v.variant ORDER BY v.variant LIMIT $4""";
+
+    public static final String DAILY_ISSUED_SQL = """
+                SELECT (occurred_at AT TIME ZONE $3)::date AS day, SUM(points) AS issued FROM ledger_entries
+                WHERE kind = 'EARN' AND occurred_at >= $1 AND occurred_at < $2
+                GROUP BY 1 ORDER BY 1 LIMIT $4""";
+
     private final ReportReads reads;
     private final ZoneId zone;
     private final int thresholdPct;
@@ -83,40 +183,7 @@ public class ProgramReports {
     }
 
     public Activity activity(ReportWindow w, Bucket bucket) {
-        var read = reads.read(tx -> bounded(tx.list("""
-                WITH e AS (
-                  SELECT member_id, entry_id, kind, points, point_type,
-                         date_trunc($4, occurred_at AT TIME ZONE $3) AS b
-                  FROM ledger_entries
-                  WHERE occurred_at >= $1 AND occurred_at < $2
-                ),
-                totals AS (
-                  SELECT b,
-                    COALESCE(SUM(points) FILTER (WHERE kind = 'EARN'), 0) AS issued,
-                    COALESCE(-SUM(points) FILTER (WHERE kind = 'REDEEM'), 0) AS redeemed,
-                    COALESCE(-SUM(points) FILTER (WHERE kind = 'EXPIRE'), 0) AS expired,
-                    COALESCE(SUM(abs(points)) FILTER (WHERE kind = 'REVERSAL'), 0) AS reversed,
-                    COALESCE(-SUM(points) FILTER (WHERE kind = 'RETURN'), 0) AS returned,
-                    COALESCE(SUM(points) FILTER (WHERE kind = 'ADJUSTMENT'), 0) AS adjusted,
-                    COUNT(DISTINCT member_id) AS active
-                  FROM e GROUP BY b
-                ),
-                by_type AS (
-                  SELECT b, point_type, points AS issued, 0::bigint AS redeemed, 0::bigint AS expired
-                  FROM e WHERE kind = 'EARN'
-                  UNION ALL
-                  SELECT e.b, l.point_type,
-                         0, CASE WHEN e.kind = 'REDEEM' THEN a.points ELSE 0 END, CASE WHEN e.kind = 'EXPIRE' THEN a.points ELSE 0 END
-                  FROM e
-                  JOIN entry_allocations a ON a.member_id = e.member_id AND a.entry_id = e.entry_id
-                  JOIN lots l ON l.member_id = a.member_id AND l.lot_id = a.lot_id
-                  WHERE e.kind IN ('REDEEM', 'EXPIRE')
-                )
-                SELECT b, NULL::varchar AS point_type, issued, redeemed, expired, reversed, returned, adjusted, active FROM totals
-                UNION ALL
-                SELECT b, point_type, SUM(issued), SUM(redeemed), SUM(expired), 0, 0, 0, 0 FROM by_type GROUP BY b, point_type
-                ORDER BY 1, 2 NULLS FIRST
-                LIMIT $5""", ActivityRow::of, w.from(), w.to(), zone.getId(), bucket.name().toLowerCase(java.util.Locale.ROOT),
+        var read = reads.read(tx -> bounded(tx.list(ACTIVITY_SQL, ActivityRow::of, w.from(), w.to(), zone.getId(), bucket.name().toLowerCase(java.util.Locale.ROOT),
                 ROW_LIMIT + 1)));
         Map<LocalDateTime, ActivityBucket> byStart = new TreeMap<>();
         Map<LocalDateTime, Map<String, TypeActivity>> types = new HashMap<>();
@@ -187,27 +254,7 @@ public class ProgramReports {
      * first earn to their first redeem after it.
      */
     public Funnel funnel(ReportWindow w) {
-        var read = reads.read(tx -> tx.query("""
-                WITH earned AS (
-                  SELECT member_id, MIN(occurred_at) AS first_earn FROM ledger_entries
-                  WHERE occurred_at >= $1 AND occurred_at < $2 AND kind = 'EARN'
-                  GROUP BY member_id
-                ),
-                spent AS (
-                  SELECT member_id, occurred_at AS at FROM ledger_entries
-                  WHERE occurred_at >= $1 AND occurred_at < $2 AND kind = 'REDEEM'
-                  UNION ALL
-                  SELECT member_id, created_at FROM redemptions WHERE created_at >= $1 AND created_at < $2
-                ),
-                r AS (
-                  SELECT er.member_id, er.first_earn, MIN(s.at) FILTER (WHERE s.at >= er.first_earn) AS first_after
-                  FROM earned er JOIN spent s ON s.member_id = er.member_id
-                  GROUP BY er.member_id, er.first_earn
-                )
-                SELECT (SELECT COUNT(*) FROM earned) AS earned_members,
-                       (SELECT COUNT(*) FROM r) AS redeemed_members,
-                       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM first_after - first_earn))
-                        FROM r WHERE first_after IS NOT NULL) AS median_seconds""", w.from(), w.to()).iterator().next());
+        var read = reads.read(tx -> tx.query(FUNNEL_SQL, w.from(), w.to()).iterator().next());
         Row r = read.value();
         long earned = r.getLong("earned_members");
         long redeemed = r.getLong("redeemed_members");
@@ -241,23 +288,7 @@ public class ProgramReports {
      * reversals and cancels gave back), expired, and the share redeemed = redeemed / issued.
      */
     public RedemptionByType redemptionByType(ReportWindow w) {
-        var read = reads.read(tx -> bounded(tx.list("""
-                WITH e AS (
-                  SELECT member_id, entry_id, kind, points, point_type FROM ledger_entries
-                  WHERE occurred_at >= $1 AND occurred_at < $2 AND kind IN ('EARN', 'REDEEM', 'EXPIRE', 'REVERSAL')
-                )
-                SELECT point_type, SUM(issued) AS issued, SUM(redeemed) AS redeemed, SUM(expired) AS expired FROM (
-                  SELECT point_type, points AS issued, 0::bigint AS redeemed, 0::bigint AS expired FROM e WHERE kind = 'EARN'
-                  UNION ALL
-                  SELECT l.point_type,
-                         CASE WHEN e.kind = 'REVERSAL' AND e.points < 0 THEN -a.points ELSE 0 END,
-                         CASE WHEN e.kind = 'REDEEM' THEN a.points WHEN e.kind = 'REVERSAL' AND e.points > 0 THEN -a.points ELSE 0 END,
-                         CASE WHEN e.kind = 'EXPIRE' THEN a.points ELSE 0 END
-                  FROM e
-                  JOIN entry_allocations a ON a.member_id = e.member_id AND a.entry_id = e.entry_id
-                  JOIN lots l ON l.member_id = a.member_id AND l.lot_id = a.lot_id
-                  WHERE e.kind IN ('REDEEM', 'EXPIRE', 'REVERSAL')
-                ) x GROUP BY point_type ORDER BY point_type LIMIT $3""",
+        var read = reads.read(tx -> bounded(tx.list(REDEMPTION_BY_TYPE_SQL,
                 r -> new TypeRedemption(r.getString("point_type"), r.getLong("issued"), r.getLong("redeemed"), r.getLong("expired"),
                         new Ratio(r.getLong("redeemed"), r.getLong("issued")), pct(r.getLong("redeemed"), r.getLong("issued"))),
                 w.from(), w.to(), ROW_LIMIT + 1)));
@@ -282,24 +313,7 @@ public class ProgramReports {
      * points those members redeemed in the window.
      */
     public Experiment experiment(String experimentId, ReportWindow w) {
-        var read = reads.read(tx -> tx.list("""
-                WITH be AS (
-                  SELECT member_id, variants ->> $3 AS variant, points FROM business_events
-                  WHERE occurred_at >= $1 AND occurred_at < $2 AND variants ->> $3 IS NOT NULL
-                ),
-                v AS (
-                  SELECT variant, COUNT(DISTINCT member_id) AS members, COUNT(*) AS events, SUM(points) AS issued
-                  FROM be GROUP BY variant
-                ),
-                m AS (SELECT DISTINCT member_id, variant FROM be),
-                r AS (
-                  SELECT m.variant, -SUM(e.points) AS redeemed FROM m
-                  JOIN ledger_entries e ON e.member_id = m.member_id
-                  WHERE e.kind = 'REDEEM' AND e.occurred_at >= $1 AND e.occurred_at < $2
-                  GROUP BY m.variant
-                )
-                SELECT v.variant, v.members, v.events, v.issued, COALESCE(r.redeemed, 0) AS redeemed
-                FROM v LEFT JOIN r ON r.variant = v.variant ORDER BY v.variant LIMIT $4""",
+        var read = reads.read(tx -> tx.list(EXPERIMENT_SQL,
                 r -> new VariantResult(r.getString("variant"), r.getLong("members"), r.getLong("events"), r.getLong("issued"),
                         r.getLong("redeemed")), w.from(), w.to(), experimentId, VARIANTS_MAX));
         return new Experiment(experimentId, w.from(), w.to(), zone.getId(), read.readFrom(), read.value());
@@ -350,10 +364,7 @@ public class ProgramReports {
     public DailyIssued dailyIssued(LocalDate first, LocalDate last) {
         Instant start = first.minusDays(DailyIssuedAnomalies.TRAILING_DAYS).atStartOfDay(zone).toInstant();
         Instant end = last.plusDays(1).atStartOfDay(zone).toInstant();
-        var read = reads.read(tx -> tx.list("""
-                SELECT (occurred_at AT TIME ZONE $3)::date AS day, SUM(points) AS issued FROM ledger_entries
-                WHERE kind = 'EARN' AND occurred_at >= $1 AND occurred_at < $2
-                GROUP BY 1 ORDER BY 1 LIMIT $4""", r -> Map.entry(r.getLocalDate("day"), r.getLong("issued")),
+        var read = reads.read(tx -> tx.list(DAILY_ISSUED_SQL, r -> Map.entry(r.getLocalDate("day"), r.getLong("issued")),
                 start, end, zone.getId(), (int) ReportWindow.MAX_DAYS + DailyIssuedAnomalies.TRAILING_DAYS + 2));
         Map<LocalDate, Long> byDay = new LinkedHashMap<>();
         read.value().forEach(e -> byDay.put(e.getKey(), e.getValue()));
