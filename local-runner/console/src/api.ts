@@ -180,6 +180,7 @@ export interface Liability {
   expired: number;
   adjusted?: number;
   transfersNet?: number;
+  readFrom?: string;
 }
 
 export interface ParkedRecord {

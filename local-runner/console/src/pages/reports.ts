@@ -39,7 +39,7 @@ export const reportsPage: Page = {
             ...([['Outstanding', l.outstanding, 'outstanding'], ['Issued', l.issued, 'issued'], ['Redeemed', l.redeemed, 'redeemed'],
               ['Expired (breakage)', l.expired, 'expired'], ['Adjusted', l.adjusted, 'adjusted']] as [string, number | undefined, string][])
               .map(([label, n, id]) => h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value', 'data-testid': id }, pts(n))))),
-          h('p', { class: 'muted' }, `as of ${when(l.asOf)}${l.from ? ', totals from ' + when(l.from) : ''}`),
+          h('p', { class: 'muted' }, `as of ${when(l.asOf)}${l.from ? ', totals from ' + when(l.from) : ''}${l.readFrom ? ' · read from the ' + l.readFrom : ''}`),
           table(['Type', 'Outstanding'], Object.entries(l.outstandingByType).map(([t, p]) => [t, pts(p)])));
         const types = Object.keys(l.outstandingByType).sort();
         chart(byType, {

@@ -31,6 +31,8 @@ class ReportsReplicaDownTest {
             assertEquals("SERVICE_UNAVAILABLE", body(r).get("code").asText());
             assertTrue(ApiEvents.headers(r).containsKey("retry-after"), path);
         }
+        JsonNode liability = report("/reports/liability", Map.of());
+        assertEquals(503, liability.get("statusCode").asInt(), "the liability report reads the replica too");
         JsonNode parked = report("/admin/parked", Map.of());
         assertEquals(200, parked.get("statusCode").asInt(), "the parked records are read from the primary");
     }

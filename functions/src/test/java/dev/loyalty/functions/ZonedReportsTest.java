@@ -116,6 +116,9 @@ class ZonedReportsTest extends SpendingSupport {
         assertEquals(170, purchase.at("/share/denominator").asLong());
         assertDecimal("58.82", purchase.get("sharePct"));
 
+        JsonNode liability = body(report("/reports/liability", Map.of()));
+        assertEquals("replica", liability.get("readFrom").asText());
+
         // Summer time: 2064-07-01 00:30 in Berlin is 2064-06-30 22:30Z.
         String c = newMember();
         Instant summer = Instant.parse("2064-06-30T22:30:00Z");

@@ -1,6 +1,6 @@
 package dev.loyalty.functions.reports;
 
-import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.ReportReads;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,19 +19,20 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class LiabilityReport {
-    private final Db db;
+    private final ReportReads reads;
 
-    public LiabilityReport(Db db) {
-        this.db = db;
+    public LiabilityReport(ReportReads reads) {
+        this.reads = reads;
     }
 
     @RegisterForReflection
     public record Report(Instant asOf, Instant from, long outstanding, Map<String, Long> outstandingByType, long issued,
-                         long redeemed, long expired, long adjusted, long transfersNet) {
+                         long redeemed, long expired, long adjusted, long transfersNet, String readFrom) {
     }
 
+    /** Read where {@link ReportReads} says (a replica when configured), and the answer says which. */
     public Report at(Instant asOf, Instant from) {
-        return db.read(tx -> {
+        var read = reads.read(tx -> {
             Map<String, Long> byType = new TreeMap<>();
             tx.list("""
                     SELECT point_type, SUM(pts) AS pts FROM (
@@ -59,7 +60,10 @@ public class LiabilityReport {
                     WHERE e.recorded_at <= $1 AND ($2::timestamptz IS NULL OR e.recorded_at >= $2)""", asOf, from)
                     .iterator().next();
             return new Report(asOf, from, outstanding, byType, t.getLong("issued"), t.getLong("redeemed"),
-                    t.getLong("expired"), t.getLong("adjusted"), t.getLong("transfers"));
+                    t.getLong("expired"), t.getLong("adjusted"), t.getLong("transfers"), null);
         });
+        Report r = read.value();
+        return new Report(r.asOf(), r.from(), r.outstanding(), r.outstandingByType(), r.issued(), r.redeemed(), r.expired(),
+                r.adjusted(), r.transfersNet(), read.readFrom());
     }
 }
