@@ -327,12 +327,32 @@ final class Scenarios {
         for (var report : reports.entrySet()) {
             String name = report.getKey();
             String url = report.getValue() + window;
-            ApiScenarios.expect(api.get(url), 200, url); // warm: the JVM's first call
-            Histogram h = FrontDoorClient.load(1, calls, plan.loadLimit().multipliedBy(4),
-                    (c, i) -> ApiScenarios.expect(api.get(url), 200, url)).latency();
-            rows.add(Row.info(f("report %s, 7 days of the %,d-member data set, 1 client", name, plan.seedMembers()),
-                    Latency.summary(h), "one SQL statement (V17 time index); p99 of one call"));
+            // One call at a time. A report that outgrows the statement timeout answers 503: that is
+            // recorded as a missed target (the figure the issue asks for), not as a broken bench.
+            Histogram h = Latency.histogram();
+            int unavailable = 0;
+            long deadline = System.nanoTime() + plan.loadLimit().multipliedBy(4).toNanos();
+            for (int i = 0; i <= calls && System.nanoTime() < deadline; i++) {
+                FrontDoorClient.Response r = api.get(url);
+                if (r.status() == 503) {
+                    unavailable++;
+                } else {
+                    ApiScenarios.expect(r, 200, url);
+                }
+                if (i > 0) { // the first call warms the JVM
+                    Latency.record(h, r.nanos());
+                }
+            }
+            Row row = Row.info(f("report %s, 7 days of the %,d-member data set, 1 client", name, plan.seedMembers()),
+                    f("p50 %s, p99 %s (n=%d)", pct(h, 50), pct(h, 99), h.getTotalCount())
+                            + (unavailable > 0 ? f("; %d answered 503 (past the statement timeout)", unavailable) : ""),
+                    "one SQL statement (V17 time index); p99 of one call");
+            rows.add(row.target("answers (no 503)", unavailable == 0));
         }
+    }
+
+    private static String pct(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? "–" : Latency.fmt(Latency.ms(h, percentile));
     }
 
     private void sweep() throws Exception {
