@@ -77,6 +77,24 @@ resource "aws_cloudwatch_metric_alarm" "tier_review_unfinished" {
   alarm_actions       = local.alarm_actions
 }
 
+# The daily issued-points check (reconcile writes it every run for yesterday, program time zone):
+# DailyIssuedAnomaly is 1 when the core's rule flags the day (more than
+# var.daily_issued_deviation_pct away from the mean of the 7 days before), else 0.
+resource "aws_cloudwatch_metric_alarm" "daily_issued_anomaly" {
+  alarm_name          = "${local.name}-daily-issued-anomaly"
+  alarm_description   = "Yesterday's issued points differ from the mean of the 7 days before by more than ${var.daily_issued_deviation_pct}%: see GET /reports/anomalies."
+  namespace           = "LoyaltyLedger"
+  metric_name         = "DailyIssuedAnomaly"
+  dimensions          = { Function = "reconcile" }
+  statistic           = "Maximum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+}
+
 resource "aws_cloudwatch_metric_alarm" "records_parked" {
   alarm_name          = "${local.name}-records-parked"
   namespace           = "LoyaltyLedger"
@@ -102,6 +120,8 @@ resource "aws_cloudwatch_dashboard" "business" {
         ["LoyaltyLedger", "RecordsRetried", "Function", "earn-queue"]] } },
       { type = "metric", width = 12, height = 6, properties = { title = "Reconcile discrepancies", region = var.region,
         metrics = [["LoyaltyLedger", "ReconcileDiscrepancies", "Function", "reconcile"]] } },
+      { type = "metric", width = 12, height = 6, properties = { title = "Points issued per day (yesterday, program time zone)", region = var.region,
+        metrics = [["LoyaltyLedger", "DailyIssuedPoints", "Function", "reconcile"], ["LoyaltyLedger", "DailyIssuedAnomaly", "Function", "reconcile"]] } },
     ]
   })
 }

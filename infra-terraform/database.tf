@@ -120,3 +120,14 @@ resource "aws_db_proxy_target" "ledger" {
   target_group_name     = aws_db_proxy_default_target_group.ledger.name
   db_cluster_identifier = aws_rds_cluster.ledger.cluster_identifier
 }
+
+# The heavy reports read from the cluster's reader instance through the proxy's read-only
+# endpoint (LOYALTY_DB_READ_URL of the functions in local.reads_replica), so a year's scan never
+# competes with the writers on the writer instance. Same logins as the default endpoint.
+resource "aws_db_proxy_endpoint" "read_only" {
+  db_proxy_name          = aws_db_proxy.ledger.name
+  db_proxy_endpoint_name = "${local.name}-ro"
+  vpc_subnet_ids         = aws_subnet.private[*].id
+  vpc_security_group_ids = [aws_security_group.proxy.id]
+  target_role            = "READ_ONLY"
+}

@@ -35,6 +35,9 @@ resource "aws_lambda_function" "function" {
     variables = {
       QUARKUS_FUNQY_EXPORT        = each.value.export
       LOYALTY_DB_URL              = "postgresql://${aws_db_proxy.ledger.endpoint}:5432/loyalty?sslmode=require"
+      # Reports (and reconcile's daily issued-points check) read the replica; the rest: empty.
+      LOYALTY_DB_READ_URL         = contains(local.reads_replica, each.key) ? "postgresql://${aws_db_proxy_endpoint.read_only.endpoint}:5432/loyalty?sslmode=require" : ""
+      LOYALTY_ALERTS_DAILY_ISSUED_DEVIATION_PCT = tostring(var.daily_issued_deviation_pct)
       # Only migrate connects as the owner (DDL); it also reads the app secret to create the
       # functions' login. Every other function connects with the app secret (rows only).
       LOYALTY_DB_SECRET_ARN       = local.db_login[each.key] == "owner" ? aws_rds_cluster.ledger.master_user_secret[0].secret_arn : aws_secretsmanager_secret.app_db.arn

@@ -49,6 +49,11 @@ locals {
     "GET /members/{memberId}/statement"                               = "balance"
     "GET /members/{memberId}/tier"                                    = "balance"
     "GET /reports/liability"                                          = "reports"
+    "GET /reports/activity"                                           = "reports"
+    "GET /reports/funnel"                                             = "reports"
+    "GET /reports/redemption-by-type"                                 = "reports"
+    "GET /reports/experiments/{experimentId}"                         = "reports"
+    "GET /reports/anomalies"                                          = "reports"
     "GET /admin/parked"                                               = "reports"
     "POST /admin/parked/{messageId}/replay"                           = "reports"
   }
@@ -62,6 +67,10 @@ locals {
     outbox-relay = "cron(* * * * ? *)"
     notices      = "cron(0 6 * * ? *)"
   }
+
+  # Functions whose reports read the replica (LOYALTY_DB_READ_URL: the proxy's read-only
+  # endpoint): the reports routes, and reconcile's daily issued-points check.
+  reads_replica = ["reports", "reconcile"]
 
   # Functions that write the outbox and publish right after commit (events:PutEvents on the
   # bus only). expire-sweep's and tier-review's events go out through the relay.

@@ -45,6 +45,12 @@ variable "program_time_zone" {
   default     = "UTC"
 }
 
+variable "daily_issued_deviation_pct" {
+  description = "The daily issued-points alarm: a day more than this percent away from the mean of the 7 days before (loyalty.alerts.daily-issued-deviation-pct)."
+  type        = number
+  default     = 5
+}
+
 variable "api_throttle_rate" {
   type    = number
   default = 500

@@ -4,6 +4,8 @@
 //   CONSOLE_URL        the console, e.g. http://localhost:8080/console/
 //   MEMBER_ID          a member with history; EXPECTED_BALANCE its balance as the API gives it
 //   PARKED_MESSAGE_ID  a parked queue record; CORRECTED_BODY the earn message to replay it with
+//   REDEMPTION_ID      a PENDING redemption of MEMBER_ID worth REDEMPTION_POINTS (cancelled here)
+//   REWARD_ID          a reward in the catalog with a stock (its stock is raised by 5 here)
 //   SCREENSHOTS        where to write the pages' PNGs (optional)
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -20,6 +22,9 @@ const memberId = env('MEMBER_ID');
 const expectedBalance = Number(env('EXPECTED_BALANCE'));
 const parkedId = env('PARKED_MESSAGE_ID');
 const correctedBody = env('CORRECTED_BODY');
+const redemptionId = env('REDEMPTION_ID');
+const redemptionPoints = Number(env('REDEMPTION_POINTS'));
+const rewardId = env('REWARD_ID');
 const shots = process.env.SCREENSHOTS;
 const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
 const started = Date.now();
@@ -109,7 +114,22 @@ try {
   await page.waitForSelector('[data-testid=closing]');
   check((await page.textContent('[data-testid=closing]')).trim() === fmt(expectedBalance + 75), 'statement closing balance');
   step('history paging and statement');
+  await page.waitForSelector('[data-testid=redemptions-table]');
   await shot('member');
+
+  // Cancel a redemption: the API's error as written first (no reason), then the refund.
+  const cancel = page.locator(`[data-testid=cancel-redemption][data-redemption="${redemptionId}"]`);
+  await cancel.locator('button[type=submit]').click();
+  await cancel.locator('[data-testid=problem]').waitFor();
+  const refusal = await cancel.locator('[data-testid=problem]').textContent();
+  check(refusal.includes('VALIDATION_FAILED'), 'a cancel without a reason is refused as the API says: ' + refusal);
+  check((await cancel.locator('[data-error-for=reason]').textContent()).trim().length > 0, 'the error at the reason field');
+  await cancel.locator('input[name=reason]').fill('customer changed their mind');
+  await cancel.locator('button[type=submit]').click();
+  await page.locator('[data-testid=redemptions] [data-testid=notice]').filter({ hasText: `Cancelled ${redemptionId}` }).waitFor();
+  await page.waitForFunction((b) => document.querySelector('[data-testid=balance]')?.textContent?.trim() === b, fmt(expectedBalance + 75 + redemptionPoints));
+  check((await page.locator('[data-testid=redemption-status]').allTextContents()).includes('CANCELLED'), 'the redemption is CANCELLED');
+  step(`cancelled redemption ${redemptionId}: ${redemptionPoints} points back`);
 
   // Replay a parked record with a corrected body.
   await page.goto(url + '#/parked');
@@ -132,11 +152,71 @@ try {
   await page.waitForSelector('[data-testid=liability-over-time-chart] canvas');
   await page.waitForSelector('[data-testid=liability-by-type-chart] canvas');
   check(Number((await page.textContent('[data-testid=outstanding]')).replace(/,/g, '')) > 0, 'outstanding liability shown');
+  step('liability');
+
+  // Program reports over the last 30 days: this run's earns, redeems and redemption are in them.
+  await page.waitForSelector('[data-testid=activity-chart] canvas');
+  await page.waitForSelector('[data-testid=funnel-chart] canvas');
+  await page.waitForSelector('[data-testid=redemption-by-type-chart] canvas');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=activity-note]')?.getAttribute('data-issued') ?? 0) > 0);
+  const earned = Number((await page.textContent('[data-testid=funnel-earned]')).replace(/,/g, ''));
+  const redeemedMembers = Number((await page.textContent('[data-testid=funnel-redeemed]')).replace(/,/g, ''));
+  check(earned >= 1 && redeemedMembers >= 1 && redeemedMembers <= earned, `funnel ${redeemedMembers}/${earned}`);
+  check((await page.textContent('[data-testid=redemption-by-type]')).includes('PURCHASE'), 'redemption by type lists PURCHASE');
+  await page.waitForSelector('[data-testid=no-anomalies], [data-testid=anomalies-table]');
   await shot('reports');
+  step(`program reports: funnel ${redeemedMembers}/${earned}, activity, redemption by type, anomalies`);
+
+  // Program rules: an invalid draft is refused with the error at its field; a valid one is published.
   await page.goto(url + '#/rules');
   await ready('rules');
-  check((await page.textContent('[data-testid=placeholder]')).includes('#16'), 'rules placeholder names its issue');
-  step('reports and placeholders');
+  const publish = page.locator('[data-testid=rules-publish]');
+  await page.fill('[data-testid=rules-draft]', JSON.stringify({ rules: [
+    { id: 'visit', event: 'store_visit', pointType: 'BONUS', points: 5, caps: [{ period: 'YEAR', maxEvents: 1 }] }], experiments: [] }, null, 2));
+  await publish.locator('button[type=submit]').click();
+  await publish.locator('[data-testid=problem]').waitFor();
+  const rulesProblem = await publish.locator('[data-testid=problem]').textContent();
+  check(rulesProblem.includes('VALIDATION_FAILED') && rulesProblem.includes('(400)'), 'rules problem: ' + rulesProblem);
+  const periodError = (await publish.locator('[data-error-for="rules[0].caps[0].period"]').textContent()).trim();
+  check(periodError.length > 0, 'the error sits at rules[0].caps[0].period');
+  check(await publish.locator('tr.invalid-row').count() >= 1, 'the field\'s row is marked');
+  if (shots) await publish.screenshot({ path: join(shots, 'rules-validation-error.png') });
+  step(`invalid rule set: "${periodError}" at rules[0].caps[0].period`);
+  const before = Number((await page.textContent('[data-testid=rules-version]')).trim());
+  await page.fill('[data-testid=rules-draft]', JSON.stringify({ rules: [
+    { id: 'visit', event: 'store_visit', pointType: 'BONUS', points: 5, caps: [{ period: 'DAY', maxEvents: 1 }] }], experiments: [] }, null, 2));
+  await publish.locator('button[type=submit]').click();
+  await publish.locator('[data-testid=notice]').filter({ hasText: `Published version ${before + 1}` }).waitFor();
+  await page.waitForFunction((v) => document.querySelector('[data-testid=rules-version]')?.textContent?.trim() === String(v), before + 1);
+  const sim = page.locator('[data-testid=simulate-form]');
+  await sim.locator('input[name=memberId]').fill(memberId);
+  await sim.locator('textarea[name=event]').fill(JSON.stringify({ event: 'store_visit', reference: 'sim-e2e' }));
+  await sim.locator('button[type=submit]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=simulate-points]')?.textContent?.trim() === '5');
+  await shot('rules');
+  step(`published rules version ${before + 1}; a simulated store_visit earns 5`);
+
+  // Tiers: the version in force.
+  await page.goto(url + '#/tiers');
+  await ready('tiers');
+  await page.waitForSelector('[data-testid=tiers-version]');
+  step('tiers: version ' + (await page.textContent('[data-testid=tiers-version]')).trim());
+
+  // Rewards: the catalog and a stock change.
+  await page.goto(url + '#/rewards');
+  await ready('rewards');
+  const stockCell = page.locator(`[data-testid=stock][data-reward="${rewardId}"]`);
+  await stockCell.waitFor();
+  const stockBefore = Number((await stockCell.textContent()).replace(/,/g, ''));
+  const stockForm = page.locator('[data-testid=stock-form]');
+  await stockForm.locator('input[name=rewardId]').fill(rewardId);
+  await stockForm.locator('input[name=delta]').fill('5');
+  await stockForm.locator('button[type=submit]').click();
+  await stockForm.locator('[data-testid=notice]').waitFor();
+  await page.waitForFunction(([id, n]) => document.querySelector(`[data-testid=stock][data-reward="${id}"]`)?.textContent?.trim() === n,
+    [rewardId, fmt(stockBefore + 5)]);
+  await shot('rewards');
+  step(`reward ${rewardId}: stock ${stockBefore} + 5`);
 
   check(apiHeaders.length > 0 && apiHeaders.every((h) => h === 'console'), 'every API request carries X-Loyalty-Source: console');
   check(consoleErrors.length === 0, 'no page errors: ' + consoleErrors.join('; '));

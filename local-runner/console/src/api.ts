@@ -62,6 +62,11 @@ export class Api {
     return this.send<T>('POST', path, undefined, body, idempotencyKey);
   }
 
+  /** A PUT (publish a rule or tier set, create or update a reward): keyed like a POST. */
+  put<T>(path: string, body: unknown, idempotencyKey: string): Promise<Answer<T>> {
+    return this.send<T>('PUT', path, undefined, body, idempotencyKey);
+  }
+
   private async send<T>(method: string, path: string, query: Query | undefined, body: unknown, key: string | undefined): Promise<Answer<T>> {
     const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', [SOURCE_HEADER]: 'console' };
     const token = this.token();
@@ -175,6 +180,7 @@ export interface Liability {
   expired: number;
   adjusted?: number;
   transfersNet?: number;
+  readFrom?: string;
 }
 
 export interface ParkedRecord {
@@ -189,5 +195,89 @@ export interface ParkedRecord {
   replayedAt?: string | null;
 }
 
-export const KINDS = ['EARN', 'REDEEM', 'EXPIRE', 'REVERSAL', 'TRANSFER_IN', 'TRANSFER_OUT', 'ADJUSTMENT'] as const;
+export interface Redemption {
+  redemptionId: string;
+  rewardId: string;
+  quantity: number;
+  points: number;
+  status: 'PENDING' | 'FULFILLED' | 'CANCELLED';
+  reference: string;
+  transactionId?: string;
+  createdAt?: string;
+  updatedAt?: string;
+  fulfilmentRef?: string | null;
+}
+
+export interface Reward {
+  rewardId: string;
+  name: string;
+  cost: number;
+  stock: number | null;
+  perMemberLimit: number | null;
+  active: boolean;
+}
+
+/** A versioned program document (rule set or tier set) as GET /program/rules|tiers answers it. */
+export interface Versioned {
+  version: number;
+  effectiveFrom: string;
+  [field: string]: unknown;
+}
+
+// Program reports (contract Part 2, "Reports").
+export interface ActivityBucket {
+  start: string;
+  startsAt: string;
+  issued: number;
+  redeemed: number;
+  expired: number;
+  reversed: number;
+  returned: number;
+  adjusted: number;
+  byType: Record<string, { issued: number; redeemed: number; expired: number }>;
+  activeMembers: number;
+}
+
+export interface ActivityReport {
+  from: string;
+  to: string;
+  timeZone: string;
+  bucket: string;
+  readFrom: string;
+  buckets: ActivityBucket[];
+}
+
+export interface FunnelReport {
+  from: string;
+  to: string;
+  timeZone: string;
+  readFrom: string;
+  earnedMembers: number;
+  redeemedMembers: number;
+  conversion: { numerator: number; denominator: number };
+  conversionPct: number | null;
+  medianDaysToFirstRedeem: number | null;
+}
+
+export interface RedemptionByTypeReport {
+  readFrom: string;
+  items: { pointType: string; issued: number; redeemed: number; expired: number; share: { numerator: number; denominator: number }; sharePct: number | null }[];
+}
+
+export interface AnomaliesReport {
+  readFrom: string;
+  thresholdPct: number;
+  daysJudged: number;
+  firstDay: string;
+  lastDay: string;
+  items: { day: string; issued: number; trailingMean: number; deviationPct: number }[];
+}
+
+export interface ExperimentReport {
+  experimentId: string;
+  readFrom: string;
+  variants: { variant: string; members: number; events: number; pointsIssued: number; pointsRedeemed: number }[];
+}
+
+export const KINDS = ['EARN', 'REDEEM', 'EXPIRE', 'REVERSAL', 'TRANSFER_IN', 'TRANSFER_OUT', 'ADJUSTMENT', 'RETURN'] as const;
 export const POINT_TYPES = ['PURCHASE', 'SIGN_IN', 'PROMO', 'BONUS'] as const;

@@ -1,5 +1,5 @@
 import { ActionKey, KINDS, POINT_TYPES } from '../api';
-import type { Balance, HistoryItem, HistoryPage, Statement } from '../api';
+import type { Balance, HistoryItem, HistoryPage, Redemption, Statement } from '../api';
 import type { Ctx, Page } from '../context';
 import { chart, dailyActivity, PALETTE } from '../charts';
 import { card, clearErrors, field, h, input, isoFromLocalInput, localInputFromDate, notice, pts, select, showError, table, when } from '../ui';
@@ -33,6 +33,7 @@ class MemberView {
   private readonly historyTable = h('div', { 'data-testid': 'history' });
   private readonly activityHost = h('div', { class: 'chart', 'data-testid': 'activity-chart' });
   private readonly balanceChartHost = h('div', { class: 'chart', 'data-testid': 'balance-chart' });
+  private readonly redemptionsHost = h('div', { 'data-testid': 'redemptions' });
   private cursors: (string | null)[] = [null];
   private page = 0;
   private readonly historyForm: HTMLFormElement;
@@ -58,9 +59,10 @@ class MemberView {
         card('Balance over time', this.balanceChartHost)),
       card('Actions', h('div', { class: 'grid3' }, this.buildAdjustForm(), this.reverseForm, this.buildCloseForm())),
       card('History', this.historyForm, this.historyTable),
+      card('Redemptions', this.redemptionsHost),
       card('Statement', this.buildStatementForm()),
     );
-    await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshCharts()]);
+    await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshCharts(), this.refreshRedemptions()]);
   }
 
   private api() {
@@ -78,7 +80,9 @@ class MemberView {
           stat('Available', b.available, 'available'),
           stat('Held', b.held, 'held'),
           b.pending !== undefined ? stat('Pending', b.pending, 'pending') : null,
-          b.tier ? h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, 'Tier'), h('div', { class: 'stat-value' }, b.tier.name)) : null),
+          b.tier ? h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, 'Tier'),
+            h('div', { class: 'stat-value', 'data-testid': 'tier' }, b.tier.name),
+            h('div', { class: 'stat-label' }, `${pts(b.tier.qualifyingPoints)} qualifying`)) : null),
         h('h3', {}, 'By type'),
         table(['Type', 'Points'], Object.entries(b.byType).map(([t, p]) => [t, pts(p)]), { 'data-testid': 'by-type' }),
         h('h3', {}, 'Expiring next'),
@@ -117,6 +121,53 @@ class MemberView {
       }
     })();
     return host;
+  }
+
+  // --- redemptions: list, cancel a PENDING one -------------------------------------------
+
+  private readonly cancelKeys = new Map<string, ActionKey>();
+
+  private async refreshRedemptions(): Promise<void> {
+    let items: Redemption[];
+    try {
+      items = (await this.api().get<{ items: Redemption[] }>(this.base + '/redemptions')).body.items;
+    } catch (e) {
+      showError(this.redemptionsHost, e);
+      return;
+    }
+    if (!items.length) {
+      this.redemptionsHost.replaceChildren(h('p', { class: 'muted' }, 'No redemptions.'));
+      return;
+    }
+    const rows = items.map((r) => {
+      const reason = input({ placeholder: 'reason', name: 'reason' });
+      const cell = h('form', { class: 'inline', novalidate: true, 'data-testid': 'cancel-redemption', 'data-redemption': r.redemptionId });
+      if (r.status === 'PENDING') {
+        cell.append(reason, h('div', { class: 'field-error', 'data-error-for': 'reason', role: 'alert' }), h('button', { type: 'submit', class: 'small' }, 'Cancel…'));
+        cell.addEventListener('submit', async (e) => {
+          e.preventDefault();
+          clearErrors(cell);
+          const key = this.cancelKeys.get(r.redemptionId) ?? new ActionKey('cancel');
+          this.cancelKeys.set(r.redemptionId, key);
+          const path = `${this.base}/redemptions/${encodeURIComponent(r.redemptionId)}/cancel`;
+          // An empty reason is left out, so the API says it is required (at the reason field).
+          const body = reason.value.trim() ? { reason: reason.value.trim() } : {};
+          try {
+            const a = await this.api().post<{ balance: number }>(path, body, key.for({ path, body }));
+            key.settle();
+            await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshRedemptions()]);
+            notice(this.redemptionsHost, `Cancelled ${r.redemptionId}: balance ${pts(a.body.balance)}${a.replayed ? ' — replayed' : ''}`);
+          } catch (err) {
+            key.settle(err);
+            showError(cell, err);
+          }
+        });
+      }
+      return [h('code', { title: r.redemptionId }, r.redemptionId.slice(0, 8)), r.rewardId, String(r.quantity), pts(r.points),
+        h('span', { 'data-testid': 'redemption-status' }, r.status), r.reference, when(r.createdAt), cell];
+    });
+    this.redemptionsHost.replaceChildren(
+      table(['Redemption', 'Reward', 'Qty', 'Points', 'Status', 'Reference', 'Created', ''], rows, { 'data-testid': 'redemptions-table' }));
   }
 
   // --- history: filters and paging ------------------------------------------------------

@@ -149,6 +149,35 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    /**
+     * reports in the program time zone Europe/Berlin, reading a "replica" that is the same
+     * PostgreSQL through a second pool ({@code loyalty.db.read-url}).
+     */
+    public static final class ReportsBerlinReplica extends FunctionProfile {
+        public ReportsBerlinReplica() {
+            super("reports");
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "reports", "loyalty.program.time-zone", "Europe/Berlin",
+                    "loyalty.db.read-url", "${quarkus.datasource.reactive.url}");
+        }
+    }
+
+    /** reports with the replica unreachable (port 1): the reports that read it answer 503. */
+    public static final class ReportsReplicaDown extends FunctionProfile {
+        public ReportsReplicaDown() {
+            super("reports");
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "reports", "loyalty.db.read-url", "postgresql://127.0.0.1:1/postgres",
+                    "loyalty.db.statement-timeout-ms", "3000");
+        }
+    }
+
     /** earn-queue with PostgreSQL unreachable: every record must come back as a batch item failure. */
     public static final class EarnQueuePostgresDown extends FunctionProfile {
         public EarnQueuePostgresDown() {

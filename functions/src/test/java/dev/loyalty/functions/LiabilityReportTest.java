@@ -73,6 +73,7 @@ class LiabilityReportTest extends SpendingSupport {
         assertEquals(130, after.get("redeemed").asLong(), "150 redeemed, 20 reversed");
         assertEquals(270, after.at("/outstandingByType/PURCHASE").asLong());
         assertEquals(0, after.get("transfersNet").asLong());
+        assertEquals("primary", after.get("readFrom").asText(), "no replica configured");
 
         assertEquals(403, report(Map.of(), null).get("statusCode").asInt(), "members cannot read reports");
         assertEquals(400, report(Map.of("asOf", "yesterday"), "points:admin").get("statusCode").asInt());

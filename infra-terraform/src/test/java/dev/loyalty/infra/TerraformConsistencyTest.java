@@ -322,6 +322,48 @@ class TerraformConsistencyTest {
         assertTrue(HclModule.compact(queue.get("redrive_policy").asText()).contains("maxReceiveCount=var.sqs_max_receive_count"));
     }
 
+    /**
+     * The daily issued-points alarm watches the metric the reconcile job writes (names read from
+     * the code), with the threshold the functions are given; the reports (and that check) read the
+     * proxy's read-only endpoint, the variable the configuration reads.
+     */
+    @Test
+    void theDailyIssuedAlarmWatchesWhatReconcileWritesAndReportsReadTheReadOnlyEndpoint() throws IOException {
+        String check = Files.readString(ROOT.resolve("functions/src/main/java/dev/loyalty/functions/reports/DailyIssuedCheck.java"));
+        Matcher anomaly = Pattern.compile("ANOMALY_METRIC = \"([A-Za-z]+)\"").matcher(check);
+        assertTrue(anomaly.find(), "DailyIssuedCheck names its anomaly metric");
+        String scheduled = Files.readString(ROOT.resolve("functions/src/main/java/dev/loyalty/functions/schedule/ScheduledFunctions.java"));
+        assertTrue(scheduled.contains("dailyIssued.emitYesterdaySafely(\"reconcile\")"), "reconcile writes the daily check");
+        JsonNode alarm = tf.resource("aws_cloudwatch_metric_alarm", "daily_issued_anomaly");
+        assertEquals(anomaly.group(1), alarm.get("metric_name").asText());
+        assertEquals("LoyaltyLedger", alarm.get("namespace").asText());
+        assertEquals("reconcile", alarm.get("dimensions").get("Function").asText());
+        assertEquals("GreaterThanThreshold", alarm.get("comparison_operator").asText());
+        assertEquals(0, alarm.get("threshold").asInt());
+
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(ROOT.resolve("functions/src/main/resources/application.properties"))) {
+            props.load(r);
+        }
+        Matcher pct = Pattern.compile("\\$\\{([A-Z_]+):(\\d+)}").matcher(props.getProperty("loyalty.alerts.daily-issued-deviation-pct"));
+        assertTrue(pct.matches(), "the threshold is an environment variable with a default");
+        String pctDefault = tf.named("variable").stream().filter(v -> v.name().equals("daily_issued_deviation_pct"))
+                .findFirst().orElseThrow().body().get("default").asText();
+        assertEquals(pct.group(2), pctDefault, "Terraform's default is the code's");
+        JsonNode env = at(tf.resource("aws_lambda_function", "function"), "environment", 0, "variables");
+        assertEquals("tostring(var.daily_issued_deviation_pct)", expr(env.get(pct.group(1))));
+
+        assertEquals("${LOYALTY_DB_READ_URL:}", props.getProperty("loyalty.db.read-url"));
+        assertEquals("contains(local.reads_replica,each.key)?\"postgresql://${aws_db_proxy_endpoint.read_only.endpoint}"
+                + ":5432/loyalty?sslmode=require\":\"\"", expr(env.get("LOYALTY_DB_READ_URL")));
+        List<String> readers = new ArrayList<>();
+        tf.local("reads_replica").forEach(v -> readers.add(v.asText()));
+        assertEquals(List.of("reports", "reconcile"), readers);
+        JsonNode endpoint = tf.resource("aws_db_proxy_endpoint", "read_only");
+        assertEquals("READ_ONLY", endpoint.get("target_role").asText());
+        assertEquals("aws_db_proxy.ledger.name", expr(endpoint.get("db_proxy_name")));
+    }
+
     @Test
     void onlyMigrateConnectsAsTheSchemaOwner() throws IOException {
         Map<String, String> logins = new TreeMap<>();

@@ -73,7 +73,7 @@ class ConsoleBrowserIT {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        if (method.equals("POST")) {
+        if (method.equals("POST") || method.equals("PUT")) {
             b.header("Idempotency-Key", UUID.randomUUID().toString());
         }
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -91,8 +91,13 @@ class ConsoleBrowserIT {
         call("POST", "/members/" + member + "/earn", partner, "{\"points\":50,\"type\":\"BONUS\",\"reference\":\"welcome\"}", 201);
         String memberToken = system.jwt().mint(member, List.of(), Instant.now());
         call("POST", "/members/" + member + "/redeem", memberToken, "{\"points\":400,\"reference\":\"basket-1\"}", 201);
+        // A reward with a stock, and a PENDING redemption of it (the browser cancels it).
+        String rewardId = "mug-" + member;
+        call("PUT", "/rewards/" + rewardId, admin, "{\"name\":\"Console mug\",\"cost\":100,\"initialStock\":10}", 201);
+        String redemptionId = call("POST", "/members/" + member + "/redemptions", memberToken,
+                "{\"rewardId\":\"" + rewardId + "\",\"reference\":\"mug-order-1\"}", 201).get("redemptionId").asText();
         long balance = call("GET", "/members/" + member + "/balance", admin, null, 200).get("balance").asLong();
-        assertEquals(1150, balance);
+        assertEquals(1050, balance);
 
         // A record that can never succeed as sent is parked: points 0.
         String parkedMember = member + "-q";
@@ -115,6 +120,10 @@ class ConsoleBrowserIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().putAll(Map.of(
+                "REDEMPTION_ID", redemptionId,
+                "REDEMPTION_POINTS", "100",
+                "REWARD_ID", rewardId));
+        pb.environment().putAll(Map.of(
                 "CONSOLE_URL", "http://localhost:" + system.port() + "/console/",
                 "MEMBER_ID", member,
                 "EXPECTED_BALANCE", Long.toString(balance),
@@ -123,21 +132,39 @@ class ConsoleBrowserIT {
                 "SCREENSHOTS", shots.toString(),
                 "CHROMIUM", CHROMIUM.toString()));
         Process p = pb.start();
-        boolean finished = p.waitFor(150, TimeUnit.SECONDS);
+        boolean finished = p.waitFor(240, TimeUnit.SECONDS);
         if (!finished) {
             p.destroyForcibly();
         }
         System.out.print(Files.readString(log));
-        assertTrue(finished, "the browser test did not finish in 150 s");
+        assertTrue(finished, "the browser test did not finish in 240 s");
         assertEquals(0, p.exitValue(), "the browser test failed (output above; screenshots in " + shots + ")");
 
         // What the browser did, read back through the API: the adjustment, marked as the console's.
-        JsonNode latest = call("GET", "/members/" + member + "/transactions?limit=1", admin, null, 200).get("items").get(0);
+        // The newest two entries: the cancelled redemption's refund, then the adjustment.
+        JsonNode two = call("GET", "/members/" + member + "/transactions?limit=2", admin, null, 200).get("items");
+        JsonNode refund = two.get(0);
+        assertEquals("REVERSAL", refund.get("kind").asText(), refund.toString());
+        assertEquals(100, refund.get("points").asLong());
+        assertEquals("cancel:" + redemptionId, refund.get("reference").asText());
+        assertEquals("console", refund.get("actor").get("source").asText(), refund.toString());
+        JsonNode latest = two.get(1);
         assertEquals("ADJUSTMENT", latest.get("kind").asText(), latest.toString());
         assertEquals(75, latest.get("points").asLong());
         assertEquals("console", latest.get("actor").get("source").asText(), latest.toString());
         assertEquals("operator", latest.get("actor").get("sub").asText(), latest.toString());
-        assertEquals(balance + 75, call("GET", "/members/" + member + "/balance", admin, null, 200).get("balance").asLong());
+        // The redemption cancelled in the browser: its 100 points back, the unit back in stock, and
+        // the browser's stock change of +5: 10 - 1 + 1 + 5.
+        assertEquals(balance + 75 + 100, call("GET", "/members/" + member + "/balance", admin, null, 200).get("balance").asLong());
+        assertEquals("CANCELLED", call("GET", "/members/" + member + "/redemptions", admin, null, 200).at("/items/0/status").asText());
+        JsonNode rewards = call("GET", "/rewards", admin, null, 200).get("items");
+        long stock = -1;
+        for (JsonNode r : rewards) {
+            if (r.get("rewardId").asText().equals(rewardId)) {
+                stock = r.get("stock").asLong();
+            }
+        }
+        assertEquals(15, stock, rewards.toString());
         // The parked record, replayed with the corrected body, earned once.
         assertEquals(25, call("GET", "/members/" + parkedMember + "/balance", admin, null, 200).get("balance").asLong());
     }

@@ -48,6 +48,12 @@ public final class ApiRoutes {
     /** The member's tier exactly as of now, with its history. */
     public static final ApiRoute MEMBER_TIER = new ApiRoute("GET", "/members/{memberId}/tier", "balance");
     public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reports");
+    /** Program reports (points:admin, contract Part 2 "Reports"): from/to windows of at most 400 days. */
+    public static final ApiRoute REPORT_ACTIVITY = new ApiRoute("GET", "/reports/activity", "reports");
+    public static final ApiRoute REPORT_FUNNEL = new ApiRoute("GET", "/reports/funnel", "reports");
+    public static final ApiRoute REPORT_REDEMPTION_BY_TYPE = new ApiRoute("GET", "/reports/redemption-by-type", "reports");
+    public static final ApiRoute REPORT_EXPERIMENT = new ApiRoute("GET", "/reports/experiments/{experimentId}", "reports");
+    public static final ApiRoute REPORT_ANOMALIES = new ApiRoute("GET", "/reports/anomalies", "reports");
     /** Operator routes (points:admin): parked queue records, and their replay. */
     public static final ApiRoute PARKED = new ApiRoute("GET", "/admin/parked", "reports");
     public static final ApiRoute PARKED_REPLAY = new ApiRoute("POST", "/admin/parked/{messageId}/replay", "reports");
@@ -55,7 +61,8 @@ public final class ApiRoutes {
     /** Routes that are served today. Routes above that are not listed land with their issue. */
     public static final List<ApiRoute> SERVED = List.of(EARN, EVENTS, RULES_PUBLISH, RULES_GET, RULES_SIMULATE, TIERS_PUBLISH, TIERS_GET, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
             CLOSE, REWARD_PUT, REWARD_STOCK, REWARDS, REDEMPTION, REDEMPTIONS, REDEMPTION_FULFIL, REDEMPTION_CANCEL,
-            BALANCE, HISTORY, STATEMENT, MEMBER_TIER, LIABILITY, PARKED, PARKED_REPLAY);
+            BALANCE, HISTORY, STATEMENT, MEMBER_TIER, LIABILITY, REPORT_ACTIVITY, REPORT_FUNNEL, REPORT_REDEMPTION_BY_TYPE,
+            REPORT_EXPERIMENT, REPORT_ANOMALIES, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */
     public sealed interface Resolution {

@@ -25,6 +25,18 @@ public interface LoyaltyConfig {
 
     Log log();
 
+    Alerts alerts();
+
+    /** Thresholds of the business alarms (contract Part 2, "Reports": anomalies). */
+    interface Alerts {
+        /**
+         * A day's issued points more than this percent away from the mean of the 7 days before
+         * is an anomaly ({@code dev.loyalty.core.reports.DailyIssuedAnomalies}).
+         */
+        @WithDefault("5")
+        int dailyIssuedDeviationPct();
+    }
+
     interface Log {
         /** One JSON object per log line (CloudWatch Logs Insights); plain text when off. */
         @WithDefault("false")
@@ -78,5 +90,12 @@ public interface LoyaltyConfig {
         Optional<String> appLoginUser();
 
         Optional<String> appLoginPassword();
+
+        /**
+         * A read replica for the heavy reports ({@code LOYALTY_DB_READ_URL}, a reactive client URL;
+         * on AWS the RDS Proxy's read-only endpoint), logged in as the functions' user. Absent:
+         * reports read the primary.
+         */
+        Optional<String> readUrl();
     }
 }

@@ -20,7 +20,9 @@ public final class Routes {
     /** The reward and redemption routes of the redeem Lambda ({@code dev.loyalty.functions.rewards.RewardRoutes}). */
     public static final List<ApiRoute> REWARDS = List.of(ApiRoutes.REWARD_PUT, ApiRoutes.REWARD_STOCK, ApiRoutes.REWARDS,
             ApiRoutes.REDEMPTION, ApiRoutes.REDEMPTIONS, ApiRoutes.REDEMPTION_FULFIL, ApiRoutes.REDEMPTION_CANCEL);
-    public static final List<ApiRoute> REPORTS = List.of(ApiRoutes.LIABILITY, ApiRoutes.PARKED, ApiRoutes.PARKED_REPLAY);
+    public static final List<ApiRoute> REPORTS = List.of(ApiRoutes.LIABILITY, ApiRoutes.REPORT_ACTIVITY,
+            ApiRoutes.REPORT_FUNNEL, ApiRoutes.REPORT_REDEMPTION_BY_TYPE, ApiRoutes.REPORT_EXPERIMENT, ApiRoutes.REPORT_ANOMALIES,
+            ApiRoutes.PARKED, ApiRoutes.PARKED_REPLAY);
     public static final List<ApiRoute> BALANCE = List.of(ApiRoutes.BALANCE, ApiRoutes.HISTORY, ApiRoutes.STATEMENT,
             ApiRoutes.MEMBER_TIER);
 

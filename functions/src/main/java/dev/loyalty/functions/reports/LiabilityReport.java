@@ -1,6 +1,6 @@
 package dev.loyalty.functions.reports;
 
-import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.ReportReads;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,20 +25,21 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class LiabilityReport {
-    private final Db db;
+    private final ReportReads reads;
 
-    public LiabilityReport(Db db) {
-        this.db = db;
+    public LiabilityReport(ReportReads reads) {
+        this.reads = reads;
     }
 
     @RegisterForReflection
     public record Report(Instant asOf, Instant from, long outstanding, Map<String, Long> outstandingByType, long pending,
                          long unrecovered, long issued, long redeemed, long expired, long adjusted, long returned,
-                         long transfersNet) {
+                         long transfersNet, String readFrom) {
     }
 
+    /** Read where {@link ReportReads} says (a replica when configured), and the answer says which. */
     public Report at(Instant asOf, Instant from) {
-        return db.read(tx -> {
+        var read = reads.read(tx -> {
             Map<String, Long> byType = new TreeMap<>();
             tx.list("""
                     SELECT point_type, SUM(pts) AS pts FROM (
@@ -83,7 +84,10 @@ public class LiabilityReport {
                     .iterator().next();
             return new Report(asOf, from, outstanding, byType, ((Number) p.getValue("pending")).longValue(),
                     ((Number) u.getValue("unrecovered")).longValue(), t.getLong("issued"), t.getLong("redeemed"),
-                    t.getLong("expired"), t.getLong("adjusted"), t.getLong("returned"), t.getLong("transfers"));
+                    t.getLong("expired"), t.getLong("adjusted"), t.getLong("returned"), t.getLong("transfers"), null);
         });
+        Report r = read.value();
+        return new Report(r.asOf(), r.from(), r.outstanding(), r.outstandingByType(), r.pending(), r.unrecovered(), r.issued(),
+                r.redeemed(), r.expired(), r.adjusted(), r.returned(), r.transfersNet(), read.readFrom());
     }
 }

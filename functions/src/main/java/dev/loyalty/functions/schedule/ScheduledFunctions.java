@@ -9,18 +9,22 @@ import java.util.Map;
 /**
  * Lambdas {@code expire-sweep}, {@code reconcile} and {@code tier-review}, invoked by EventBridge Scheduler with a
  * scheduled event; each answers with its report. Reconcile also writes the CloudWatch
- * Embedded Metric Format line {@code ReconcileDiscrepancies}, which the alarm watches.
+ * Embedded Metric Format line {@code ReconcileDiscrepancies}, which the alarm watches, and the
+ * daily issued-points check of yesterday ({@code DailyIssuedPoints}, {@code DailyIssuedAnomaly}).
  */
 public class ScheduledFunctions {
     private static final Logger LOG = Logger.getLogger(ScheduledFunctions.class);
     private final ExpireSweep sweep;
     private final Reconcile reconcile;
     private final dev.loyalty.functions.tiers.TierReview tierReview;
+    private final dev.loyalty.functions.reports.DailyIssuedCheck dailyIssued;
 
-    public ScheduledFunctions(ExpireSweep sweep, Reconcile reconcile, dev.loyalty.functions.tiers.TierReview tierReview) {
+    public ScheduledFunctions(ExpireSweep sweep, Reconcile reconcile, dev.loyalty.functions.tiers.TierReview tierReview,
+                              dev.loyalty.functions.reports.DailyIssuedCheck dailyIssued) {
         this.sweep = sweep;
         this.reconcile = reconcile;
         this.tierReview = tierReview;
+        this.dailyIssued = dailyIssued;
     }
 
     @Funq("tier-review")
@@ -62,6 +66,7 @@ public class ScheduledFunctions {
         LOG.infof("reconcile (event %s): %d discrepancies over %d members", eventId(scheduledEvent),
                 report.discrepancyCount(), report.membersChecked());
         Emf.emit(Map.of("Function", "reconcile"), Map.of("ReconcileDiscrepancies", report.discrepancyCount()));
+        dailyIssued.emitYesterdaySafely("reconcile");
         return report;
     }
 

@@ -16,5 +16,8 @@
  * members' tier state (qualifying day rows, the tier record, its append-only history and
  * {@code tier.changed}) in the same transaction as the entry that changes it; a take-back of
  * qualifying points (a reversal of an earn, a return) is the one statement {@code qualifyingTakenBack}.
+ * {@link dev.loyalty.functions.store.ReportReads} sends the heavy reports' reads to a replica when
+ * one is configured (its own pool; never a write; an unreachable replica is 503, never a silent
+ * read of the primary), and tells the answer which one it read.
  */
 package dev.loyalty.functions.store;
