@@ -48,7 +48,8 @@ public class Migrator {
             "V11__account_closure.sql",
             "V12__program_rules.sql",
             "V13__program_tiers.sql",
-            "V14__rewards.sql");
+            "V14__rewards.sql",
+            "V18__program_events.sql");
     /** The row-rights role of V5; the functions' login user is made a member of it. */
     public static final String APP_ROLE = "loyalty_app";
     private static final long ADVISORY_LOCK_KEY = 0x4C4F59414C5459L; // "LOYALTY"
