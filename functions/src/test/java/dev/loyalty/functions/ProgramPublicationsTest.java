@@ -164,8 +164,9 @@ class ProgramPublicationsTest extends LedgerTestSupport {
         List<Long> sorted = new ArrayList<>(receivedSequences);
         sorted.sort(null);
         assertEquals(sorted, receivedSequences, "delivered in sequence order");
-        assertEquals(0L, db.read(tx -> tx.query("SELECT count(*) FROM outbox WHERE member_id = $1 AND published_at IS NULL",
-                MemberId.PROGRAM_STREAM).iterator().next().getLong(0)), "every program event marked published");
+        long unpublished = db.read(tx -> tx.query("SELECT count(*) FROM outbox WHERE member_id = $1 AND published_at IS NULL",
+                MemberId.PROGRAM_STREAM).iterator().next().getLong(0));
+        assertEquals(0, unpublished, "every program event marked published");
     }
 
     @Test
@@ -174,7 +175,8 @@ class ProgramPublicationsTest extends LedgerTestSupport {
         JsonNode earn = Lambda.invoke(ApiEvents.earn(MemberId.PROGRAM_STREAM,
                 "{\"points\":5,\"type\":\"PROMO\",\"reference\":\"p-1\"}", UUID.randomUUID().toString()));
         assertEquals(400, earn.get("statusCode").asInt(), earn.toString());
-        assertEquals(0L, db.read(tx -> tx.query("SELECT count(*) FROM accounts WHERE member_id = $1", MemberId.PROGRAM_STREAM)
-                .iterator().next().getLong(0)), "no account for the program's stream");
+        long accounts = db.read(tx -> tx.query("SELECT count(*) FROM accounts WHERE member_id = $1", MemberId.PROGRAM_STREAM)
+                .iterator().next().getLong(0));
+        assertEquals(0, accounts, "no account for the program's stream");
     }
 }

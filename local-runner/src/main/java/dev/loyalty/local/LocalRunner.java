@@ -25,7 +25,8 @@ public final class LocalRunner {
             }
             case "local" -> local();
             case "import" -> dev.loyalty.local.importer.Importer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-            case "bench" -> dev.loyalty.local.bench.Bench.run(Path.of("").toAbsolutePath(), List.of(args).contains("--quick"));
+            case "bench" -> dev.loyalty.local.bench.Bench.run(Path.of("").toAbsolutePath(), List.of(args).contains("--quick"),
+                    List.of(args).contains("--startup-only"));
             default -> {
                 System.err.println("unknown command " + command);
                 System.exit(2);

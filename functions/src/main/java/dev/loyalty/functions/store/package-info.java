@@ -11,5 +11,15 @@
  * request forever; {@code UNIQUE (member_id, kind, reference)} refuses a second application even
  * when the idempotency record has long expired. Every key starts with member_id, so the tables
  * can be distributed by member. Writes lock the account row first.
+ *
+ * <p>Program-wide events ({@code program.rules.published}, {@code program.tiers.published}) are
+ * written by {@link dev.loyalty.functions.store.LedgerWriter#emitProgram} too, in the Hibernate
+ * Reactive transaction of the version they announce, keyed by the reserved stream
+ * {@code _program} and numbered from {@code outbox_streams}.
+ *
+ * <p>The program's configuration entities (Hibernate Reactive with Panache) run through
+ * {@link dev.loyalty.functions.store.Entities}, on the same pool, bounded and classified like
+ * {@link dev.loyalty.functions.store.Db} (a stalled database is 503, never a hang). The ledger's
+ * hot paths never use them.
  */
 package dev.loyalty.functions.store;
