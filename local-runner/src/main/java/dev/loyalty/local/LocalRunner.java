@@ -25,8 +25,7 @@ public final class LocalRunner {
             }
             case "local" -> local();
             case "import" -> dev.loyalty.local.importer.Importer.main(java.util.Arrays.copyOfRange(args, 1, args.length));
-            case "bench" -> dev.loyalty.local.bench.Bench.run(Path.of("").toAbsolutePath(), List.of(args).contains("--quick"),
-                    List.of(args).contains("--startup-only"));
+            case "bench" -> dev.loyalty.local.bench.Bench.run(Path.of("").toAbsolutePath(), List.of(args).contains("--quick"));
             default -> {
                 System.err.println("unknown command " + command);
                 System.exit(2);

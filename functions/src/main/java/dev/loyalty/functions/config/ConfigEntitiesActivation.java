@@ -10,8 +10,8 @@ import java.util.Set;
  * Every Lambda runs the same build and {@code QUARKUS_FUNQY_EXPORT} picks its function; the
  * functions in {@link #WITHOUT_ENTITIES} are the ledger's hot paths and jobs, set-based SQL only,
  * so for them this source sets {@code quarkus.hibernate-orm.active=false}: no session factory is
- * built at start-up, which is most of what the entity layer adds to a cold start (the bench's
- * start-up scenario, README "Benchmarks"). Every other function (earn: rule and tier sets;
+ * built at start-up, the larger part of what the entity layer adds to a cold start (its static
+ * initialisation still runs; the bench's start-up scenario, README "Benchmarks"). Every other function (earn: rule and tier sets;
  * redeem: rewards; reports and any function added later) keeps them active, so a new use of
  * an entity never meets a deactivated layer by surprise.
  *

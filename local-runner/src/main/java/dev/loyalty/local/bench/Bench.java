@@ -40,11 +40,6 @@ public final class Bench {
     }
 
     public static void run(Path root, boolean quick) throws Exception {
-        run(root, quick, false);
-    }
-
-    /** {@code startupOnly} ({@code --startup-only}): the seed and the start-up scenario alone, one JVM per function. */
-    public static void run(Path root, boolean quick, boolean startupOnly) throws Exception {
         Plan plan = Plan.of(quick);
         long started = System.nanoTime();
         Path home = Files.createTempDirectory("loyalty-bench");
@@ -58,17 +53,12 @@ public final class Bench {
         // and the raw baselines connect directly.
         try (DelayProxy proxy = new DelayProxy(LocalSystem.DATABASE_PORT::get)) {
             LocalSystem.Options options = new LocalSystem.Options(root, home, 0, jar, "bench-secret", false,
-                    startupOnly ? Map.of() : Map.of("earn", plan.earnInstances(), "redeem", plan.redeemInstances()))
+                    Map.of("earn", plan.earnInstances(), "redeem", plan.redeemInstances()))
                     .withFunctionEnv(Map.of("LOYALTY_DB_URL", "postgresql://localhost:" + proxy.port() + "/postgres"));
             System.out.println("bench: starting the system (" + plan.earnInstances() + " earn and " + plan.redeemInstances()
                     + " redeem JVMs)...");
             try (LocalSystem system = LocalSystem.start(options)) {
-                Scenarios scenarios = new Scenarios(system, root, home, jar, plan, rows, proxy);
-                if (startupOnly) {
-                    scenarios.runStartupOnly();
-                } else {
-                    scenarios.runAll();
-                }
+                new Scenarios(system, root, home, jar, plan, rows, proxy).runAll();
             }
         }
         double minutes = (System.nanoTime() - started) / 60e9;

@@ -384,16 +384,4 @@ final class Scenarios {
             }
         }
     }
-
-    /** {@code ./loyalty bench --quick --startup-only}: seed the data set the start-up runs read, then only start-up. */
-    void runStartupOnly() {
-        boolean[] seeded = {false};
-        step("seed", () -> {
-            seed();
-            seeded[0] = true;
-        });
-        if (seeded[0]) {
-            step("start-up", this::startup);
-        }
-    }
 }

@@ -27,11 +27,11 @@ final class Startup {
      * set in force through Hibernate Reactive with Panache (the configuration entities), so it
      * pays for the entity layer's first use as well as its boot.
      */
-    record Probe(String label, String function, String event) {
+    record Probe(String label, String function) {
     }
 
-    static final Probe BALANCE = new Probe("balance", "balance", null);
-    static final Probe PROGRAM_RULES = new Probe("GET /program/rules, Panache", "earn", null);
+    static final Probe BALANCE = new Probe("balance", "balance");
+    static final Probe PROGRAM_RULES = new Probe("GET /program/rules, Panache", "earn");
     /** A JVM writing its archive at exit may take this long (the AOT cache is assembled then). */
     static final Duration ARCHIVE_GRACE = Duration.ofSeconds(180);
     /** Requests a training run serves before it exits and writes its archive. */
