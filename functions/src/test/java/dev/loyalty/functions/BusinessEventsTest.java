@@ -71,6 +71,7 @@ class BusinessEventsTest extends LedgerTestSupport {
         ObjectNode e = Lambda.sample("api/rules-publish.json");
         e.put("body", document);
         ((ObjectNode) e.get("headers")).remove("content-length");
+        ((ObjectNode) e.get("headers")).put("idempotency-key", UUID.randomUUID().toString());
         return Lambda.invoke(e);
     }
 

@@ -41,9 +41,11 @@ class OpenApiDocumentTest {
         JsonNode doc = document();
         doc.get("paths").fields().forEachRemaining(p -> {
             JsonNode post = p.getValue().get("post");
-            if (post != null) {
+            // Every POST, and the program's PUTs (publishing a version is a write with an event).
+            JsonNode write = post != null ? post : p.getKey().startsWith("/program/") ? p.getValue().get("put") : null;
+            if (write != null) {
                 boolean hasKey = false;
-                for (JsonNode param : post.get("parameters")) {
+                for (JsonNode param : write.path("parameters")) {
                     hasKey |= param.get("name").asText().equals("Idempotency-Key") && param.get("required").asBoolean();
                 }
                 assertTrue(hasKey, p.getKey() + " documents a required Idempotency-Key");

@@ -33,6 +33,7 @@ class TierSetsTest extends LedgerTestSupport {
             e.put("body", document);
             ((ObjectNode) e.get("headers")).remove("content-length");
         }
+        ((ObjectNode) e.get("headers")).put("idempotency-key", java.util.UUID.randomUUID().toString());
         return Lambda.invoke(e);
     }
 

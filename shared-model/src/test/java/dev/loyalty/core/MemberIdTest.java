@@ -37,6 +37,16 @@ class MemberIdTest {
         assertThrows(IllegalArgumentException.class, () -> new MemberId(raw));
     }
 
+    /** The program's event stream has a member-shaped key that no member may take. */
+    @Test
+    void theProgramStreamIsReservedNotAMember() {
+        assertFalse(MemberId.isValid(MemberId.PROGRAM_STREAM));
+        assertFalse(MemberId.isValid("_program"));
+        assertEquals("_program", MemberId.PROGRAM.value());
+        assertTrue(MemberId.isValid("_programme"), "only the exact reserved id");
+        assertTrue(MemberId.isValid("_Program"));
+    }
+
     @Test
     void maxLengthIs64() {
         assertEquals(64, MemberId.MAX_LENGTH);

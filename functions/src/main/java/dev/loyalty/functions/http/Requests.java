@@ -95,7 +95,7 @@ public class Requests {
         String key = event.header("Idempotency-Key");
         if (key == null || key.isEmpty()) {
             throw new ApiException(ApiError.IDEMPOTENCY_KEY_MISSING,
-                    "every POST needs an Idempotency-Key header (1 to 255 printable ASCII characters)");
+                    "every write (POST, and PUT /program/*) needs an Idempotency-Key header (1 to 255 printable ASCII characters)");
         }
         // Printable ASCII only (no TAB or other control characters). A space is printable, but
         // HTTP trims leading and trailing whitespace from header values on some hops and not on

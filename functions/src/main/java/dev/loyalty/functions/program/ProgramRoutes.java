@@ -117,21 +117,21 @@ public class ProgramRoutes {
             return responses.ok(200, body);
         }
         if (r.equals(ApiRoutes.TIERS_PUBLISH)) {
-            JsonBody body = requests.jsonObject(requests.rawBody(event), false);
-            Instant effectiveFrom = body.optionalInstant("effectiveFrom");
-            TierSet set = switch (tierSets.parse(json.convertValue(body.node(), Map.class))) {
-                case TierSetParser.Result.Parsed p -> p.tierSet();
-                case TierSetParser.Result.Invalid i -> throw new InvalidTierSet(i);
-            };
-            return switch (tierSets.publish(set, effectiveFrom, clock.instant(), caller.subject())) {
-                case TierSets.Published.Created c -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("version", c.version());
-                    out.put("effectiveFrom", c.effectiveFrom().toString());
-                    yield responses.ok(201, out);
-                }
-                case TierSets.Published.Refused f -> responses.refusal(f.refusal(), event.requestId());
-            };
+            // A write like every other: behind the Idempotency-Key (a retry replays the 201).
+            requests.idempotencyKey(event);
+            String raw = requests.rawBody(event);
+            return idempotent.run(event, caller, r, raw, () -> {
+                JsonBody body = requests.jsonObject(raw, false);
+                Instant effectiveFrom = body.optionalInstant("effectiveFrom");
+                TierSet set = switch (tierSets.parse(json.convertValue(body.node(), Map.class))) {
+                    case TierSetParser.Result.Parsed p -> p.tierSet();
+                    case TierSetParser.Result.Invalid i -> throw new InvalidTierSet(i);
+                };
+                return switch (tierSets.publish(set, effectiveFrom, clock.instant(), caller.subject())) {
+                    case TierSets.Published.Created c -> responses.ok(201, created(c.version(), c.effectiveFrom()));
+                    case TierSets.Published.Refused f -> responses.refusal(f.refusal(), event.requestId());
+                };
+            });
         }
         if (r.equals(ApiRoutes.RULES_GET)) {
             Instant asOf = Requests.instantQuery(event, "asOf");
@@ -143,24 +143,30 @@ public class ProgramRoutes {
             return responses.ok(200, body);
         }
         if (r.equals(ApiRoutes.RULES_PUBLISH)) {
-            JsonBody body = requests.jsonObject(requests.rawBody(event), false);
-            Instant effectiveFrom = body.optionalInstant("effectiveFrom");
-            RuleSet set = parsed(body.node());
-            return switch (ruleSets.publish(set, effectiveFrom, clock.instant(), caller.subject())) {
-                case RuleSets.Published.Created c -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("version", c.version());
-                    out.put("effectiveFrom", c.effectiveFrom().toString());
-                    yield responses.ok(201, out);
-                }
-                case RuleSets.Published.Refused f -> responses.refusal(f.refusal(), event.requestId());
-            };
+            requests.idempotencyKey(event);
+            String raw = requests.rawBody(event);
+            return idempotent.run(event, caller, r, raw, () -> {
+                JsonBody body = requests.jsonObject(raw, false);
+                Instant effectiveFrom = body.optionalInstant("effectiveFrom");
+                RuleSet set = parsed(body.node());
+                return switch (ruleSets.publish(set, effectiveFrom, clock.instant(), caller.subject())) {
+                    case RuleSets.Published.Created c -> responses.ok(201, created(c.version(), c.effectiveFrom()));
+                    case RuleSets.Published.Refused f -> responses.refusal(f.refusal(), event.requestId());
+                };
+            });
         }
         // RULES_SIMULATE: a dry run that writes nothing; a POST like every other, so it takes an
         // Idempotency-Key (a retry replays the first answer).
         requests.idempotencyKey(event);
         String raw = requests.rawBody(event);
         return idempotent.run(event, caller, r, raw, () -> simulate(event, raw));
+    }
+
+    private static Map<String, Object> created(long version, Instant effectiveFrom) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("version", version);
+        out.put("effectiveFrom", effectiveFrom.toString());
+        return out;
     }
 
     private HttpApiResponse simulate(HttpApiEvent event, String raw) {

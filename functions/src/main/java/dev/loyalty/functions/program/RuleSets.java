@@ -2,37 +2,39 @@ package dev.loyalty.functions.program;
 
 import dev.loyalty.core.PointTypeCatalog;
 import dev.loyalty.core.Refusal;
+import dev.loyalty.core.events.DomainEvents;
 import dev.loyalty.core.rules.RuleSet;
 import dev.loyalty.core.rules.RuleSetDocument;
 import dev.loyalty.core.rules.RuleSetParser;
 import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.Entities;
+import dev.loyalty.functions.store.LedgerWriter;
 import dev.loyalty.functions.store.Tx;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.UUID;
 
 /**
- * Rule set versions: publish (a new immutable version), read the one in force at an instant.
- * Versions never change once written, so a parsed version is cached by its number for the life
- * of the function; the hot path's read asks for the document only when it is not cached.
+ * Rule set versions ({@link RuleSetVersion} entities in {@code rule_sets}): publish a new
+ * immutable version (with its {@code program.rules.published} event), read the one in force at
+ * an instant. The store is the shared {@link VersionedDocuments}; this facade says what a rule
+ * set is (its parser, its document, its event).
  */
 @ApplicationScoped
 public class RuleSets {
     /** Serialises publications (the next version number and the effectiveFrom order). */
     private static final long PUBLISH_LOCK_KEY = 0x52554C4553L; // "RULES"
-    private static final int CACHE_MAX = 256;
 
-    private final Db db;
     private final PointTypeCatalog catalog;
-    private final Map<Long, RuleSet> cache = new ConcurrentHashMap<>();
+    private final VersionedDocuments<RuleSetVersion, RuleSet> store;
 
-    public RuleSets(Db db, PointTypeCatalog catalog) {
-        this.db = db;
+    public RuleSets(Db db, PointTypeCatalog catalog, Entities entities, LedgerWriter writer, RuleSetVersions versions) {
         this.catalog = catalog;
+        this.store = new VersionedDocuments<>(new VersionedDocuments.Kind<>("rule set", "rule_sets", PUBLISH_LOCK_KEY,
+                versions, RuleSetVersion::new, this::parseStored, RuleSetDocument::of,
+                (version, from, by, at) -> DomainEvents.rulesPublished(version, from, by, at, UUID::randomUUID)),
+                db, entities, writer);
     }
 
     /** A version with when it takes effect. */
@@ -52,49 +54,23 @@ public class RuleSets {
         return RuleSetParser.parse(document, catalog.codes(), ProgramTiers.names());
     }
 
-    /** Queues the read of the version in force at {@code at} (its document only if not cached). */
-    public Tx.Deferred<Version> inForce(Tx tx, Instant at) {
-        Long[] cached = cache.keySet().toArray(Long[]::new);
-        return tx.later("SELECT version, effective_from, CASE WHEN version = ANY($2) THEN NULL ELSE document::text END AS document"
-                + " FROM rule_sets WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1", rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        // V12 seeds version 1 in force since the earliest occurredAt a write may carry.
-                        throw new IllegalStateException("no rule set in force at " + at);
-                    }
-                    var r = it.next();
-                    long version = r.getLong("version");
-                    return new Version(version, Tx.instant(r, "effective_from"), cached(version, r.getString("document")));
-                }, at, cached);
-    }
-
-    public Version asOf(Instant at) {
-        return db.inTransaction(tx -> {
-            var v = inForce(tx, at);
-            tx.flush();
-            return v.get();
-        });
-    }
-
-    private RuleSet cached(long version, String document) {
-        RuleSet known = cache.get(version);
-        if (known != null) {
-            return known;
-        }
-        if (document == null) {
-            throw new IllegalStateException("rule set version " + version + " left the cache between read and use");
-        }
-        RuleSet parsed = switch (parse(new JsonObject(document).getMap())) {
+    private RuleSet parseStored(java.util.Map<String, Object> document) {
+        return switch (parse(document)) {
             case RuleSetParser.Result.Parsed p -> p.ruleSet();
             // A stored version names something the configuration no longer has (a point type removed).
             case RuleSetParser.Result.Invalid i -> throw new IllegalStateException(
-                    "stored rule set version " + version + " is no longer valid: " + i.errors());
+                    "a stored rule set version is no longer valid: " + i.errors());
         };
-        if (cache.size() >= CACHE_MAX) {
-            cache.clear();
-        }
-        cache.put(version, parsed);
-        return parsed;
+    }
+
+    /** Queues the read of the version in force at {@code at} (its document only if not cached). */
+    public Tx.Deferred<Version> inForce(Tx tx, Instant at) {
+        return store.inForce(tx, at, v -> new Version(v.version(), v.effectiveFrom(), v.document()));
+    }
+
+    public Version asOf(Instant at) {
+        var v = store.asOf(at);
+        return new Version(v.version(), v.effectiveFrom(), v.document());
     }
 
     /**
@@ -102,21 +78,9 @@ public class RuleSets {
      * null); one earlier than the latest version's is refused (409 RULES_VERSION_CONFLICT).
      */
     public Published publish(RuleSet ruleSet, Instant effectiveFrom, Instant now, String publishedBy) {
-        Instant from = effectiveFrom == null ? now : effectiveFrom;
-        return db.inTransaction(tx -> {
-            tx.later("SELECT pg_advisory_xact_lock($1)", r -> null, PUBLISH_LOCK_KEY);
-            var latest = tx.laterOne("SELECT version, effective_from FROM rule_sets ORDER BY version DESC LIMIT 1",
-                    r -> new Version(r.getLong("version"), Tx.instant(r, "effective_from"), null));
-            tx.flush();
-            Version last = latest.get().orElseThrow();
-            if (from.isBefore(last.effectiveFrom())) {
-                return new Published.Refused(new Refusal.RulesVersionConflict(last.effectiveFrom()));
-            }
-            long version = last.version() + 1;
-            tx.later("INSERT INTO rule_sets(version, effective_from, document, published_at, published_by)"
-                            + " VALUES ($1, $2, $3::text::jsonb, $4, $5)", r -> null, version, from,
-                    Json.encode(RuleSetDocument.of(ruleSet)), now, publishedBy);
-            return new Published.Created(version, from);
-        });
+        return switch (store.publish(ruleSet, effectiveFrom, now, publishedBy)) {
+            case VersionedDocuments.Published.Created c -> new Published.Created(c.version(), c.effectiveFrom());
+            case VersionedDocuments.Published.Refused r -> new Published.Refused(r.refusal());
+        };
     }
 }

@@ -6,28 +6,37 @@ import dev.loyalty.core.Refusal;
 import dev.loyalty.core.reference.RequestFingerprint;
 import dev.loyalty.core.spend.RedemptionRules;
 import dev.loyalty.functions.store.Db;
-import dev.loyalty.functions.store.Tx;
-import io.vertx.mutiny.sqlclient.Row;
+import dev.loyalty.functions.store.Entities;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The reward catalog, a small reference table: create or update a reward (one upsert
- * statement), change its stock exactly once per (reward, reference), list it. Redemptions take
- * stock in their own transactions ({@link RedemptionService}); an operator's change locks the
- * reward's row for its two round trips, which a redemption's decrement waits for.
+ * The reward catalog, a small reference table of configuration entities ({@link Reward},
+ * {@link RewardStockChange}, through Hibernate Reactive with Panache): create or update a
+ * reward, change its stock exactly once per (reward, reference), list it. Redemptions take
+ * stock in their own transactions with a conditional SQL decrement ({@link RedemptionService});
+ * an operator's change locks the reward's row for its transaction, which a redemption's
+ * decrement waits for.
  */
 @ApplicationScoped
 public class RewardCatalog {
     public static final int NAME_MAX_LENGTH = 200;
-    private static final String COLUMNS = "reward_id, name, cost, stock, per_member_limit, active";
 
-    private final Db db;
+    private final Entities entities;
+    private final RewardRepository rewards;
+    private final StockChangeRepository changes;
 
-    public RewardCatalog(Db db) {
-        this.db = db;
+    public RewardCatalog(Entities entities, RewardRepository rewards, StockChangeRepository changes) {
+        this.entities = entities;
+        this.rewards = rewards;
+        this.changes = changes;
     }
 
     /** A reward definition as received; {@code initialStock} applies only when the reward is created. */
@@ -65,22 +74,49 @@ public class RewardCatalog {
         return Optional.empty();
     }
 
-    /** Creates the reward (with its initial stock; absent = unlimited) or updates it (the stock stays as it is). */
+    /**
+     * Creates the reward (with its initial stock; absent = unlimited) or updates it (the stock
+     * stays as it is), through Panache: the row is loaded with its lock, so an update and a
+     * redemption's decrement never lose each other's change. Two creations of one new reward at
+     * once: one inserts, the other meets the primary key and runs again as an update.
+     */
     public Saved put(String rewardId, Definition d, String actor, Instant now) {
         Optional<Refusal> invalid = validate(rewardId, d);
         if (invalid.isPresent()) {
             return new Saved.Refused(invalid.get());
         }
-        return db.inTransaction(tx -> {
-            Row row = tx.query("INSERT INTO rewards(reward_id, name, cost, stock, per_member_limit, active, created_at,"
-                    + " updated_at, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$7,$8)"
-                    + " ON CONFLICT (reward_id) DO UPDATE SET name = EXCLUDED.name, cost = EXCLUDED.cost,"
-                    + " per_member_limit = EXCLUDED.per_member_limit, active = EXCLUDED.active,"
-                    + " updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by"
-                    + " RETURNING " + COLUMNS + ", (xmax = 0) AS created", rewardId, d.name(), d.cost(), d.initialStock(),
-                    d.perMemberLimit(), d.active(), now, actor).iterator().next();
-            return new Saved.Done(view(row), row.getBoolean("created"));
-        });
+        try {
+            return putOnce(rewardId, d, actor, now);
+        } catch (PgException e) {
+            if (!Db.UNIQUE_VIOLATION.equals(e.getSqlState())) {
+                throw e;
+            }
+            return putOnce(rewardId, d, actor, now); // the concurrent creation committed: now an update
+        }
+    }
+
+    private Saved putOnce(String rewardId, Definition d, String actor, Instant now) {
+        return entities.inTransaction(() -> rewards.findById(rewardId, LockModeType.PESSIMISTIC_WRITE).chain(found -> {
+            if (found == null) {
+                Reward created = new Reward();
+                created.rewardId = rewardId;
+                created.stock = d.initialStock();
+                created.createdAt = now;
+                apply(created, d, actor, now);
+                return rewards.persistAndFlush(created).map(ok -> (Saved) new Saved.Done(created.view(), true));
+            }
+            apply(found, d, actor, now);
+            return rewards.flush().map(ok -> (Saved) new Saved.Done(found.view(), false));
+        }));
+    }
+
+    private static void apply(Reward r, Definition d, String actor, Instant now) {
+        r.name = d.name();
+        r.cost = d.cost();
+        r.perMemberLimit = d.perMemberLimit();
+        r.active = d.active();
+        r.updatedAt = now;
+        r.updatedBy = actor;
     }
 
     public sealed interface StockChanged {
@@ -95,6 +131,8 @@ public class RewardCatalog {
      * Adds {@code delta} (negative: removes) to the reward's stock, once per reference: the same
      * change again answers the stock it left; another change with that reference is
      * REFERENCE_ALREADY_USED. The stock never goes below zero (OUT_OF_STOCK with what is left).
+     * The reward's row is locked first (a redemption's decrement waits for the change), so the
+     * stock read is the stock written over.
      */
     public StockChanged changeStock(String rewardId, long delta, String reference, String actor, Instant now) {
         if (!RedemptionRules.isValidRewardId(rewardId)) {
@@ -108,59 +146,44 @@ public class RewardCatalog {
             return new StockChanged.Refused(new Refusal.InvalidReference(reference));
         }
         String fingerprint = RequestFingerprint.stockChange(rewardId, delta, reference);
-        try {
-            return db.inTransaction(tx -> {
-                var reward = tx.laterOne("SELECT stock, (stock IS NULL) AS unlimited FROM rewards WHERE reward_id = $1 FOR UPDATE",
-                        r -> r.getBoolean("unlimited") ? -1L : r.getLong("stock"), rewardId);
-                var prior = tx.laterOne("SELECT request_fingerprint, stock_after FROM reward_stock_changes"
-                        + " WHERE reward_id = $1 AND reference = $2", r -> r, rewardId, reference);
-                tx.flush();
-                if (reward.get().isEmpty()) {
-                    throw new Refuse(new Refusal.RewardNotFound(rewardId));
+        return entities.inTransaction(() -> rewards.findById(rewardId, LockModeType.PESSIMISTIC_WRITE).chain(reward -> {
+            if (reward == null) {
+                return Uni.createFrom().item((StockChanged) new StockChanged.Refused(new Refusal.RewardNotFound(rewardId)));
+            }
+            return changes.findById(new RewardStockChange.Key(rewardId, reference)).chain(prior -> {
+                if (prior != null) {
+                    return Uni.createFrom().item(fingerprint.equals(prior.requestFingerprint)
+                            ? new StockChanged.Done(prior.stockAfter, true)
+                            : new StockChanged.Refused(new Refusal.ReferenceAlreadyUsed(null, null)));
                 }
-                if (prior.get().isPresent()) {
-                    Row p = prior.get().get();
-                    if (fingerprint.equals(p.getString("request_fingerprint"))) {
-                        return new StockChanged.Done(p.getLong("stock_after"), true);
-                    }
-                    throw new Refuse(new Refusal.ReferenceAlreadyUsed(null, null));
+                if (reward.stock == null) {
+                    return Uni.createFrom().item((StockChanged) new StockChanged.Refused(
+                            new Refusal.InvalidRewardField("delta", "this reward has unlimited stock")));
                 }
-                long stock = reward.get().get();
-                if (stock < 0) {
-                    throw new Refuse(new Refusal.InvalidRewardField("delta", "this reward has unlimited stock"));
-                }
+                long stock = reward.stock;
                 long after = stock + delta;
                 if (after < 0) {
-                    throw new Refuse(new Refusal.OutOfStock(rewardId, -delta, stock));
+                    return Uni.createFrom().item((StockChanged) new StockChanged.Refused(
+                            new Refusal.OutOfStock(rewardId, -delta, stock)));
                 }
-                tx.later("UPDATE rewards SET stock = $2, updated_at = $3, updated_by = $4 WHERE reward_id = $1", r -> null,
-                        rewardId, after, now, actor);
-                tx.later("INSERT INTO reward_stock_changes(reward_id, reference, delta, stock_after, request_fingerprint,"
-                        + " created_at, actor_sub) VALUES ($1,$2,$3,$4,$5,$6,$7)", r -> null, rewardId, reference, delta, after,
-                        fingerprint, now, actor);
-                return new StockChanged.Done(after, false);
+                reward.stock = after;
+                reward.updatedAt = now;
+                reward.updatedBy = actor;
+                RewardStockChange change = new RewardStockChange();
+                change.rewardId = rewardId;
+                change.reference = reference;
+                change.delta = delta;
+                change.stockAfter = after;
+                change.requestFingerprint = fingerprint;
+                change.createdAt = now;
+                change.actorSub = actor;
+                return changes.persistAndFlush(change).map(ok -> (StockChanged) new StockChanged.Done(after, false));
             });
-        } catch (Refuse r) {
-            return new StockChanged.Refused(r.refusal);
-        }
+        }));
     }
 
     public RewardReceipts.Rewards list() {
-        return new RewardReceipts.Rewards(db.read(tx -> tx.list("SELECT " + COLUMNS + " FROM rewards ORDER BY reward_id",
-                RewardCatalog::view)));
-    }
-
-    static RewardReceipts.RewardView view(Row r) {
-        return new RewardReceipts.RewardView(r.getString("reward_id"), r.getString("name"), r.getLong("cost"),
-                r.getLong("stock"), r.getInteger("per_member_limit"), r.getBoolean("active"));
-    }
-
-    private static final class Refuse extends RuntimeException {
-        final Refusal refusal;
-
-        Refuse(Refusal refusal) {
-            super(refusal.message(), null, false, false);
-            this.refusal = refusal;
-        }
+        List<Reward> all = entities.read(() -> rewards.listAll(Sort.by("rewardId")));
+        return new RewardReceipts.Rewards(all.stream().map(Reward::view).toList());
     }
 }

@@ -144,6 +144,20 @@ public class Db {
         }
     }
 
+    /** The bound on one whole transaction (what a stalled database may cost a request before its 503). */
+    public Duration transactionTimeout() {
+        return transactionTimeout;
+    }
+
+    /**
+     * Tells the listeners of outbox events a transaction outside this class committed (the
+     * configuration entities' Hibernate Reactive transactions, {@link Entities}), as
+     * {@link #inTransaction} does for its own.
+     */
+    public void committedElsewhere(java.util.List<OutboxEvent> events) {
+        afterCommit(events, java.util.Set.of()); // no write saw these members: the locked, ordered path
+    }
+
     /** Who hears of committed outbox events (the publisher); never the reason a committed write fails. */
     private final java.util.function.Supplier<java.util.stream.Stream<OutboxListener>> listeners;
 

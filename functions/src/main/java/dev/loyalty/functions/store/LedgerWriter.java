@@ -613,6 +613,43 @@ public class LedgerWriter {
                     """, handler, memberId, id, type, occurred, recorded, data, n);
     }
 
+    /**
+     * Writes a program-wide event (a published rule or tier set version) to the outbox in the
+     * caller's Hibernate Reactive transaction, the one that persists the new version: keyed by
+     * {@link MemberId#PROGRAM} and numbered from {@code outbox_streams} (bumped in the same
+     * statement, whose row lock orders the program's publications in commit order). The event
+     * builders are the core's ({@code DomainEvents.rulesPublished/tiersPublished}); this is the
+     * only place that SQL is written. Every value is bound as text and cast, so the reactive
+     * client never guesses a JSON or UUID encoding.
+     */
+    public io.smallrye.mutiny.Uni<OutboxEvent> emitProgram(org.hibernate.reactive.mutiny.Mutiny.Session session,
+                                                          DomainEvent event) {
+        if (!MemberId.PROGRAM.equals(event.memberId())) {
+            throw new IllegalArgumentException("not a program event: " + event.type() + " of " + event.memberId());
+        }
+        String data = Json.encode(event.data());
+        return session.createNativeQuery("""
+                        WITH bumped AS (
+                          UPDATE outbox_streams SET event_sequence = event_sequence + 1
+                           WHERE member_id = CAST(?1 AS text) RETURNING event_sequence
+                        )
+                        INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
+                        SELECT CAST(?1 AS text), b.event_sequence, CAST(CAST(?2 AS text) AS uuid), CAST(?3 AS text),
+                               CAST(CAST(?4 AS text) AS timestamptz), CAST(CAST(?5 AS text) AS timestamptz),
+                               CAST(CAST(?6 AS text) AS jsonb)
+                          FROM bumped b
+                        RETURNING sequence""", Long.class)
+                .setParameter(1, event.memberId().value())
+                .setParameter(2, event.eventId().toString())
+                .setParameter(3, event.type().wireName())
+                .setParameter(4, event.occurredAt().toString())
+                .setParameter(5, event.recordedAt().toString())
+                .setParameter(6, data)
+                .getSingleResult()
+                .map(sequence -> new OutboxEvent(event.memberId().value(), ((Number) sequence).longValue(), event.eventId(),
+                        event.type().wireName(), event.occurredAt(), event.recordedAt(), data));
+    }
+
     /** Collects what an outbox statement wrote, for the listeners once the transaction commits. */
     private static java.util.function.Function<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>, Void> written(Tx tx) {
         return rows -> {

@@ -19,5 +19,15 @@
  * {@link dev.loyalty.functions.store.ReportReads} sends the heavy reports' reads to a replica when
  * one is configured (its own pool; never a write; an unreachable replica is 503, never a silent
  * read of the primary), and tells the answer which one it read.
+ *
+ * <p>Program-wide events ({@code program.rules.published}, {@code program.tiers.published}) are
+ * written by {@link dev.loyalty.functions.store.LedgerWriter#emitProgram} too, in the Hibernate
+ * Reactive transaction of the version they announce, keyed by the reserved stream
+ * {@code _program} and numbered from {@code outbox_streams}.
+ *
+ * <p>The program's configuration entities (Hibernate Reactive with Panache) run through
+ * {@link dev.loyalty.functions.store.Entities}, on the same pool, bounded and classified like
+ * {@link dev.loyalty.functions.store.Db} (a stalled database is 503, never a hang). The ledger's
+ * hot paths never use them.
  */
 package dev.loyalty.functions.store;

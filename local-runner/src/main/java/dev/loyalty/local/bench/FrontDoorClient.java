@@ -42,8 +42,10 @@ final class FrontDoorClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A PUT; with an Idempotency-Key, which PUT /program/rules and /program/tiers need (a reward's PUT ignores it). */
     Response put(String path, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "bench-" + UUID.randomUUID())
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 

@@ -21,7 +21,17 @@ import java.util.concurrent.TimeoutException;
  * running {@link Hello}. Also the peak RSS (VmHWM) of the function JVMs.
  */
 final class Startup {
-    static final String FUNCTION = "balance";
+    /**
+     * What a start-up run serves first: the function JVM started and the request it must answer.
+     * {@link #BALANCE} is the ledger's read (set-based SQL); {@link #PROGRAM_RULES} reads the rule
+     * set in force through Hibernate Reactive with Panache (the configuration entities), so it
+     * pays for the entity layer's first use as well as its boot.
+     */
+    record Probe(String label, String function) {
+    }
+
+    static final Probe BALANCE = new Probe("balance", "balance");
+    static final Probe PROGRAM_RULES = new Probe("GET /program/rules, Panache", "earn");
     /** A JVM writing its archive at exit may take this long (the AOT cache is assembled then). */
     static final Duration ARCHIVE_GRACE = Duration.ofSeconds(180);
     /** Requests a training run serves before it exits and writes its archive. */
@@ -33,9 +43,9 @@ final class Startup {
     record Mode(String name, List<String> trainOptions, List<String> runOptions) {
     }
 
-    static List<Mode> modes(Path dir) {
-        Path jsa = dir.resolve("app.jsa");
-        Path aot = dir.resolve("app.aot");
+    static List<Mode> modes(Path dir, Probe probe) {
+        Path jsa = dir.resolve("app-" + probe.function() + ".jsa");
+        Path aot = dir.resolve("app-" + probe.function() + ".aot");
         return List.of(
                 new Mode("plain JVM", List.of(), List.of()),
                 new Mode("AppCDS", List.of("-XX:ArchiveClassesAtExit=" + jsa), List.of("-XX:SharedArchiveFile=" + jsa)),
@@ -61,16 +71,17 @@ final class Startup {
     }
 
     /** The training run of a mode (none for plain); false if the JVM wrote no archive. */
-    static boolean train(LocalSystem system, Path jar, Path home, Mode mode, String member) throws Exception {
+    static boolean train(LocalSystem system, Path jar, Path home, Mode mode, Probe probe, String member) throws Exception {
         if (mode.trainOptions().isEmpty()) {
             return true;
         }
-        try (RuntimeApi api = new RuntimeApi(FUNCTION, LocalSystem.INVOCATION_TIMEOUT)) {
-            FunctionProcess p = new FunctionProcess(jar, FUNCTION, api, system.functionEnvironment(),
-                    home.resolve("logs").resolve("startup-train-" + slug(mode) + ".log"), mode.trainOptions());
+        try (RuntimeApi api = new RuntimeApi(probe.function(), LocalSystem.INVOCATION_TIMEOUT)) {
+            FunctionProcess p = new FunctionProcess(jar, probe.function(), api, system.functionEnvironment(),
+                    home.resolve("logs").resolve("startup-train-" + slug(mode) + "-" + probe.function() + ".log"),
+                    mode.trainOptions());
             try {
                 for (int i = 0; i < TRAINING_REQUESTS; i++) {
-                    served(api, member);
+                    served(api, probe, member);
                 }
             } finally {
                 p.close(ARCHIVE_GRACE);
@@ -81,14 +92,16 @@ final class Startup {
     }
 
     /** Milliseconds from process start to the first served request, median of {@code runs}. */
-    static double firstRequestMs(LocalSystem system, Path jar, Path home, Mode mode, String member, int runs) throws Exception {
+    static double firstRequestMs(LocalSystem system, Path jar, Path home, Mode mode, Probe probe, String member, int runs)
+            throws Exception {
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
-            try (RuntimeApi api = new RuntimeApi(FUNCTION, LocalSystem.INVOCATION_TIMEOUT)) {
+            try (RuntimeApi api = new RuntimeApi(probe.function(), LocalSystem.INVOCATION_TIMEOUT)) {
                 long t = System.nanoTime();
-                try (FunctionProcess p = new FunctionProcess(jar, FUNCTION, api, system.functionEnvironment(),
-                        home.resolve("logs").resolve("startup-" + slug(mode) + "-" + i + ".log"), mode.runOptions())) {
-                    served(api, member);
+                try (FunctionProcess p = new FunctionProcess(jar, probe.function(), api, system.functionEnvironment(),
+                        home.resolve("logs").resolve("startup-" + slug(mode) + "-" + probe.function() + "-" + i + ".log"),
+                        mode.runOptions())) {
+                    served(api, probe, member);
                     ms[i] = (System.nanoTime() - t) / 1e6;
                 }
             }
@@ -96,11 +109,26 @@ final class Startup {
         return median(ms);
     }
 
-    private static void served(RuntimeApi api, String member) throws TimeoutException {
-        RuntimeApi.Result r = api.invoke(balanceEvent(member));
+    private static void served(RuntimeApi api, Probe probe, String member) throws TimeoutException {
+        RuntimeApi.Result r = api.invoke(probe == PROGRAM_RULES ? rulesEvent() : balanceEvent(member));
         if (r.functionError() || !r.body().contains("\"statusCode\":200")) {
-            throw new IllegalStateException("balance (start-up run) failed: " + r.body());
+            throw new IllegalStateException(probe.label() + " (start-up run) failed: " + r.body());
         }
+    }
+
+    /** A minimal API Gateway HTTP API v2 event for GET /program/rules, admin caller. */
+    static String rulesEvent() {
+        long now = System.currentTimeMillis();
+        return """
+                {"version":"2.0","routeKey":"GET /program/rules","rawPath":"/program/rules",
+                 "rawQueryString":"","headers":{"host":"localhost"},
+                 "requestContext":{"accountId":"000000000000","apiId":"local",
+                   "authorizer":{"jwt":{"claims":{"sub":"bench","scope":"points:admin"},"scopes":null}},
+                   "domainName":"localhost","domainPrefix":"localhost",
+                   "http":{"method":"GET","path":"/program/rules","protocol":"HTTP/1.1","sourceIp":"127.0.0.1","userAgent":"bench"},
+                   "requestId":"startup-%1$d","routeKey":"GET /program/rules","stage":"$default",
+                   "time":"01/Jan/2026:00:00:00 +0000","timeEpoch":%1$d},
+                 "isBase64Encoded":false}""".formatted(now);
     }
 
     /** A minimal API Gateway HTTP API v2 event for GET /members/{memberId}/balance, admin caller. */

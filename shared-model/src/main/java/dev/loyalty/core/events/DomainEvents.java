@@ -316,4 +316,28 @@ public final class DomainEvents {
     private static DomainEvent event(Supplier<UUID> ids, EventType type, LedgerEntry e, Map<String, Object> data) {
         return new DomainEvent(ids.get(), type, e.memberId(), e.occurredAt(), e.recordedAt(), data);
     }
+
+    /**
+     * A rule set version was published ({@code program.rules.published}): program-wide, so keyed
+     * by {@link dev.loyalty.core.MemberId#PROGRAM}, in the program's own sequence.
+     */
+    public static DomainEvent rulesPublished(long version, Instant effectiveFrom, String publishedBy, Instant publishedAt,
+                                             Supplier<UUID> ids) {
+        return published(EventType.PROGRAM_RULES_PUBLISHED, version, effectiveFrom, publishedBy, publishedAt, ids);
+    }
+
+    /** A tier set version was published ({@code program.tiers.published}), like {@link #rulesPublished}. */
+    public static DomainEvent tiersPublished(long version, Instant effectiveFrom, String publishedBy, Instant publishedAt,
+                                             Supplier<UUID> ids) {
+        return published(EventType.PROGRAM_TIERS_PUBLISHED, version, effectiveFrom, publishedBy, publishedAt, ids);
+    }
+
+    private static DomainEvent published(EventType type, long version, Instant effectiveFrom, String publishedBy,
+                                         Instant publishedAt, Supplier<UUID> ids) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("version", version);
+        data.put("effectiveFrom", effectiveFrom.toString());
+        data.put("publishedBy", publishedBy);
+        return new DomainEvent(ids.get(), type, dev.loyalty.core.MemberId.PROGRAM, publishedAt, publishedAt, data);
+    }
 }

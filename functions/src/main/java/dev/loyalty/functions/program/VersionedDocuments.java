@@ -1,0 +1,180 @@
+package dev.loyalty.functions.program;
+
+import dev.loyalty.core.Refusal;
+import dev.loyalty.core.events.DomainEvent;
+import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.Entities;
+import dev.loyalty.functions.store.LedgerWriter;
+import dev.loyalty.functions.store.OutboxEvent;
+import dev.loyalty.functions.store.Tx;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The one versioned document store behind {@link RuleSets} and {@link TierSets}: immutable
+ * versions of a program document, each in force from its {@code effectiveFrom} until the next
+ * version's. What differs between the two is data (the entity and its repository, the table,
+ * the publication lock, how a document is parsed and written, the event a publication emits),
+ * handed in by each facade; the rules are written once here:
+ * <ul>
+ *   <li>publish: under a transaction-scoped advisory lock (the next version number and the
+ *       effectiveFrom order), a version earlier than the latest one's is refused (409
+ *       RULES_VERSION_CONFLICT); otherwise the entity is persisted and the domain event written
+ *       to the outbox in the same Hibernate Reactive transaction ({@link LedgerWriter#emitProgram}),
+ *       and handed to the outbox listeners once it commits;</li>
+ *   <li>asOf: the version in force at an instant, read through Panache;</li>
+ *   <li>inForce: the hot path's read, queued in the caller's {@link Tx} (set-based SQL on the
+ *       reactive pool, so a business event stays two round trips); the document only when the
+ *       version is not cached.</li>
+ * </ul>
+ * Versions never change once written, so a parsed version is cached by its number for the
+ * life of the function.
+ *
+ * @param <E> the entity (a {@link VersionedDocument} mapped onto its table)
+ * @param <T> the parsed document (a rule set, a tier set)
+ */
+public final class VersionedDocuments<E extends VersionedDocument, T> {
+    private static final int CACHE_MAX = 256;
+
+    /** Builds the domain event of a publication: (version, effectiveFrom, publishedBy, publishedAt). */
+    public interface PublishedEvent {
+        DomainEvent of(long version, Instant effectiveFrom, String publishedBy, Instant publishedAt);
+    }
+
+    /** What a facade hands in: everything that differs between rule sets and tier sets. */
+    public record Kind<E extends VersionedDocument, T>(String label, String table, long publishLockKey,
+                                                       PanacheRepositoryBase<E, Long> repository, Supplier<E> newEntity,
+                                                       Function<Map<String, Object>, T> parseStored,
+                                                       Function<T, Map<String, Object>> encode,
+                                                       PublishedEvent publishedEvent) {
+        public Kind {
+            if (!table.matches("[a-z_]+")) {
+                throw new IllegalArgumentException("table " + table); // it is put into SQL text
+            }
+        }
+    }
+
+    /** A version with when it takes effect. */
+    public record Version<T>(long version, Instant effectiveFrom, T document) {
+    }
+
+    public sealed interface Published {
+        record Created(long version, Instant effectiveFrom) implements Published {
+        }
+
+        record Refused(Refusal refusal) implements Published {
+        }
+    }
+
+    private final Kind<E, T> kind;
+    private final Db db;
+    private final Entities entities;
+    private final LedgerWriter writer;
+    private final Map<Long, T> cache = new ConcurrentHashMap<>();
+    private final String inForceSql;
+
+    public VersionedDocuments(Kind<E, T> kind, Db db, Entities entities, LedgerWriter writer) {
+        this.kind = kind;
+        this.db = db;
+        this.entities = entities;
+        this.writer = writer;
+        this.inForceSql = "SELECT version, effective_from, CASE WHEN version = ANY($2) THEN NULL ELSE document::text END AS document"
+                + " FROM " + kind.table() + " WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1";
+    }
+
+    /**
+     * Queues the read of the version in force at {@code at} in the caller's transaction (its
+     * document only if not cached), handed to {@code as} (the facade's own version type).
+     */
+    public <V> Tx.Deferred<V> inForce(Tx tx, Instant at, Function<Version<T>, V> as) {
+        Long[] cached = cache.keySet().toArray(Long[]::new);
+        return tx.later(inForceSql, rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                // The migrations seed version 1 in force since the earliest occurredAt a write may carry.
+                throw new IllegalStateException("no " + kind.label() + " in force at " + at);
+            }
+            var r = it.next();
+            long version = r.getLong("version");
+            return as.apply(new Version<>(version, Tx.instant(r, "effective_from"), cached(version, r.getString("document"))));
+        }, at, cached);
+    }
+
+    /** The version in force at {@code at}, read through Panache. */
+    public Version<T> asOf(Instant at) {
+        E found = entities.read(() -> kind.repository()
+                .find("effectiveFrom <= ?1 order by effectiveFrom desc, version desc", at).<E>firstResult());
+        if (found == null) {
+            throw new IllegalStateException("no " + kind.label() + " in force at " + at);
+        }
+        return new Version<>(found.version, found.effectiveFrom, cached(found.version, found.document));
+    }
+
+    private T cached(long version, String document) {
+        T known = cache.get(version);
+        if (known != null) {
+            return known;
+        }
+        if (document == null) {
+            throw new IllegalStateException(kind.label() + " version " + version + " left the cache between read and use");
+        }
+        T parsed = kind.parseStored().apply(new JsonObject(document).getMap());
+        if (cache.size() >= CACHE_MAX) {
+            cache.clear();
+        }
+        cache.put(version, parsed);
+        return parsed;
+    }
+
+    /**
+     * Publishes {@code document} as the next version, in force from {@code effectiveFrom} (now
+     * when null), with its domain event in the same transaction; one earlier than the latest
+     * version's is refused (RULES_VERSION_CONFLICT) and nothing is written.
+     */
+    public Published publish(T document, Instant effectiveFrom, Instant now, String publishedBy) {
+        Instant from = effectiveFrom == null ? now : effectiveFrom;
+        String json = Json.encode(kind.encode().apply(document));
+        Outcome outcome = entities.inTransaction(() -> Panache.getSession().chain(session -> session
+                // pg_advisory_xact_lock returns void: wrapped so the native query has a column to read
+                .createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?1)) AS l", Long.class)
+                .setParameter(1, kind.publishLockKey())
+                .getSingleResult()
+                .chain(locked -> kind.repository().find("order by version desc").<E>firstResult())
+                .chain(last -> {
+                    if (last == null) {
+                        return Uni.createFrom().failure(new IllegalStateException("no " + kind.label() + " version 1"));
+                    }
+                    if (from.isBefore(last.effectiveFrom)) {
+                        return Uni.createFrom().item(new Outcome(
+                                new Published.Refused(new Refusal.RulesVersionConflict(last.effectiveFrom)), null));
+                    }
+                    E next = kind.newEntity().get();
+                    next.version = last.version + 1;
+                    next.effectiveFrom = from;
+                    next.document = json;
+                    next.publishedAt = now;
+                    next.publishedBy = publishedBy;
+                    DomainEvent event = kind.publishedEvent().of(next.version, from, publishedBy, now);
+                    return kind.repository().persistAndFlush(next)
+                            .chain(() -> writer.emitProgram(session, event))
+                            .map(written -> new Outcome(new Published.Created(next.version, from), written));
+                })));
+        if (outcome.written() != null) {
+            db.committedElsewhere(List.of(outcome.written()));
+        }
+        return outcome.published();
+    }
+
+    private record Outcome(Published published, OutboxEvent written) {
+    }
+}
