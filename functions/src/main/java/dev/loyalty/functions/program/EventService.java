@@ -214,10 +214,12 @@ public class EventService {
         Map<String, Object> answer = returnAnswer(command, returned);
         writer.returned(tx, state.account(), command, returned, purchase.orElseThrow().rulesVersion(), fingerprint,
                 Json.encode(answer), now);
-        // Qualifying points drop by what the return took back of each award (shortfall included:
-        // points the member no longer held were still earned by the returned goods).
-        List<QualifyingDay> takenBack = returned.awards().stream().filter(a -> a.due() > 0)
-                .map(a -> new QualifyingDay(tiers.day(a.award().occurredAt()), a.award().pointType(), a.due())).toList();
+        // Qualifying points drop by what the return took back of each award (contract: "what the
+        // return took back"; the shortfall is not taken back, and a later reversal of the award
+        // that recovers it takes its qualifying points back then, so nothing is taken back twice).
+        List<QualifyingDay> takenBack = returned.awards().stream().filter(a -> a.fromOwnLot() + a.fromOtherLots() > 0)
+                .map(a -> new QualifyingDay(tiers.day(a.award().occurredAt()), a.award().pointType(),
+                        a.fromOwnLot() + a.fromOtherLots())).toList();
         if (!takenBack.isEmpty()) {
             tiers.takenBack(tx, tierReads, member, takenBack, now);
         }

@@ -580,7 +580,8 @@ public class LedgerWriter {
                   RETURNING member_id, sequence, event_id, type, occurred_at, recorded_at, data::text AS data
                 )
                 -- every event written, or the transaction aborts (its COMMIT becomes a rollback)
-                SELECT w.*, 1 AS behind FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
+                -- behind unknown (NULL): a batch's events go the locked, ordered way
+                SELECT w.*, NULL::bigint AS behind FROM written w, (SELECT 1 / (CASE WHEN count(*) = $7 THEN 1 ELSE 0 END) AS ok FROM written) g
                 """, handler, member, id, type, occurred, recorded, data, n);
     }
 
@@ -656,11 +657,15 @@ public class LedgerWriter {
             List<OutboxEvent> written = new ArrayList<>();
             java.util.Set<String> behind = new java.util.HashSet<>();
             rows.forEach(r -> {
-                written.add(new OutboxEvent(r.getString("member_id"), r.getLong("sequence"),
+                String member = r.getString("member_id");
+                written.add(new OutboxEvent(member, r.getLong("sequence"),
                         r.getUUID("event_id"), r.getString("type"), Tx.instant(r, "occurred_at"),
                         Tx.instant(r, "recorded_at"), r.getString("data")));
-                if (r.getLong("behind") > 0) {
-                    behind.add(r.getString("member_id"));
+                // The count sees this transaction's own earlier events of the member (an earn's
+                // points.earned before its tier.changed): those are not "earlier unpublished".
+                Long earlier = r.getLong("behind");
+                if (earlier == null || earlier > tx.emittedCount(member)) {
+                    behind.add(member);
                 }
             });
             written.sort(Comparator.comparing(OutboxEvent::memberId).thenComparingLong(OutboxEvent::sequence));
@@ -819,8 +824,8 @@ public class LedgerWriter {
                     awards.stream().map(dev.loyalty.core.returns.AwardReturn::shortfall).toArray(Long[]::new),
                     awards.stream().map(a -> a.entry() == null ? null : a.entry().entryId()).toArray(UUID[]::new));
         }
-        // Qualifying points drop by what this return took back of each award (its due, shortfall
-        // included): EventService.applyReturn hands them to MemberTiers.takenBack in this transaction.
+        // Qualifying points drop by what this return took back of each award (not its shortfall):
+        // EventService.applyReturn hands them to MemberTiers.takenBack in this transaction.
         tx.later("INSERT INTO business_events(member_id, reference, event, occurred_at, recorded_at, rules_version, points,"
                         + " variants, request_fingerprint, answer, actor_sub, actor_source, request_id, amount)"
                         + " VALUES ($1,$2,$3,$4,$5,$6,0,'{}'::jsonb,$7,$8::text::jsonb,$9,$10,$11,$12)", x -> null,

@@ -50,6 +50,11 @@ public final class Tx {
         behind.addAll(membersBehind);
     }
 
+    /** How many of {@link #emitted()} belong to {@code member} (handed over so far, statement by statement). */
+    long emittedCount(String member) {
+        return emitted.stream().filter(e -> e.memberId().equals(member)).count();
+    }
+
     java.util.List<OutboxEvent> emitted() {
         return java.util.List.copyOf(emitted);
     }

@@ -269,10 +269,11 @@ public final class CoreLedger implements LedgerUnderTest {
                     stored.awards.set(i, stored.awards.get(i).afterReturn(a.due()));
                 }
                 stored.returnedSoFar = r.returnedSoFar();
-                // What EventService.applyReturn hands to MemberTiers.takenBack: each award's due on its day.
-                qualify(book, r.awards().stream().filter(a -> a.due() > 0).map(a -> new dev.loyalty.core.tiers.QualifyingDay(
+                // What EventService.applyReturn hands to MemberTiers.takenBack: what it took back of each award, on its day.
+                qualify(book, r.awards().stream().filter(a -> a.fromOwnLot() + a.fromOtherLots() > 0)
+                        .map(a -> new dev.loyalty.core.tiers.QualifyingDay(
                         dev.loyalty.core.tiers.QualifyingPoints.day(a.award().occurredAt(), ZoneOffset.UTC),
-                        a.award().pointType(), -a.due())).toList(), now);
+                        a.award().pointType(), -(a.fromOwnLot() + a.fromOtherLots()))).toList(), now);
                 book.priors.put(EVENT + " " + reference, new ReferenceRule.Prior(first, null, fingerprint));
                 book.state = book.state.withChanges(r.after(), r.changedLots(), List.of());
                 yield OpResult.ok(first);

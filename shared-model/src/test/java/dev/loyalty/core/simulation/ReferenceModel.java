@@ -348,15 +348,14 @@ final class ReferenceModel implements LedgerUnderTest {
         }
         long due = Math.max(0, Math.min(owedInTotal - p.given, award - reversedByOperator - p.given));
         p.given += due;
-        if (due > 0) {
-            // Qualification drops by what the return took back of the award, shortfall included, on the purchase's day.
-            m.qualifying.add(new QChange(now, LocalDate.ofInstant(p.lot.earnedAt, ZoneOffset.UTC), "PURCHASE", -due));
-        }
         long fromOwn = p.lot.remaining > 0 && now.isBefore(p.lot.expiresAt) ? Math.min(due, p.lot.remaining) : 0;
         long budget = Math.max(0, spendable(m, now) - (p.lot.spendable(now) ? fromOwn : 0) - held(m, now));
         long fromOthers = Math.min(due - fromOwn, budget);
         UUID id = null;
         if (fromOwn + fromOthers > 0) {
+            // Qualification drops by what the return took back (not the shortfall), on the purchase's day.
+            m.qualifying.add(new QChange(now, LocalDate.ofInstant(p.lot.earnedAt, ZoneOffset.UTC), "PURCHASE",
+                    -(fromOwn + fromOthers)));
             MEntry entry = append(m, EntryKind.RETURN, -(fromOwn + fromOthers), p.award.id);
             if (fromOwn > 0) {
                 p.lot.remaining -= fromOwn;
