@@ -1,6 +1,6 @@
 package dev.loyalty.functions.config;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import io.smallrye.config.common.MapBackedConfigSource;
 
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +18,7 @@ import java.util.Set;
  * <p>Where the export is not set (tests, which pick the function by a profile) it supplies
  * nothing. An explicit {@code QUARKUS_HIBERNATE_ORM_ACTIVE} (ordinal 300) overrides it.
  */
-public class ConfigEntitiesActivation implements ConfigSource {
+public class ConfigEntitiesActivation extends MapBackedConfigSource {
     static final String ACTIVE = "quarkus.hibernate-orm.active";
     static final String EXPORT_ENV = "QUARKUS_FUNQY_EXPORT";
     static final String EXPORT_PROPERTY = "quarkus.funqy.export";
@@ -27,35 +27,19 @@ public class ConfigEntitiesActivation implements ConfigSource {
     public static final Set<String> WITHOUT_ENTITIES = Set.of("balance", "earn-queue", "expire-sweep", "reconcile",
             "outbox-relay", "notices", "migrate");
 
-    private final Map<String, String> values;
+    /** Above application.properties (250), below explicit environment variables (300). */
+    static final int ORDINAL = 260;
 
     public ConfigEntitiesActivation() {
         this(System.getenv(), System.getProperty(EXPORT_PROPERTY));
     }
 
     ConfigEntitiesActivation(Map<String, String> env, String exportProperty) {
+        super("config-entities-activation", values(env, exportProperty), ORDINAL);
+    }
+
+    private static Map<String, String> values(Map<String, String> env, String exportProperty) {
         String export = exportProperty != null ? exportProperty : env.get(EXPORT_ENV);
-        this.values = export != null && WITHOUT_ENTITIES.contains(export.trim()) ? Map.of(ACTIVE, "false") : Map.of();
-    }
-
-    @Override
-    public Set<String> getPropertyNames() {
-        return values.keySet();
-    }
-
-    @Override
-    public String getValue(String propertyName) {
-        return values.get(propertyName);
-    }
-
-    @Override
-    public String getName() {
-        return "config-entities-activation";
-    }
-
-    /** Above application.properties (250), below explicit environment variables (300). */
-    @Override
-    public int getOrdinal() {
-        return 260;
+        return export != null && WITHOUT_ENTITIES.contains(export.trim()) ? Map.of(ACTIVE, "false") : Map.of();
     }
 }

@@ -76,15 +76,42 @@ public class EventService {
 
     public EventResult record(BusinessEvent event) {
         Instant now = clock.instant();
-        Optional<Refusal> invalid = RulesEngine.validate(event, now);
+        return validThenInTransaction(RulesEngine.validate(event, now), tx -> apply(tx, event, now));
+    }
+
+    /** A refusal of the request's own fields answers at once; otherwise one transaction, whose refusals answer too. */
+    private EventResult validThenInTransaction(Optional<Refusal> invalid, java.util.function.Function<Tx, EventResult> work) {
         if (invalid.isPresent()) {
             return new EventResult.Refused(invalid.get());
         }
         try {
-            return db.inTransaction(tx -> apply(tx, event, now));
+            return db.inTransaction(work);
         } catch (Rejected r) {
             return new EventResult.Refused(r.refusal);
         }
+    }
+
+    /**
+     * The reference rule on an event's (or a return's) reference, then the closing: the same
+     * request again answers as it did first; another request under the reference, or a write to
+     * a closed account, is refused (thrown); empty: go on.
+     */
+    private static Optional<EventResult> replayOrRefuse(MemberId member, Optional<LedgerStore.StoredEvent> prior,
+                                                        Optional<LedgerStore.Closure> closure, String fingerprint) {
+        if (prior.isPresent()) {
+            LedgerStore.StoredEvent p = prior.get();
+            return Optional.of(switch (ReferenceRule.decide(Optional.of(new ReferenceRule.Prior(p.firstTransactionId(), null,
+                    p.fingerprint())), fingerprint)) {
+                case ReferenceRule.Replay r -> new EventResult.AlreadyRecorded(new JsonObject(p.answerJson()).getMap());
+                case ReferenceRule.Conflict c -> throw new Rejected(c.refusal());
+                case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
+            });
+        }
+        Optional<Refusal> closed = SpendRules.requireOpen(member, closure.map(LedgerStore.Closure::closedAt).orElse(null));
+        if (closed.isPresent()) {
+            throw new Rejected(closed.get());
+        }
+        return Optional.empty();
     }
 
     /** Runs inside the caller's transaction (the API's, or one queue record's). */
@@ -113,19 +140,9 @@ public class EventService {
         MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
         var tierSetAtOccurrence = tierSets.inForce(tx, occurredAt);
         tx.flush();
-        Optional<LedgerStore.StoredEvent> prior = priorRead.get();
-        if (prior.isPresent()) {
-            LedgerStore.StoredEvent p = prior.get();
-            return switch (ReferenceRule.decide(Optional.of(new ReferenceRule.Prior(p.firstTransactionId(), null, p.fingerprint())),
-                    fingerprint)) {
-                case ReferenceRule.Replay r -> new EventResult.AlreadyRecorded(new JsonObject(p.answerJson()).getMap());
-                case ReferenceRule.Conflict c -> throw new Rejected(c.refusal());
-                case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
-            };
-        }
-        Optional<Refusal> closed = SpendRules.requireOpen(member, closure.get().map(LedgerStore.Closure::closedAt).orElse(null));
-        if (closed.isPresent()) {
-            throw new Rejected(closed.get());
+        Optional<EventResult> answered = replayOrRefuse(member, priorRead.get(), closure.get(), fingerprint);
+        if (answered.isPresent()) {
+            return answered.get();
         }
         AccountState before = locked.get().orElseThrow();
         RuleSets.Version v = rules != null ? rules : version.get();
@@ -160,15 +177,7 @@ public class EventService {
     /** A return (API): validate (pure), then one transaction of two round trips, as {@link #record}. */
     public EventResult recordReturn(ReturnCommand command) {
         Instant now = clock.instant();
-        Optional<Refusal> invalid = ReturnRules.validate(command, now);
-        if (invalid.isPresent()) {
-            return new EventResult.Refused(invalid.get());
-        }
-        try {
-            return db.inTransaction(tx -> applyReturn(tx, command, now));
-        } catch (Rejected r) {
-            return new EventResult.Refused(r.refusal);
-        }
+        return validThenInTransaction(ReturnRules.validate(command, now), tx -> applyReturn(tx, command, now));
     }
 
     /**
@@ -187,19 +196,9 @@ public class EventService {
         var snapshotRead = store.snapshot(tx, member);
         MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
         tx.flush();
-        Optional<LedgerStore.StoredEvent> prior = priorRead.get();
-        if (prior.isPresent()) {
-            LedgerStore.StoredEvent p = prior.get();
-            return switch (ReferenceRule.decide(Optional.of(new ReferenceRule.Prior(p.firstTransactionId(), null, p.fingerprint())),
-                    fingerprint)) {
-                case ReferenceRule.Replay r -> new EventResult.AlreadyRecorded(new JsonObject(p.answerJson()).getMap());
-                case ReferenceRule.Conflict c -> throw new Rejected(c.refusal());
-                case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
-            };
-        }
-        Optional<Refusal> closed = SpendRules.requireOpen(member, closure.get().map(LedgerStore.Closure::closedAt).orElse(null));
-        if (closed.isPresent()) {
-            throw new Rejected(closed.get());
+        Optional<EventResult> answered = replayOrRefuse(member, priorRead.get(), closure.get(), fingerprint);
+        if (answered.isPresent()) {
+            return answered.get();
         }
         Optional<AccountState> account = locked.get();
         MemberState state = snapshotRead.get()

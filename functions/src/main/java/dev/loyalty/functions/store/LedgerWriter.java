@@ -676,21 +676,30 @@ public class LedgerWriter {
 
     // ---- the statements
 
+    /**
+     * The lots a spend (or a return) changed, their new remaining points, in one statement;
+     * guarded: each lot exactly once, and never below zero (the CHECK), or the transaction aborts.
+     */
+    private static void lotsRemaining(Tx tx, MemberId member, List<Lot> changedLots) {
+        if (changedLots.isEmpty()) {
+            return;
+        }
+        tx.later("""
+                WITH u AS (
+                  UPDATE lots l SET remaining_points = v.remaining
+                    FROM unnest($2::uuid[], $3::bigint[]) AS v(lot_id, remaining)
+                   WHERE l.member_id = $1 AND l.lot_id = v.lot_id
+                  RETURNING 1
+                )
+                SELECT 1 / (CASE WHEN count(*) = $4 THEN 1 ELSE 0 END) FROM u""", r -> null,
+                member.value(), changedLots.stream().map(Lot::lotId).toArray(UUID[]::new),
+                changedLots.stream().map(Lot::remainingPoints).toArray(Long[]::new), changedLots.size());
+    }
+
     private void debit(Tx tx, AccountState before, LedgerEntry entry, List<Allocation> allocations, List<Lot> changedLots,
                        AccountState after, String fingerprint, UUID reverses, Instant now) {
         insertEntry(tx, entry, fingerprint, reverses);
-        if (!changedLots.isEmpty()) {
-            tx.later("""
-                    WITH u AS (
-                      UPDATE lots l SET remaining_points = v.remaining
-                        FROM unnest($2::uuid[], $3::bigint[]) AS v(lot_id, remaining)
-                       WHERE l.member_id = $1 AND l.lot_id = v.lot_id
-                      RETURNING 1
-                    )
-                    SELECT 1 / (CASE WHEN count(*) = $4 THEN 1 ELSE 0 END) FROM u""", r -> null,
-                    entry.memberId().value(), changedLots.stream().map(Lot::lotId).toArray(UUID[]::new),
-                    changedLots.stream().map(Lot::remainingPoints).toArray(Long[]::new), changedLots.size());
-        }
+        lotsRemaining(tx, entry.memberId(), changedLots);
         if (!allocations.isEmpty()) {
             tx.later("INSERT INTO entry_allocations(member_id, entry_id, position, lot_id, points)"
                             + " SELECT $1, $2, a.ord - 1, a.lot_id, a.points"
@@ -785,20 +794,7 @@ public class LedgerWriter {
                     e.memberId().value(), e.entryId(), a.allocations().stream().map(Allocation::lotId).toArray(UUID[]::new),
                     a.allocations().stream().map(Allocation::points).toArray(Long[]::new));
         }
-        List<Lot> changed = r.changedLots();
-        if (!changed.isEmpty()) {
-            // Guarded like every spend: each lot exactly once, and never below zero (the CHECK).
-            tx.later("""
-                    WITH u AS (
-                      UPDATE lots l SET remaining_points = v.remaining
-                        FROM unnest($2::uuid[], $3::bigint[]) AS v(lot_id, remaining)
-                       WHERE l.member_id = $1 AND l.lot_id = v.lot_id
-                      RETURNING 1
-                    )
-                    SELECT 1 / (CASE WHEN count(*) = $4 THEN 1 ELSE 0 END) FROM u""", x -> null,
-                    before.memberId().value(), changed.stream().map(Lot::lotId).toArray(UUID[]::new),
-                    changed.stream().map(Lot::remainingPoints).toArray(Long[]::new), changed.size());
-        }
+        lotsRemaining(tx, before.memberId(), r.changedLots());
         if (r.after().version() != before.version()) {
             moveAccount(tx, before, r.after(), now);
         }

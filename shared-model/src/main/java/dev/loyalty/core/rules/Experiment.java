@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An A/B split: variants with weights summing to 100, in their listed order. A member's bucket
+ * An A/B split: variants with weights summing to 100, ranged in the order of their names (not
+ * as a document lists them: a stored document's key order is not kept, and a draft and its
+ * published version must split members alike). A member's bucket
  * is the first 8 bytes of SHA-256("experimentId" NUL "memberId") as an unsigned number mod 100,
  * so it never changes for a member and experiment, whatever else changes; the variant is the one
  * whose cumulative weight range holds the bucket.
@@ -17,7 +19,7 @@ import java.util.Objects;
 public record Experiment(String id, Map<String, Integer> variants) {
     public Experiment {
         Objects.requireNonNull(id, "id");
-        variants = Collections.unmodifiableMap(new LinkedHashMap<>(variants));
+        variants = Collections.unmodifiableMap(new java.util.TreeMap<>(variants));
     }
 
     public static int bucket(String experimentId, String memberId) {
