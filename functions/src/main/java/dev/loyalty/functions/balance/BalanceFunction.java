@@ -123,7 +123,8 @@ public class BalanceFunction {
             try {
                 kind = EntryKind.valueOf(kindRaw);
             } catch (IllegalArgumentException e) {
-                throw ApiException.validation("kind", "must be one of EARN, REDEEM, EXPIRE, REVERSAL, TRANSFER_IN, TRANSFER_OUT, ADJUSTMENT");
+                throw ApiException.validation("kind", "must be one of " + java.util.Arrays.stream(EntryKind.values())
+                        .map(Enum::name).collect(java.util.stream.Collectors.joining(", ")));
             }
         }
         String type = event.query("type");
