@@ -145,13 +145,10 @@ public class QueueEarnService {
                 if (e == null) {
                     continue;
                 }
-                String first = eventFingerprints.putIfAbsent(e.key(), e.fingerprint());
-                if (first == null) {
-                    businessEvents.add(e);
-                } else if (first.equals(e.fingerprint())) {
-                    duplicates++;
-                } else {
-                    toPark.add(park(record, e.memberId(), Refusal.REFERENCE_ALREADY_USED,
+                switch (copy(eventFingerprints, e.key(), e.fingerprint())) {
+                    case FIRST -> businessEvents.add(e);
+                    case SAME -> duplicates++;
+                    case DIFFERENT -> toPark.add(park(record, e.memberId(), Refusal.REFERENCE_ALREADY_USED,
                             "reference " + e.reference() + " is used by a different event in the same batch", now));
                 }
                 continue;
@@ -160,13 +157,10 @@ public class QueueEarnService {
             if (valid == null) {
                 continue;
             }
-            String first = fingerprints.putIfAbsent(valid.key(), valid.fingerprint());
-            if (first == null) {
-                unique.add(valid);
-            } else if (first.equals(valid.fingerprint())) {
-                duplicates++;
-            } else {
-                toPark.add(park(record, valid.member().value(), Refusal.REFERENCE_ALREADY_USED,
+            switch (copy(fingerprints, valid.key(), valid.fingerprint())) {
+                case FIRST -> unique.add(valid);
+                case SAME -> duplicates++;
+                case DIFFERENT -> toPark.add(park(record, valid.member().value(), Refusal.REFERENCE_ALREADY_USED,
                         "reference " + valid.command().reference() + " is used by a different earn in the same batch", now));
             }
         }
@@ -314,6 +308,15 @@ public class QueueEarnService {
         } catch (NumberFormatException e) {
             return 1;
         }
+    }
+
+    /** A record's place among the batch's copies of its reference. */
+    private enum Copy { FIRST, SAME, DIFFERENT }
+
+    /** The first copy of a key carries it; a later copy is the same request again or a different one. */
+    private static Copy copy(Map<String, String> seen, String key, String fingerprint) {
+        String first = seen.putIfAbsent(key, fingerprint);
+        return first == null ? Copy.FIRST : first.equals(fingerprint) ? Copy.SAME : Copy.DIFFERENT;
     }
 
     private boolean isBusinessEvent(SqsEvent.Record record) {

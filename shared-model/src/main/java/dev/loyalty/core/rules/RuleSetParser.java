@@ -1,7 +1,5 @@
 package dev.loyalty.core.rules;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -300,29 +298,7 @@ public final class RuleSetParser {
     }
 
     private Long integer(Object o, String path, long min, long max) {
-        Long v = switch (o) {
-            case Integer i -> (long) i;
-            case Long l -> l;
-            case Short s -> (long) s;
-            case BigInteger b -> b.bitLength() < 64 ? b.longValue() : null;
-            case BigDecimal d -> {
-                try {
-                    yield d.longValueExact();
-                } catch (ArithmeticException e) {
-                    yield null;
-                }
-            }
-            case null, default -> null;
-        };
-        if (v == null) {
-            error(path, "must be a whole number between " + min + " and " + max);
-            return null;
-        }
-        if (v < min || v > max) {
-            error(path, "must be between " + min + " and " + max);
-            return null;
-        }
-        return v;
+        return dev.loyalty.core.WholeNumbers.within(o, min, max, path, this::error);
     }
 
     private List<?> list(Object o, String path, int max) {
