@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.returns.ReturnCommand;
 import dev.loyalty.core.spend.RedeemCommand;
+import dev.loyalty.core.spend.ReversalCommand;
 import dev.loyalty.functions.balance.BalanceQueries;
 import dev.loyalty.functions.balance.BalanceView;
 import dev.loyalty.functions.program.EventResult;
@@ -171,6 +172,29 @@ class ReturnsTest extends SpendingSupport {
         assertEquals(70, reportAfter.returned() - reportBefore.returned());
         assertEquals(-70, reportAfter.outstanding() - reportBefore.outstanding());
         assertEquals(30, count("SELECT shortfall FROM returns WHERE member_id = $1", m));
+
+        // The operator reverses the redeem: its 80 points go back to the purchase's lot. The award
+        // can then be reversed by what the return did not take (100 - 70 = 30): that recovers the
+        // shortfall, and `unrecovered` drops back.
+        UUID redeem = entryId(m, "REDEEM", "spend-80");
+        UUID earn = entryId(m, "EARN", "order-1");
+        assertInstanceOf(SpendResult.Done.class, spend.reverse(new MemberId(m),
+                new ReversalCommand(redeem, null, "undo-spend", "goodwill")));
+        assertEquals(30, liability.at(later.plusSeconds(2), null).unrecovered() - reportBefore.unrecovered(),
+                "points back in the balance recover nothing until the award is reversed");
+        TestClock.pin(later.plusSeconds(10));
+        assertInstanceOf(SpendResult.Done.class, spend.reverse(new MemberId(m),
+                new ReversalCommand(earn, null, "claw-back", "returned purchase")));
+        assertEquals(-30, count("SELECT points FROM ledger_entries WHERE member_id = $1 AND reference = 'claw-back'", m),
+                "the reversal takes what the return left of the award");
+        assertEquals(0, liability.at(later.plusSeconds(11), null).unrecovered() - reportBefore.unrecovered());
+        assertEquals(30, liability.at(later.plusSeconds(5), null).unrecovered() - reportBefore.unrecovered(),
+                "as of before the reversal, the shortfall is still missing");
+    }
+
+    UUID entryId(String member, String kind, String reference) {
+        return PostgresResource.owner().read(tx -> tx.one("SELECT entry_id FROM ledger_entries WHERE member_id = $1"
+                + " AND kind = $2 AND reference = $3", r -> r.getUUID("entry_id"), member, kind, reference)).orElseThrow();
     }
 
     @Test

@@ -19,12 +19,29 @@ import java.util.TreeMap;
  * back), and transfers (which net to 0).
  *
  * <p>{@code pending} at {@code asOf}: the part of {@code outstanding} in lots still in their
- * return window then (and not expired). {@code unrecovered}: the shortfall of every return
- * recorded by then, what members no longer held when their purchase came back (nothing
- * recovers it yet, so it is the sum of the shortfalls).
+ * return window then (and not expired). {@code unrecovered} at {@code asOf}: what returns
+ * recorded by then could not take back because members no longer held it (their shortfalls),
+ * less what was recovered since. Per award: {@code min(shortfalls, award - taken back)}, where
+ * "taken back" is every entry recorded by then that reverses the award (its RETURN entries and
+ * an operator's REVERSAL of it, which can take only what the returns left). So a reversal of the
+ * award after points came back to its lot (e.g. a reversed redeem) recovers the shortfall, and
+ * nothing is counted twice: a reversal first takes the part of the award no return claimed.
  */
 @ApplicationScoped
 public class LiabilityReport {
+    /** See the class comment: per award with a shortfall, what is still missing of it at $1. */
+    static final String UNRECOVERED_SQL = """
+            SELECT COALESCE(SUM(GREATEST(0, LEAST(sf.shortfall, a.points - COALESCE((
+                     SELECT SUM(-e.points) FROM ledger_entries e
+                     WHERE e.member_id = sf.member_id AND e.reverses_entry_id = sf.award_entry_id
+                       AND e.recorded_at <= $1), 0)))), 0) AS unrecovered
+            FROM (SELECT ra.member_id, ra.award_entry_id, SUM(ra.shortfall) AS shortfall
+                  FROM returns r
+                  JOIN return_awards ra ON ra.member_id = r.member_id AND ra.reference = r.reference
+                  WHERE r.recorded_at <= $1 AND r.shortfall > 0 AND ra.shortfall > 0
+                  GROUP BY ra.member_id, ra.award_entry_id) sf
+            JOIN ledger_entries a ON a.member_id = sf.member_id AND a.entry_id = sf.award_entry_id""";
+
     private final ReportReads reads;
 
     public LiabilityReport(ReportReads reads) {
@@ -68,8 +85,7 @@ public class LiabilityReport {
                       JOIN lots l ON l.member_id = a.member_id AND l.lot_id = a.lot_id
                       WHERE e.recorded_at <= $1 AND l.pending_until > $1 AND (l.expires_at IS NULL OR l.expires_at > $1)
                     ) x""", asOf).iterator().next();
-            var u = tx.query("SELECT COALESCE(SUM(shortfall), 0) AS unrecovered FROM returns WHERE recorded_at <= $1"
-                    + " AND shortfall > 0", asOf).iterator().next();
+            var u = tx.query(UNRECOVERED_SQL, asOf).iterator().next();
             var t = tx.query("""
                     SELECT
                       COALESCE(SUM(e.points) FILTER (WHERE e.kind = 'EARN' OR (e.kind = 'REVERSAL' AND o.kind = 'EARN')), 0) AS issued,
