@@ -97,5 +97,15 @@ public interface LoyaltyConfig {
          * reports read the primary.
          */
         Optional<String> readUrl();
+
+        /**
+         * The app secret ({@code LOYALTY_DB_SECRET_ARN}), re-read by {@code store.DatabaseLogin}
+         * after a SnapStart restore. Absent (locally, in tests): the configured login stays.
+         */
+        Optional<String> secretArn();
+
+        /** The AWS Parameters and Secrets Lambda Extension's port on localhost. */
+        @WithDefault("2773")
+        int secretsExtensionPort();
     }
 }

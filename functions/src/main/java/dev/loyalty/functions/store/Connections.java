@@ -1,6 +1,5 @@
 package dev.loyalty.functions.store;
 
-import dev.loyalty.functions.config.DatabaseSecretConfigSource;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -16,7 +15,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,10 +24,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * later, on other hosts. Sockets captured in the snapshot are dead after a restore, and the
  * credentials read at init may have been rotated since. This bean is a CRaC {@link Resource}
  * (Lambda's runtime calls it; elsewhere org.crac is a no-op): after a restore it builds a new
- * pool from the same {@code quarkus.datasource.*} settings, re-reading the secret through the
- * Parameters and Secrets extension when {@code LOYALTY_DB_SECRET_ARN} is set, swaps it in, and
- * closes the old pool with whatever it held. Until the first restore the Quarkus-managed pool
- * is used as is.
+ * pool from the same {@code quarkus.datasource.*} settings with the login {@link DatabaseLogin}
+ * re-reads (the secret, through the Parameters and Secrets extension, when one is configured),
+ * swaps it in, and closes the old pool with whatever it held. Until the first restore the
+ * Quarkus-managed pool is used as is.
+ *
+ * <p>The Quarkus-managed pool stays in use by Hibernate Reactive (configuration entities). It
+ * takes its login from {@link DatabaseLogin} for every new connection, so after a restore it
+ * connects with the re-read one. It holds no connection in the snapshot: nothing at init touches
+ * the database (Hibernate starts offline), and a connection it opened later and lost is
+ * replaced by the pool.
  */
 @ApplicationScoped
 public class Connections implements Resource {
@@ -38,8 +42,10 @@ public class Connections implements Resource {
     private final Vertx vertx;
     private final Pool quarkusPool;
     private final AtomicReference<Pool> current;
+    private final DatabaseLogin login;
 
-    public Connections(Pool quarkusPool, Vertx vertx) {
+    public Connections(Pool quarkusPool, Vertx vertx, DatabaseLogin login) {
+        this.login = login;
         this.vertx = vertx;
         this.quarkusPool = quarkusPool;
         this.current = new AtomicReference<>(quarkusPool);
@@ -70,15 +76,11 @@ public class Connections implements Resource {
     public void reconnect() {
         var config = ConfigProvider.getConfig();
         String url = config.getValue("quarkus.datasource.reactive.url", String.class);
-        String user = config.getOptionalValue("quarkus.datasource.username", String.class).orElse(null);
-        String password = config.getOptionalValue("quarkus.datasource.password", String.class).orElse(null);
-        Map<String, String> env = System.getenv();
-        String arn = env.get("LOYALTY_DB_SECRET_ARN");
-        if (arn != null && !arn.isBlank()) {
-            String[] login = DatabaseSecretConfigSource.fetch(env, arn); // rotated since the snapshot?
-            user = login[0];
-            password = login[1];
-        }
+        // Rotated since the snapshot? The Quarkus pool (configuration entities) asks the same
+        // login for each new connection, so both pools use the fresh one from here on.
+        String[] login = this.login.refresh();
+        String user = login[0];
+        String password = login[1];
         PgConnectOptions connect = PgConnectOptions.fromUri(url);
         if (user != null) {
             connect.setUser(user);

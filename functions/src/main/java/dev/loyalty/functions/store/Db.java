@@ -207,10 +207,16 @@ public class Db {
         }
     }
 
-    /** SQLSTATE classes meaning "the server cannot serve now", not "this request is wrong". */
+    /**
+     * SQLSTATE classes meaning "the server cannot serve now", not "this request is wrong":
+     * connection (08), resources (53), operator intervention (57), and a refused login (28: a
+     * password rotated under a running function; the next login after a restore or a rotation of
+     * the pool's login succeeds, so the caller retries).
+     */
     static boolean unavailable(PgException e) {
         String state = e.getSqlState();
-        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57"));
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                || state.startsWith("28"));
     }
 
     /** Returns the connection to the pool without waiting on a stalled server (never throws). */
