@@ -64,6 +64,19 @@ public final class FunctionProcess implements AutoCloseable {
         return cp;
     }
 
+    /**
+     * Each function's Lambda memory in MB, as {@code infra-terraform/locals.tf} deploys it
+     * ({@code LambdaMemoryTest} holds the two together); 512 for any other.
+     */
+    static final Map<String, Integer> MEMORY_MB = Map.ofEntries(Map.entry("earn", 512), Map.entry("earn-queue", 512),
+            Map.entry("redeem", 512), Map.entry("balance", 512), Map.entry("reports", 1024),
+            Map.entry("expire-sweep", 1024), Map.entry("reconcile", 1024), Map.entry("tier-review", 1024),
+            Map.entry("migrate", 512), Map.entry("outbox-relay", 512), Map.entry("notices", 512));
+
+    static int memoryMb(String function) {
+        return MEMORY_MB.getOrDefault(function, 512);
+    }
+
     public FunctionProcess(Path functionJar, String function, RuntimeApi api, Map<String, String> env, Path logFile)
             throws IOException {
         this(functionJar, function, api, env, logFile, List.of());
@@ -77,7 +90,11 @@ public final class FunctionProcess implements AutoCloseable {
                            List<String> extraJvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Small heaps and C1 only: these are short local processes, like a Lambda of 512 MB.
+        // Small heaps and C1 only: these are short local processes, sized like their Lambda. The
+        // JVM sees the Lambda's memory (MaxRAM), not the machine's, so its ergonomics are the
+        // sandbox's: the initial heap is 1/64 of the function's memory and grows as needed, not
+        // 1/64 of this machine's RAM (which committed and touched the whole -Xmx from the start).
+        command.add("-XX:MaxRAM=" + memoryMb(function) + "m");
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
@@ -97,7 +114,7 @@ public final class FunctionProcess implements AutoCloseable {
         pb.environment().put("QUARKUS_FUNQY_EXPORT", function);
         pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.port());
         pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "loyalty-" + function);
-        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb(function)));
         pb.environment().put("_HANDLER", HANDLER);
         // The runtime client loads customer code from the task root; the function jar is
         // already on the classpath, so an empty root keeps classes from loading twice.

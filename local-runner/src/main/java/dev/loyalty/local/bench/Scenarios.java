@@ -524,7 +524,7 @@ final class Scenarios {
             return;
         }
         rows.add(Row.ratio("peak RSS (VmHWM) of a function JVM after the load scenarios",
-                        f("%.0f MB (%s, -Xmx256m, SerialGC)", worstMb, worst),
+                        f("%.0f MB (%s, -XX:MaxRAM=its Lambda memory, -Xmx256m, SerialGC)", worstMb, worst),
                         f("an idle function JVM (reports): %.0f MB", idleMb), worstMb / idleMb)
                 .target("≤ 180 MB", worstMb <= RSS_TARGET_MB));
     }
