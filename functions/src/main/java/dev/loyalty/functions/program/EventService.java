@@ -8,6 +8,7 @@ import dev.loyalty.core.reference.ReferenceRule;
 import dev.loyalty.core.reference.RequestFingerprint;
 import dev.loyalty.core.rules.Award;
 import dev.loyalty.core.rules.BusinessEvent;
+import dev.loyalty.core.rules.CapCharge;
 import dev.loyalty.core.rules.CapPeriod;
 import dev.loyalty.core.rules.CapUsage;
 import dev.loyalty.core.rules.Evaluation;
@@ -25,6 +26,7 @@ import dev.loyalty.core.spend.SpendRules;
 import dev.loyalty.core.tiers.QualifyingDay;
 import dev.loyalty.core.tiers.TierDecision;
 import dev.loyalty.functions.tiers.MemberTiers;
+import dev.loyalty.functions.store.Actor;
 import dev.loyalty.functions.store.Db;
 import dev.loyalty.functions.store.LedgerStore;
 import dev.loyalty.functions.store.LedgerWriter;
@@ -38,6 +40,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +97,10 @@ public class EventService {
     /**
      * The reference rule on an event's (or a return's) reference, then the closing: the same
      * request again answers as it did first; another request under the reference, or a write to
-     * a closed account, is refused (thrown); empty: go on.
+     * a closed account ({@code closedAt} not null), is refused (thrown); empty: go on.
      */
     private static Optional<EventResult> replayOrRefuse(MemberId member, Optional<LedgerStore.StoredEvent> prior,
-                                                        Optional<LedgerStore.Closure> closure, String fingerprint) {
+                                                        Instant closedAt, String fingerprint) {
         if (prior.isPresent()) {
             LedgerStore.StoredEvent p = prior.get();
             return Optional.of(switch (ReferenceRule.decide(Optional.of(new ReferenceRule.Prior(p.firstTransactionId(), null,
@@ -107,7 +110,7 @@ public class EventService {
                 case ReferenceRule.Fresh f -> throw new IllegalStateException("a prior was given");
             });
         }
-        Optional<Refusal> closed = SpendRules.requireOpen(member, closure.map(LedgerStore.Closure::closedAt).orElse(null));
+        Optional<Refusal> closed = SpendRules.requireOpen(member, closedAt);
         if (closed.isPresent()) {
             throw new Rejected(closed.get());
         }
@@ -122,54 +125,174 @@ public class EventService {
     /**
      * As {@link #apply(Tx, BusinessEvent, Instant)}, evaluated with {@code rules} instead of the
      * published version in force at occurredAt when given (the seeded simulation's fixed rule:
-     * its clock runs in the past, where no published version could be added).
+     * its clock runs in the past, where no published version could be added). Round trip 1
+     * (with BEGIN), every statement keyed by the one member: create/lock the account, the
+     * event's reference, the closing, the rule set and tier set in force at occurredAt, the cap
+     * usage of its periods, the member's tier state; then {@link #decideAndWrite}.
      */
     public EventResult apply(Tx tx, BusinessEvent event, Instant now, RuleSets.Version rules) {
         MemberId member = new MemberId(event.memberId());
-        Instant occurredAt = event.occurredAt() == null ? now : event.occurredAt();
-        String fingerprint = RequestFingerprint.businessEvent(event);
-        // Round trip 1 (with BEGIN).
+        Instant occurredAt = occurredAt(event, now);
         writer.openAccount(tx, member, now);
         var locked = store.lockAccount(tx, member);
         var priorRead = store.businessEvent(tx, member, event.reference());
         var closure = store.closure(tx, member);
         var version = rules != null ? null : ruleSets.inForce(tx, occurredAt);
-        var usage = store.capUsage(tx, member, periodStarts(occurredAt));
+        Map<CapPeriod, LocalDate> starts = periodStarts(occurredAt);
+        var usage = store.capUsage(tx, member, starts);
         // The member's tier state and the tier set in force now; the set in force at occurredAt
         // gives the multiplier.
         MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
         var tierSetAtOccurrence = tierSets.inForce(tx, occurredAt);
         tx.flush();
-        Optional<EventResult> answered = replayOrRefuse(member, priorRead.get(), closure.get(), fingerprint);
-        if (answered.isPresent()) {
-            return answered.get();
+        Map<LedgerStore.CapSlot, CapUsage.Used> used = new HashMap<>();
+        usage.get().used().forEach((k, u) -> used.put(new LedgerStore.CapSlot(member, k.ruleId(), k.period(),
+                starts.get(k.period())), u));
+        Actor actor = Actor.current();
+        BatchReads reads = new BatchReads(Map.of(member, locked.get().orElseThrow()),
+                priorRead.get().map(p -> Map.of(key(event), p)).orElse(Map.of()),
+                closure.get().map(c -> Map.of(member, c.closedAt())).orElse(Map.of()),
+                at -> rules != null ? rules : version.get(), at -> tierSetAtOccurrence.get(), used, tierReads);
+        return decideAndWrite(tx, List.of(new BatchItem(event, actor == null ? null : actor.requestId())), reads, now).get(0);
+    }
+
+    /** One business event of a queue batch, with the request id its rows carry (its SQS message id). */
+    public record BatchItem(BusinessEvent event, String requestId) {
+    }
+
+    /**
+     * Applies a queue batch's business events (validated) inside the caller's transaction in two
+     * round trips whatever their number, each event answered exactly as {@link #apply} one after
+     * the other would answer it. Round trip 1 (with BEGIN): create and lock every account (member
+     * id order), every event's reference, the closings, the rule set and tier set versions in
+     * force over the batch's occurredAt range, the cap usage of every (member, period) the
+     * events fall in, every member's tier state. Then the rules decide each event in
+     * {@code items} order, carrying each member's running balance, cap usage and tier from one
+     * of its events to the next; round trip 2 writes everything ({@link LedgerWriter#eventsRecorded}).
+     * Results are in {@code items} order. A refusal (or two events under one reference) throws
+     * {@link Rejected}: the caller rolls the batch back and applies one event per transaction.
+     */
+    public List<EventResult> applyBatch(Tx tx, List<BatchItem> items, Instant now) {
+        if (items.isEmpty()) {
+            return List.of();
         }
-        AccountState before = locked.get().orElseThrow();
-        RuleSets.Version v = rules != null ? rules : version.get();
-        // The tier before this event's awards: the crossing award earns with the old multiplier.
-        TierDecision.Outcome current = tiers.current(tierReads, member, now);
-        Tier tier = MemberTiers.ruleTier(current.tier(), tierSetAtOccurrence.get().tierSet());
-        Evaluation evaluation = switch (RulesEngine.evaluate(v.ruleSet(), v.version(), tier, usage.get(), event, occurredAt,
-                catalog.programZone())) {
-            case EvaluationOutcome.Refused r -> throw new Rejected(r.refusal());
-            case EvaluationOutcome.Evaluated e -> e.evaluation();
-        };
-        EventRule.Outcome.Applied applied = switch (EventRule.apply(before, event, evaluation, occurredAt, now, catalog,
-                UUID::randomUUID)) {
-            case EventRule.Outcome.Refused r -> throw new Rejected(r.refusal());
-            case EventRule.Outcome.Applied a -> a;
-        };
-        List<QualifyingDay> earned = new ArrayList<>();
-        for (EventRule.Credited c : applied.credits()) {
-            earned.add(new QualifyingDay(tiers.day(c.entry().occurredAt()), c.entry().pointType(), c.entry().points()));
+        List<MemberId> members = items.stream().map(i -> new MemberId(i.event().memberId())).toList();
+        Instant from = items.stream().map(i -> occurredAt(i.event(), now)).min(Instant::compareTo).orElseThrow();
+        Instant to = items.stream().map(i -> occurredAt(i.event(), now)).max(Instant::compareTo).orElseThrow();
+        var opened = writer.openAccounts(tx, members, now);
+        var priors = store.businessEvents(tx, members, items.stream().map(i -> i.event().reference()).toList());
+        var closings = store.closings(tx, members);
+        var rules = ruleSets.inForceOver(tx, from, to);
+        java.util.Set<LedgerStore.CapSlot> slots = new java.util.LinkedHashSet<>();
+        for (BatchItem i : items) {
+            periodStarts(occurredAt(i.event(), now)).forEach((period, start) ->
+                    slots.add(new LedgerStore.CapSlot(new MemberId(i.event().memberId()), "", period, start)));
         }
-        TierDecision.Written decided = tiers.decide(tierReads, member, earned, now);
-        Map<String, Object> answer = answer(event, v.version(), new Tier(decided.after().tier().name(), tier.earnMultiplierBp()),
-                applied.credits(), applied.after().balance());
-        writer.eventRecorded(tx, before, event, occurredAt, applied, evaluation, v.version(), fingerprint,
-                Json.encode(answer), now);
-        tiers.earned(tx, tierReads, member, earned, now);
-        return new EventResult.Recorded(answer);
+        var usage = store.capUsages(tx, slots.stream().map(LedgerStore.CapSlot::member).toList(),
+                slots.stream().map(LedgerStore.CapSlot::period).toList(), slots.stream().map(LedgerStore.CapSlot::start).toList());
+        MemberTiers.Reads tierReads = tiers.read(tx, members, now);
+        var tierSetsOver = tierSets.inForceOver(tx, from, to);
+        tx.flush();
+        BatchReads reads = new BatchReads(opened.get(), priors.get(), closings.get(), at -> rules.get().at(at),
+                at -> tierSetsOver.get().at(at), usage.get(), tierReads);
+        return decideAndWrite(tx, items, reads, now);
+    }
+
+    /** What round trip 1 read, for one event or a batch. */
+    private record BatchReads(Map<MemberId, AccountState> accounts, Map<String, LedgerStore.StoredEvent> priors,
+                              Map<MemberId, Instant> closedAt, java.util.function.Function<Instant, RuleSets.Version> rulesAt,
+                              java.util.function.Function<Instant, TierSets.Version> tierSetAt,
+                              Map<LedgerStore.CapSlot, CapUsage.Used> usage, MemberTiers.Reads tiers) {
+    }
+
+    private static String key(BusinessEvent event) {
+        return event.memberId() + "#" + event.reference();
+    }
+
+    private static Instant occurredAt(BusinessEvent event, Instant now) {
+        return event.occurredAt() == null ? now : event.occurredAt();
+    }
+
+    /**
+     * The rules on each event in order (the reference rule and the closing, the rules engine
+     * with the member's tier before the event at its multiplier in the tier set in force at
+     * occurredAt, the awards as ledger effects, the tier decided after them), each member's
+     * running account, cap usage and tier carried from one of its events to the next; then one
+     * write of everything, queued for the caller's last round trip.
+     */
+    private List<EventResult> decideAndWrite(Tx tx, List<BatchItem> items, BatchReads reads, Instant now) {
+        Map<MemberId, AccountState> running = new HashMap<>(reads.accounts());
+        Map<MemberId, AccountState> after = new HashMap<>();
+        Map<LedgerStore.CapSlot, CapUsage.Used> usage = new HashMap<>(reads.usage());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<LedgerWriter.EventWrite> writes = new ArrayList<>();
+        List<EventResult> results = new ArrayList<>(items.size());
+        for (BatchItem item : items) {
+            BusinessEvent event = item.event();
+            MemberId member = new MemberId(event.memberId());
+            Instant occurredAt = occurredAt(event, now);
+            String fingerprint = RequestFingerprint.businessEvent(event);
+            if (!seen.add(key(event))) {
+                // Two events under one reference: one transaction per event decides (the first wins).
+                throw new Rejected(new Refusal.ReferenceAlreadyUsed(null, null));
+            }
+            Optional<EventResult> answered = replayOrRefuse(member, Optional.ofNullable(reads.priors().get(key(event))),
+                    reads.closedAt().get(member), fingerprint);
+            if (answered.isPresent()) {
+                results.add(answered.get());
+                continue;
+            }
+            AccountState before = running.get(member);
+            RuleSets.Version v = reads.rulesAt().apply(occurredAt);
+            // The tier before this event's awards: the crossing award earns with the old multiplier.
+            TierDecision.Outcome current = tiers.current(reads.tiers(), member, now);
+            Tier tier = MemberTiers.ruleTier(current.tier(), reads.tierSetAt().apply(occurredAt).tierSet());
+            Evaluation evaluation = switch (RulesEngine.evaluate(v.ruleSet(), v.version(), tier,
+                    usageAt(usage, member, periodStarts(occurredAt)), event, occurredAt, catalog.programZone())) {
+                case EvaluationOutcome.Refused r -> throw new Rejected(r.refusal());
+                case EvaluationOutcome.Evaluated e -> e.evaluation();
+            };
+            EventRule.Outcome.Applied applied = switch (EventRule.apply(before, event, evaluation, occurredAt, now, catalog,
+                    UUID::randomUUID)) {
+                case EventRule.Outcome.Refused r -> throw new Rejected(r.refusal());
+                case EventRule.Outcome.Applied a -> a;
+            };
+            List<QualifyingDay> earned = new ArrayList<>();
+            for (EventRule.Credited c : applied.credits()) {
+                earned.add(new QualifyingDay(tiers.day(c.entry().occurredAt()), c.entry().pointType(), c.entry().points()));
+            }
+            TierDecision.Written decided = tiers.decide(reads.tiers(), member, earned, now);
+            Map<String, Object> answer = answer(event, v.version(), new Tier(decided.after().tier().name(),
+                    tier.earnMultiplierBp()), applied.credits(), applied.after().balance());
+            writes.add(new LedgerWriter.EventWrite(event, occurredAt, applied, evaluation, v.version(), fingerprint,
+                    Json.encode(answer), item.requestId(), earned, MemberTiers.write(member, reads.tiers().set(), decided)));
+            // What the member's next event of the batch sees, as if this one were written and read again.
+            running.put(member, applied.after());
+            if (!applied.credits().isEmpty()) {
+                after.put(member, applied.after());
+            }
+            for (CapCharge c : evaluation.charges()) {
+                usage.merge(new LedgerStore.CapSlot(member, c.ruleId(), c.period(), c.periodStart()),
+                        new CapUsage.Used(c.points(), c.events()),
+                        (a, b) -> new CapUsage.Used(Math.addExact(a.points(), b.points()), Math.addExact(a.events(), b.events())));
+            }
+            tiers.carry(reads.tiers(), member, earned, decided, now);
+            results.add(new EventResult.Recorded(answer));
+        }
+        writer.eventsRecorded(tx, writes, reads.accounts(), after, now);
+        return results;
+    }
+
+    /** The member's usage of every capped rule in the periods that start at {@code starts} (its event's). */
+    private static CapUsage usageAt(Map<LedgerStore.CapSlot, CapUsage.Used> usage, MemberId member,
+                                    Map<CapPeriod, LocalDate> starts) {
+        Map<CapUsage.Key, CapUsage.Used> used = new HashMap<>();
+        usage.forEach((slot, u) -> {
+            if (slot.member().equals(member) && slot.start().equals(starts.get(slot.period()))) {
+                used.put(new CapUsage.Key(slot.ruleId(), slot.period()), u);
+            }
+        });
+        return new CapUsage(used);
     }
 
     // ---- returns
@@ -196,7 +319,8 @@ public class EventService {
         var snapshotRead = store.snapshot(tx, member);
         MemberTiers.Reads tierReads = tiers.read(tx, List.of(member), now);
         tx.flush();
-        Optional<EventResult> answered = replayOrRefuse(member, priorRead.get(), closure.get(), fingerprint);
+        Optional<EventResult> answered = replayOrRefuse(member, priorRead.get(),
+                closure.get().map(LedgerStore.Closure::closedAt).orElse(null), fingerprint);
         if (answered.isPresent()) {
             return answered.get();
         }

@@ -68,6 +68,11 @@ public class RuleSets {
         return store.inForce(tx, at, v -> new Version(v.version(), v.effectiveFrom(), v.document()));
     }
 
+    /** Queues the read of the versions in force over [{@code from}, {@code to}] (a queue batch's occurredAt range). */
+    public Tx.Deferred<VersionedDocuments.InForce<Version>> inForceOver(Tx tx, Instant from, Instant to) {
+        return store.inForceOver(tx, from, to, v -> new Version(v.version(), v.effectiveFrom(), v.document()));
+    }
+
     public Version asOf(Instant at) {
         var v = store.asOf(at);
         return new Version(v.version(), v.effectiveFrom(), v.document());

@@ -82,6 +82,7 @@ public final class VersionedDocuments<E extends VersionedDocument, T> {
     private final LedgerWriter writer;
     private final Map<Long, T> cache = new ConcurrentHashMap<>();
     private final String inForceSql;
+    private final String inForceOverSql;
 
     public VersionedDocuments(Kind<E, T> kind, Db db, Entities entities, LedgerWriter writer) {
         this.kind = kind;
@@ -90,6 +91,9 @@ public final class VersionedDocuments<E extends VersionedDocument, T> {
         this.writer = writer;
         this.inForceSql = "SELECT version, effective_from, CASE WHEN version = ANY($2) THEN NULL ELSE document::text END AS document"
                 + " FROM " + kind.table() + " WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1";
+        this.inForceOverSql = "(" + inForceSql.replace("$2", "$3") + ") UNION ALL SELECT version, effective_from,"
+                + " CASE WHEN version = ANY($3) THEN NULL ELSE document::text END AS document FROM " + kind.table()
+                + " WHERE effective_from > $1 AND effective_from <= $2";
     }
 
     /**
@@ -108,6 +112,49 @@ public final class VersionedDocuments<E extends VersionedDocument, T> {
             long version = r.getLong("version");
             return as.apply(new Version<>(version, Tx.instant(r, "effective_from"), cached(version, r.getString("document"))));
         }, at, cached);
+    }
+
+    /**
+     * The versions in force at some instant of [{@code from}, {@code to}] (a queue batch's
+     * occurredAt range): the one in force at {@code from} and every one taking effect after it up
+     * to {@code to}, in ONE statement queued in the caller's transaction (documents only if not
+     * cached). {@link InForce#at} then picks, for any instant of the range, exactly the version
+     * {@link #inForce} would read.
+     */
+    public <V> Tx.Deferred<InForce<V>> inForceOver(Tx tx, Instant from, Instant to, Function<Version<T>, V> as) {
+        Long[] cached = cache.keySet().toArray(Long[]::new);
+        return tx.later(inForceOverSql, rows -> {
+            List<Version<T>> versions = new java.util.ArrayList<>();
+            rows.forEach(r -> {
+                long version = r.getLong("version");
+                versions.add(new Version<>(version, Tx.instant(r, "effective_from"), cached(version, r.getString("document"))));
+            });
+            if (versions.stream().noneMatch(v -> !v.effectiveFrom().isAfter(from))) {
+                throw new IllegalStateException("no " + kind.label() + " in force at " + from);
+            }
+            return new InForce<>(versions, as);
+        }, from, to, cached);
+    }
+
+    /** The versions in force over a range of instants (see {@link #inForceOver}). */
+    public static final class InForce<V> {
+        /** By (effectiveFrom, version): the latest entry at or before an instant is the version in force then. */
+        private final java.util.NavigableMap<Instant, V> byStart = new java.util.TreeMap<>();
+
+        <T> InForce(List<Version<T>> versions, Function<Version<T>, V> as) {
+            versions.stream()
+                    .sorted(java.util.Comparator.comparing((Version<T> v) -> v.effectiveFrom()).thenComparingLong(Version::version))
+                    .forEach(v -> byStart.put(v.effectiveFrom(), as.apply(v))); // the same effectiveFrom: the higher version wins
+        }
+
+        /** The version in force at {@code at} (an instant of the range read). */
+        public V at(Instant at) {
+            var e = byStart.floorEntry(at);
+            if (e == null) {
+                throw new IllegalStateException("no version in force at " + at + " among those read");
+            }
+            return e.getValue();
+        }
     }
 
     /** The version in force at {@code at}, read through Panache. */

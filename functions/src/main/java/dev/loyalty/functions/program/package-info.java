@@ -11,7 +11,13 @@
  *   <li>A business event ({@link dev.loyalty.functions.program.EventService}) is two round trips like
  *       every write: (1) the account lock, the event's reference, the rule set in force at its
  *       occurredAt (the document only when not cached), the cap usage of its DAY/WEEK/MONTH;
- *       (2) the awards' entries and lots, the account, the cap usage, the event row and the outbox.</li>
+ *       (2) the awards' entries and lots, the account, the cap usage, the event row and the outbox.
+ *       A queue batch's business events are two round trips too, whatever their number
+ *       ({@link dev.loyalty.functions.program.EventService#applyBatch}): the same reads set-based
+ *       for all of them (the rule and tier set versions over the batch's occurredAt range), then the
+ *       same per-event decision as a single event, carrying each member's balance, cap usage and
+ *       tier from one of its events to the next, then one write of all of them
+ *       ({@link dev.loyalty.functions.store.LedgerWriter#eventsRecorded}).</li>
  *   <li>A return ({@code event: "return"}) goes to the core's return rule, not the rules: (1) the
  *       account lock, the return's reference, the closing, the purchase with its awards, lots and
  *       returned total, the member's lots and holds; (2) the RETURN entries, lots, account,

@@ -238,24 +238,41 @@ public class QueueEarnService {
     }
 
     /**
-     * Business events of a batch in ONE transaction, member id order (the lock order of every
-     * batch): each event's reads ride with the previous event's writes, so N events take N + 1
-     * round trips and one commit. Any refusal rolls the batch back and falls back to one
-     * transaction per event, where a refusal parks that record alone.
+     * Business events of a batch in ONE transaction of two round trips whatever their number
+     * ({@link dev.loyalty.functions.program.EventService#applyBatch}: set-based reads and writes,
+     * member id order, the lock order of every batch); the batch's returns after them in ONE
+     * transaction of their own, one after the other (each return's reads ride with the previous
+     * one's writes). Any refusal rolls that transaction back and falls back to one transaction
+     * per record, where a refusal parks that record alone.
      */
     private Applied applyEvents(List<ValidEvent> valid, Instant now, List<ParkedMessages.Parked> toPark, Set<String> retry) {
+        List<ValidEvent> business = valid.stream().filter(v -> v.returned() == null).toList();
+        List<ValidEvent> returns = valid.stream().filter(v -> v.returned() != null).toList();
+        Applied recorded = applyEvents(business, now, toPark, retry, (tx, ordered) -> events.applyBatch(tx,
+                ordered.stream().map(v -> new dev.loyalty.functions.program.EventService.BatchItem(v.event(),
+                        v.record().messageId())).toList(), now));
+        Applied returned = applyEvents(returns, now, toPark, retry, (tx, ordered) -> {
+            List<dev.loyalty.functions.program.EventResult> out = new ArrayList<>();
+            for (ValidEvent v : ordered) {
+                out.add(Actor.as(ACTOR.withRequestId(v.record().messageId()), () -> v.apply(events, tx, now)));
+            }
+            return out;
+        });
+        return new Applied(recorded.count + returned.count, recorded.duplicates + returned.duplicates,
+                !valid.isEmpty() && (business.isEmpty() || recorded.batched) && (returns.isEmpty() || returned.batched));
+    }
+
+    private Applied applyEvents(List<ValidEvent> valid, Instant now, List<ParkedMessages.Parked> toPark, Set<String> retry,
+                                java.util.function.BiFunction<dev.loyalty.functions.store.Tx, List<ValidEvent>,
+                                        List<dev.loyalty.functions.program.EventResult>> inOneTransaction) {
         if (valid.isEmpty()) {
             return new Applied(0, 0, false);
         }
         List<ValidEvent> ordered = valid.stream().sorted(Comparator.comparing(ValidEvent::memberId)).toList();
         try {
-            List<dev.loyalty.functions.program.EventResult> results = db.inTransaction(tx -> {
-                List<dev.loyalty.functions.program.EventResult> out = new ArrayList<>();
-                for (ValidEvent v : ordered) {
-                    out.add(Actor.as(ACTOR.withRequestId(v.record().messageId()), () -> v.apply(events, tx, now)));
-                }
-                return out;
-            });
+            long start = System.nanoTime();
+            List<dev.loyalty.functions.program.EventResult> results = db.inTransaction(tx -> inOneTransaction.apply(tx, ordered));
+            LOG.debugf("batch transaction of %d events: %d us", ordered.size(), (System.nanoTime() - start) / 1000);
             int count = 0;
             int duplicates = 0;
             for (var r : results) {

@@ -337,6 +337,54 @@ public class LedgerStore {
                 member.value(), reference);
     }
 
+    /**
+     * The business events already recorded under any of the (member, reference) pairs of a queue
+     * batch, by "member#reference", in ONE statement.
+     */
+    public Tx.Deferred<Map<String, StoredEvent>> businessEvents(Tx tx, List<MemberId> members, List<String> references) {
+        return tx.later("SELECT b.member_id, b.reference, b.request_fingerprint, b.answer::text AS answer,"
+                        + " COALESCE(b.answer->'awards'->0->>'transactionId', b.answer->'transactionIds'->>0)::uuid AS first_tx"
+                        + " FROM business_events b JOIN unnest($1::text[], $2::text[]) AS k(member_id, reference)"
+                        + " ON b.member_id = k.member_id AND b.reference = k.reference", rows -> {
+                    Map<String, StoredEvent> found = new HashMap<>();
+                    rows.forEach(r -> found.put(r.getString("member_id") + "#" + r.getString("reference"),
+                            new StoredEvent(r.getString("request_fingerprint"), r.getString("answer"), r.getUUID("first_tx"))));
+                    return found;
+                }, members.stream().map(MemberId::value).toArray(String[]::new), references.toArray(String[]::new));
+    }
+
+    /** When each of {@code members} that is closed was closed (a queue batch's events refuse them). */
+    public Tx.Deferred<Map<MemberId, Instant>> closings(Tx tx, Collection<MemberId> members) {
+        return tx.later("SELECT member_id, closed_at FROM accounts WHERE member_id = ANY($1) AND closed_at IS NOT NULL", rows -> {
+            Map<MemberId, Instant> closed = new HashMap<>();
+            rows.forEach(r -> closed.put(new MemberId(r.getString("member_id")), Tx.instant(r, "closed_at")));
+            return closed;
+        }, (Object) members.stream().map(MemberId::value).distinct().toArray(String[]::new));
+    }
+
+    /** One member's usage of one capped rule in one period (a row of {@code cap_usage}). */
+    public record CapSlot(MemberId member, String ruleId, dev.loyalty.core.rules.CapPeriod period, java.time.LocalDate start) {
+    }
+
+    /**
+     * The cap usage of every capped rule in the given (member, period, period start) triples (a
+     * queue batch's events: each one's DAY, WEEK and MONTH), in ONE statement.
+     */
+    public Tx.Deferred<Map<CapSlot, dev.loyalty.core.rules.CapUsage.Used>> capUsages(Tx tx, List<MemberId> members,
+                                                                                   List<dev.loyalty.core.rules.CapPeriod> periods,
+                                                                                   List<java.time.LocalDate> starts) {
+        return tx.later("SELECT c.member_id, c.rule_id, c.period, c.period_start, c.points, c.events FROM cap_usage c"
+                        + " JOIN unnest($1::text[], $2::text[], $3::date[]) AS k(member_id, period, period_start)"
+                        + " ON c.member_id = k.member_id AND c.period = k.period AND c.period_start = k.period_start", rows -> {
+                    Map<CapSlot, dev.loyalty.core.rules.CapUsage.Used> used = new HashMap<>();
+                    rows.forEach(r -> used.put(new CapSlot(new MemberId(r.getString("member_id")), r.getString("rule_id"),
+                                    dev.loyalty.core.rules.CapPeriod.valueOf(r.getString("period")), r.getLocalDate("period_start")),
+                            new dev.loyalty.core.rules.CapUsage.Used(r.getLong("points"), r.getLong("events"))));
+                    return used;
+                }, members.stream().map(MemberId::value).toArray(String[]::new),
+                periods.stream().map(Enum::name).toArray(String[]::new), starts.toArray(java.time.LocalDate[]::new));
+    }
+
     /** The member's usage of every capped rule in the DAY, WEEK and MONTH that hold the event. */
     public Tx.Deferred<dev.loyalty.core.rules.CapUsage> capUsage(Tx tx, MemberId member,
                                                                  java.util.Map<dev.loyalty.core.rules.CapPeriod, java.time.LocalDate> starts) {

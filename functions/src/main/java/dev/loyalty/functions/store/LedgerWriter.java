@@ -281,7 +281,7 @@ public class LedgerWriter {
         if (earned.isEmpty()) {
             return;
         }
-        insertEntries(tx, earned.stream().map(EarnOutcome.Earned::entry).toList(), fingerprints, requestIds);
+        insertEntries(tx, earned.stream().map(EarnOutcome.Earned::entry).toList(), fingerprints, requestIds, null);
         insertLots(tx, earned.stream().map(EarnOutcome.Earned::lot).toList(),
                 earned.stream().map(e -> e.entry().entryId()).toList());
         moveAccounts(tx, before, after, now);
@@ -350,8 +350,26 @@ public class LedgerWriter {
 
     /** {@code afterCommit} false (the tier-review): its events go out through the relay. */
     public void tiersEvaluated(Tx tx, List<TierWrite> writes, Instant now, boolean afterCommit) {
+        if (tierRows(tx, writes, now)) {
+            List<DomainEvent> events = new ArrayList<>();
+            writes.forEach(w -> events.addAll(tierChanged(w, now)));
+            emit(tx, events, afterCommit);
+        }
+    }
+
+    /** One {@code tier.changed} per change of {@code w}, in order. */
+    private static List<DomainEvent> tierChanged(TierWrite w, Instant now) {
+        return w.changes().stream()
+                .map(c -> DomainEvents.tierChanged(w.member(), c, w.qualifyingPoints(), w.tierSetVersion(), now, IDS)).toList();
+    }
+
+    /**
+     * The members' tier records (inserted or replaced; one write per member) and their new
+     * history items, without their events; true when there is history (and so events) to write.
+     */
+    private boolean tierRows(Tx tx, List<TierWrite> writes, Instant now) {
         if (writes.isEmpty()) {
-            return;
+            return false;
         }
         int n = writes.size();
         String[] member = new String[n];
@@ -367,7 +385,6 @@ public class LedgerWriter {
         List<String> hTo = new ArrayList<>();
         List<OffsetDateTime> hAt = new ArrayList<>();
         List<String> hReason = new ArrayList<>();
-        List<DomainEvent> events = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             TierWrite w = writes.get(i);
             member[i] = w.member().value();
@@ -385,7 +402,6 @@ public class LedgerWriter {
                 hTo.add(c.to());
                 hAt.add(utc(c.at()));
                 hReason.add(c.reason().name());
-                events.add(DomainEvents.tierChanged(w.member(), c, w.qualifyingPoints(), w.tierSetVersion(), now, IDS));
             }
         }
         tx.later("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)"
@@ -402,8 +418,8 @@ public class LedgerWriter {
                     + " $6::text[]) AS h(member_id, k, f, t, at, r)", r -> null,
                     hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
                     hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]), utc(now));
-            emit(tx, events, afterCommit);
         }
+        return !hMember.isEmpty();
     }
 
     // ---- the expiry sweep: the core's rule as one set-based statement per chunk
@@ -713,53 +729,138 @@ public class LedgerWriter {
     // ---- business events (program rules)
 
     /**
-     * A business event's effect: one EARN entry and lot per award (each with its rule id, rule
-     * set version and variant), the account moved, the cap usage bumped, the event recorded with
-     * its answer (what a retry gets), and one {@code points.earned} per award.
+     * One business event's effect as the rules decided it: its awards (applied to the member's
+     * running state), the cap usage it charges, its rule set version, its request's fingerprint
+     * and request id (a queue record's message id), the answer a retry gets, and its tier
+     * decision ({@code tier}: the record after it and the changes it made) with the qualifying
+     * days its awards add.
      */
-    public void eventRecorded(Tx tx, AccountState before, dev.loyalty.core.rules.BusinessEvent event,
-                              Instant occurredAt, dev.loyalty.core.rules.EventRule.Outcome.Applied applied,
-                              dev.loyalty.core.rules.Evaluation evaluation, long rulesVersion, String fingerprint,
-                              String answerJson, Instant now) {
-        Actor actor = Actor.current();
+    public record EventWrite(dev.loyalty.core.rules.BusinessEvent event, Instant occurredAt,
+                             dev.loyalty.core.rules.EventRule.Outcome.Applied applied,
+                             dev.loyalty.core.rules.Evaluation evaluation, long rulesVersion, String fingerprint,
+                             String answerJson, String requestId, List<dev.loyalty.core.tiers.QualifyingDay> qualifying,
+                             TierWrite tier) {
+    }
+
+    /**
+     * Business events' effects, for one event (the API) or a queue batch, in a fixed number of
+     * statements whatever their number: one EARN entry and lot per award (each with its rule id,
+     * rule set version and variant), the accounts moved from {@code before} to {@code after}
+     * (accounts the events did not change are left out), the cap usage added (summed per row
+     * first), the events recorded with their answers, the qualifying days added, each member's
+     * tier record (the last event's) with its history, and, in event order, each event's
+     * {@code points.earned} (one per award) followed by its own {@code tier.changed}: exactly what
+     * the events written one after the other would leave. Several events of one member must come
+     * in the order the rules applied them (their entries chain).
+     */
+    public void eventsRecorded(Tx tx, List<EventWrite> writes, Map<MemberId, AccountState> before,
+                               Map<MemberId, AccountState> after, Instant now) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        List<LedgerEntry> entries = new ArrayList<>();
+        List<Lot> lots = new ArrayList<>();
+        List<UUID> lotSources = new ArrayList<>();
+        List<String> fingerprints = new ArrayList<>();
+        List<String> requestIds = new ArrayList<>();
+        List<RuleOfEntry> rules = new ArrayList<>();
         List<DomainEvent> events = new ArrayList<>();
-        for (dev.loyalty.core.rules.EventRule.Credited c : applied.credits()) {
-            LedgerEntry e = c.entry();
-            tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ", rule_id, rules_version, variant)"
-                            + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)",
-                    r -> null, e.memberId().value(), e.entryId(), e.sequence(), e.kind().name(), e.points(), e.balanceAfter(),
-                    e.pointType(), e.reference(), e.description(), e.occurredAt(), e.recordedAt(), fingerprint, null,
-                    actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
-                    actor == null ? null : actor.requestId(), c.award().ruleId(), rulesVersion, c.award().variant());
-            insertLot(tx, c.lot(), e.entryId());
-            events.add(DomainEvents.awarded(c, event.event(), rulesVersion, IDS));
+        Map<String, long[]> usage = new TreeMap<>();
+        Map<MemberId, List<dev.loyalty.core.tiers.QualifyingDay>> qualifying = new TreeMap<>(Comparator.comparing(MemberId::value));
+        Map<MemberId, TierWrite> tiers = new TreeMap<>(Comparator.comparing(MemberId::value));
+        for (EventWrite w : writes) {
+            MemberId member = new MemberId(w.event().memberId());
+            for (dev.loyalty.core.rules.EventRule.Credited c : w.applied().credits()) {
+                entries.add(c.entry());
+                fingerprints.add(w.fingerprint());
+                requestIds.add(w.requestId());
+                rules.add(new RuleOfEntry(c.award().ruleId(), w.rulesVersion(), c.award().variant()));
+                lots.add(c.lot());
+                lotSources.add(c.entry().entryId());
+                events.add(DomainEvents.awarded(c, w.event().event(), w.rulesVersion(), IDS));
+            }
+            for (dev.loyalty.core.rules.CapCharge c : w.evaluation().charges()) {
+                long[] sum = usage.computeIfAbsent(member.value() + "\u0000" + c.ruleId() + "\u0000" + c.period().name()
+                        + "\u0000" + c.periodStart(), k -> new long[2]);
+                sum[0] = Math.addExact(sum[0], c.points());
+                sum[1] = Math.addExact(sum[1], c.events());
+            }
+            qualifying.computeIfAbsent(member, m -> new ArrayList<>()).addAll(w.qualifying());
+            // One tier row per member: the last event's record, every event's changes in order.
+            TierWrite t = w.tier();
+            TierWrite prior = tiers.get(member);
+            List<dev.loyalty.core.tiers.TierChange> changes = new ArrayList<>(prior == null ? List.of() : prior.changes());
+            changes.addAll(t.changes());
+            tiers.put(member, new TierWrite(member, t.record(), t.tierSetVersion(), t.reviewAt(), changes, t.qualifyingPoints()));
+            events.addAll(tierChanged(t, now));
         }
-        if (!applied.credits().isEmpty()) {
-            moveAccount(tx, before, applied.after(), now);
+        if (!entries.isEmpty()) {
+            insertEntries(tx, entries, fingerprints, requestIds, rules);
+            insertLots(tx, lots, lotSources);
+            moveAccounts(tx, before, after, now);
         }
-        if (!evaluation.charges().isEmpty()) {
-            var charges = evaluation.charges();
-            tx.later("INSERT INTO cap_usage(member_id, rule_id, period, period_start, points, events)"
-                            + " SELECT $1, u.rule_id, u.period, u.period_start, u.points, u.events"
-                            + " FROM unnest($2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[])"
-                            + " AS u(rule_id, period, period_start, points, events)"
-                            + " ON CONFLICT (member_id, rule_id, period, period_start) DO UPDATE"
-                            + " SET points = cap_usage.points + EXCLUDED.points, events = cap_usage.events + EXCLUDED.events",
-                    r -> null, event.memberId(),
-                    charges.stream().map(dev.loyalty.core.rules.CapCharge::ruleId).toArray(String[]::new),
-                    charges.stream().map(c -> c.period().name()).toArray(String[]::new),
-                    charges.stream().map(dev.loyalty.core.rules.CapCharge::periodStart).toArray(java.time.LocalDate[]::new),
-                    charges.stream().map(dev.loyalty.core.rules.CapCharge::points).toArray(Long[]::new),
-                    charges.stream().map(dev.loyalty.core.rules.CapCharge::events).toArray(Long[]::new));
+        capUsageAdded(tx, usage);
+        insertBusinessEvents(tx, writes, now);
+        qualifyingEarned(tx, qualifying);
+        tierRows(tx, List.copyOf(tiers.values()), now);
+        emit(tx, events);
+    }
+
+    /** The rule columns of an award's EARN entry. */
+    private record RuleOfEntry(String ruleId, long rulesVersion, String variant) {
+    }
+
+    /** Cap usage added in ONE statement, from sums by "member NUL rule NUL period NUL periodStart" of {points, events}. */
+    private static void capUsageAdded(Tx tx, Map<String, long[]> usage) {
+        if (usage.isEmpty()) {
+            return;
         }
+        int n = usage.size();
+        String[] member = new String[n];
+        String[] rule = new String[n];
+        String[] period = new String[n];
+        java.time.LocalDate[] start = new java.time.LocalDate[n];
+        Long[] points = new Long[n];
+        Long[] events = new Long[n];
+        int i = 0;
+        for (var e : usage.entrySet()) {
+            String[] k = e.getKey().split("\u0000");
+            member[i] = k[0];
+            rule[i] = k[1];
+            period[i] = k[2];
+            start[i] = java.time.LocalDate.parse(k[3]);
+            points[i] = e.getValue()[0];
+            events[i] = e.getValue()[1];
+            i++;
+        }
+        tx.later("INSERT INTO cap_usage(member_id, rule_id, period, period_start, points, events)"
+                        + " SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::bigint[], $6::bigint[])"
+                        + " ON CONFLICT (member_id, rule_id, period, period_start) DO UPDATE"
+                        + " SET points = cap_usage.points + EXCLUDED.points, events = cap_usage.events + EXCLUDED.events",
+                r -> null, member, rule, period, start, points, events);
+    }
+
+    /** The events' rows (their reference taken, the answer a retry gets) in ONE statement. */
+    private static void insertBusinessEvents(Tx tx, List<EventWrite> writes, Instant now) {
+        Actor actor = Actor.current();
         tx.later("INSERT INTO business_events(member_id, reference, event, occurred_at, recorded_at, rules_version, points,"
                         + " variants, request_fingerprint, answer, actor_sub, actor_source, request_id, amount)"
-                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8::text::jsonb,$9,$10::text::jsonb,$11,$12,$13,$14)", r -> null,
-                event.memberId(), event.reference(), event.event(), occurredAt, now, rulesVersion, evaluation.points(),
-                Json.encode(evaluation.variants()), fingerprint, answerJson,
-                actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
-                actor == null ? null : actor.requestId(), event.amount());
-        emit(tx, events);
+                        + " SELECT b.m, b.ref, b.ev, b.occ, $11, b.rv, b.pts, b.var::jsonb, b.fp, b.ans::jsonb, $12, $13, b.rid, b.amt"
+                        + " FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::bigint[],"
+                        + " $7::text[], $8::text[], $9::text[], $10::text[], $14::bigint[])"
+                        + " AS b(m, ref, ev, occ, rv, pts, var, fp, ans, rid, amt)", r -> null,
+                writes.stream().map(w -> w.event().memberId()).toArray(String[]::new),
+                writes.stream().map(w -> w.event().reference()).toArray(String[]::new),
+                writes.stream().map(w -> w.event().event()).toArray(String[]::new),
+                writes.stream().map(w -> utc(w.occurredAt())).toArray(OffsetDateTime[]::new),
+                writes.stream().map(EventWrite::rulesVersion).toArray(Long[]::new),
+                writes.stream().map(w -> w.evaluation().points()).toArray(Long[]::new),
+                writes.stream().map(w -> Json.encode(w.evaluation().variants())).toArray(String[]::new),
+                writes.stream().map(EventWrite::fingerprint).toArray(String[]::new),
+                writes.stream().map(EventWrite::answerJson).toArray(String[]::new),
+                writes.stream().map(EventWrite::requestId).toArray(String[]::new),
+                now, actor == null ? null : actor.sub(), actor == null ? null : actor.source(),
+                writes.stream().map(w -> w.event().amount()).toArray(Long[]::new));
     }
 
     // ---- returns
@@ -865,8 +966,12 @@ public class LedgerWriter {
                 h.memberId().value(), h.holdId(), h.status().name(), capturedEntryId, now, HoldStatus.HELD.name());
     }
 
-    /** Many entries in one statement; each record of a batch has its own request id (its SQS message). */
-    private void insertEntries(Tx tx, List<LedgerEntry> entries, List<String> fingerprints, List<String> requestIds) {
+    /**
+     * Many entries in one statement; each record of a batch has its own request id (its SQS
+     * message); {@code rules} (null for direct earns) the rule columns of awards.
+     */
+    private void insertEntries(Tx tx, List<LedgerEntry> entries, List<String> fingerprints, List<String> requestIds,
+                               List<RuleOfEntry> rules) {
         Actor actor = Actor.current();
         int n = entries.size();
         String[] member = new String[n];
@@ -894,15 +999,20 @@ public class LedgerWriter {
             occurred[i] = utc(e.occurredAt());
             recorded[i] = utc(e.recordedAt());
         }
-        tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ") SELECT e.m, e.id, e.seq, e.kind, e.pts, e.bal, e.pt,"
-                        + " e.ref, e.des, e.occ, e.rec, e.fp, NULL::uuid, $13, $14, e.rid"
+        List<RuleOfEntry> r = rules == null ? List.of() : rules; // unnest pads the shorter arrays with NULL
+        tx.later("INSERT INTO ledger_entries(" + ENTRY_COLUMNS + ", rule_id, rules_version, variant)"
+                        + " SELECT e.m, e.id, e.seq, e.kind, e.pts, e.bal, e.pt,"
+                        + " e.ref, e.des, e.occ, e.rec, e.fp, NULL::uuid, $13, $14, e.rid, e.rule, e.rv, e.var"
                         + " FROM unnest($1::text[], $2::uuid[],"
                         + " $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
-                        + " $10::timestamptz[], $11::timestamptz[], $12::text[], $15::text[])"
-                        + " AS e(m, id, seq, kind, pts, bal, pt, ref, des, occ, rec, fp, rid)", r -> null,
+                        + " $10::timestamptz[], $11::timestamptz[], $12::text[], $15::text[], $16::text[], $17::bigint[], $18::text[])"
+                        + " AS e(m, id, seq, kind, pts, bal, pt, ref, des, occ, rec, fp, rid, rule, rv, var)", x -> null,
                 member, id, sequence, kind, points, balanceAfter, pointType, reference, description, occurred, recorded,
                 fingerprints.toArray(new String[0]), actor == null ? null : actor.sub(),
-                actor == null ? null : actor.source(), requestIds.toArray(new String[0]));
+                actor == null ? null : actor.source(), requestIds.toArray(new String[0]),
+                r.stream().map(RuleOfEntry::ruleId).toArray(String[]::new),
+                r.stream().map(RuleOfEntry::rulesVersion).toArray(Long[]::new),
+                r.stream().map(RuleOfEntry::variant).toArray(String[]::new));
     }
 
     private void insertLots(Tx tx, List<Lot> lots, List<UUID> sourceEntryIds) {
@@ -934,6 +1044,12 @@ public class LedgerWriter {
 
     private void moveAccounts(Tx tx, Map<MemberId, AccountState> before, Map<MemberId, AccountState> after, Instant now) {
         if (after.isEmpty()) {
+            return;
+        }
+        if (after.size() == 1) {
+            // One member (an API event): the single-member statement, keyed by member_id = $1.
+            MemberId only = after.keySet().iterator().next();
+            moveAccount(tx, before.get(only), after.get(only), now);
             return;
         }
         List<MemberId> members = new ArrayList<>(after.keySet());

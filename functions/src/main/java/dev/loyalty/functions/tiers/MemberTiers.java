@@ -46,6 +46,8 @@ public class MemberTiers {
     public static final class Reads {
         private final Tx.Deferred<Map<MemberId, LedgerStore.TierState>> states;
         private final Tx.Deferred<TierSets.Version> set;
+        /** States decided by earlier writes of the same transaction (a queue batch), not yet written. */
+        private final Map<MemberId, LedgerStore.TierState> carried = new java.util.HashMap<>();
 
         Reads(Tx.Deferred<Map<MemberId, LedgerStore.TierState>> states, Tx.Deferred<TierSets.Version> set) {
             this.states = states;
@@ -63,6 +65,10 @@ public class MemberTiers {
 
         /** The member's stored state; a member whose account is being created in this transaction has none yet. */
         public LedgerStore.TierState state(MemberId member, Instant now) {
+            LedgerStore.TierState c = carried.get(member);
+            if (c != null) {
+                return c;
+            }
             LedgerStore.TierState s = states.get().get(member);
             return s != null ? s : new LedgerStore.TierState(member, null, null, null, now, List.of());
         }
@@ -102,6 +108,18 @@ public class MemberTiers {
     public TierDecision.Written decide(Reads reads, MemberId member, List<QualifyingDay> changes, Instant now) {
         LedgerStore.TierState s = reads.state(member, now);
         return TierDecision.onWrite(reads.set().tierSet(), s.record(), s.accountCreatedAt(), s.rows(), changes, now, zone());
+    }
+
+    /**
+     * Carries a write's decision into {@code reads}, as if it were written and read again: the
+     * member's next write in the same transaction (a queue batch's next event) decides from the
+     * record it left and the qualifying days with {@code changes} added, exactly as it would in a
+     * transaction of its own after this one.
+     */
+    public void carry(Reads reads, MemberId member, List<QualifyingDay> changes, TierDecision.Written w, Instant now) {
+        LedgerStore.TierState s = reads.state(member, now);
+        reads.carried.put(member, new LedgerStore.TierState(member, w.after().record(), reads.set().version(), w.reviewAt(),
+                s.accountCreatedAt(), QualifyingPoints.apply(s.rows(), changes)));
     }
 
     /** What a decision writes, for {@link LedgerWriter#tiersEvaluated}. */
