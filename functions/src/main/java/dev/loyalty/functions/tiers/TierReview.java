@@ -3,6 +3,7 @@ package dev.loyalty.functions.tiers;
 import dev.loyalty.core.MemberId;
 import dev.loyalty.core.tiers.QualifyingPoints;
 import dev.loyalty.core.tiers.TierDecision;
+import dev.loyalty.core.tiers.TierRecord;
 import dev.loyalty.functions.program.TierSets;
 import dev.loyalty.functions.schedule.ScheduleConfig;
 import dev.loyalty.functions.store.Db;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The daily {@code tier-review}: records what time alone did to members' tiers (a grace that
@@ -44,17 +44,15 @@ public class TierReview {
     static final String JOB = "tier-review";
 
     private final Db db;
-    private final LedgerStore store;
     private final LedgerWriter writer;
     private final TierSets tierSets;
     private final MemberTiers tiers;
     private final ScheduleConfig config;
     private final Clock clock;
 
-    public TierReview(Db db, LedgerStore store, LedgerWriter writer, TierSets tierSets, MemberTiers tiers,
+    public TierReview(Db db, LedgerWriter writer, TierSets tierSets, MemberTiers tiers,
                       ScheduleConfig config, Clock clock) {
         this.db = db;
-        this.store = store;
         this.writer = writer;
         this.tierSets = tierSets;
         this.tiers = tiers;
@@ -124,45 +122,82 @@ public class TierReview {
                 finished && skipped == 0);
     }
 
+    /**
+     * One chunk, two round trips. The first (with BEGIN) locks the next due members' account rows
+     * (SKIP LOCKED) and then, in a second statement with a fresh snapshot that sees every write
+     * committed before those locks, reads the due members' tier records with their qualifying day
+     * rows (the tier set's qualifying types, a year and a bit back, as arrays per member): ONE
+     * statement for the chunk. The core ({@link TierDecision}) decides each locked member in Java;
+     * the second round trip writes every record, history item and event in ONE statement
+     * ({@link LedgerWriter#tiersReviewed}), moves the pass's position and commits.
+     */
     private Chunk chunk(Tx tx, String cursor, TierSets.Version set, Instant now, int chunkMembers) {
-        // Round trip 1 (with BEGIN): the next members due.
-        List<String> candidates = tx.list("SELECT member_id FROM member_tiers WHERE member_id > $1"
-                        + " AND (review_at <= $2 OR tier_set_version <> $3) ORDER BY member_id LIMIT $4",
-                r -> r.getString("member_id"), cursor, now, set.version(), chunkMembers);
-        if (candidates.isEmpty()) {
+        java.time.ZoneId zone = tiers.zone();
+        java.time.LocalDate today = QualifyingPoints.day(now, zone);
+        java.time.LocalDate floor = QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+        // The chunk's members: one range of the primary key in member id order. Each statement
+        // below looks them up with = ANY(the sorted ids), one ordered index scan (no hash of the
+        // table, no descent per member where they share a page).
+        String due = "ARRAY(SELECT member_id FROM member_tiers WHERE member_id > $1"
+                + " AND (review_at <= $2 OR tier_set_version <> $3) ORDER BY member_id LIMIT $4)";
+        var lock = tx.laterOne("WITH c AS MATERIALIZED (SELECT " + due + " AS ids), l AS MATERIALIZED ("
+                + " SELECT a.member_id FROM accounts a WHERE a.member_id = ANY((SELECT ids FROM c)::text[])"
+                + " ORDER BY a.member_id FOR UPDATE OF a SKIP LOCKED)"
+                + " SELECT cardinality(c.ids) AS candidates, c.ids[cardinality(c.ids)] AS last,"
+                + " (SELECT array_agg(member_id) FROM l) AS locked FROM c",
+                r -> new Object[]{r.getInteger("candidates"), r.getString("last"), r.getArrayOfStrings("locked")},
+                cursor, now, set.version(), chunkMembers);
+        var read = tx.laterList("""
+                WITH t AS MATERIALIZED (
+                  SELECT t.member_id, t.tier, t.since, t.below_since, t.below_reason, t.evaluated_at FROM member_tiers t
+                   WHERE t.member_id > $1 AND (t.review_at <= $2 OR t.tier_set_version <> $3) ORDER BY t.member_id LIMIT $4
+                ), q AS (
+                  SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
+                   WHERE q.member_id = ANY(ARRAY(SELECT member_id FROM t)) AND q.point_type = ANY($6)
+                     AND q.day >= LEAST($5::date, (SELECT (min(evaluated_at) AT TIME ZONE 'UTC')::date - 368 FROM t))
+                   GROUP BY q.member_id
+                )
+                SELECT t.*, q.days, q.points FROM t LEFT JOIN q ON q.member_id = t.member_id""",
+                r -> r, cursor, now, set.version(), chunkMembers, floor,
+                set.tierSet().pointTypes().toArray(new String[0]));
+        tx.flush();
+        Object[] head = lock.get().orElseThrow();
+        int candidates = (Integer) head[0];
+        if (candidates == 0) {
             return new Chunk(0, cursor, 0, 0, 0, 0);
         }
-        String last = candidates.getLast();
-        String[] ids = candidates.toArray(new String[0]);
-        // Round trip 2: their account locks (skipping members busy elsewhere), then their tier state.
-        var locked = tx.laterList("SELECT member_id FROM accounts WHERE member_id = ANY($1) ORDER BY member_id"
-                + " FOR UPDATE SKIP LOCKED", r -> r.getString("member_id"), (Object) ids);
-        var states = store.tierStates(tx, candidates.stream().map(MemberId::new).toList(), QualifyingPoints.day(now, tiers.zone()));
-        tx.flush();
+        String last = (String) head[1];
+        java.util.Set<String> locked = head[2] == null ? java.util.Set.of() : java.util.Set.of((String[]) head[2]);
         List<LedgerWriter.TierWrite> writes = new ArrayList<>();
         int changed = 0;
         int changes = 0;
-        Map<MemberId, LedgerStore.TierState> byMember = states.get();
-        for (String id : locked.get()) {
-            LedgerStore.TierState s = byMember.get(new MemberId(id));
-            if (s == null || s.record() == null) {
-                continue;
+        for (io.vertx.mutiny.sqlclient.Row r : read.get()) {
+            String id = r.getString("member_id");
+            if (!locked.contains(id)) {
+                continue; // due in this snapshot but not ours: a later chunk's, or locked elsewhere
             }
-            TierDecision.Outcome o = TierDecision.read(set.tierSet(), s.record(), s.accountCreatedAt(), s.rows(), now, tiers.zone());
-            Instant reviewAt = TierDecision.reviewAt(set.tierSet(), o.record(),
-                    QualifyingPoints.fromRows(set.tierSet(), s.rows()), tiers.zone());
-            writes.add(new LedgerWriter.TierWrite(s.member(), o.record(), set.version(), reviewAt, o.changes(),
+            TierRecord record = LedgerStore.tierRecord(r.getString("tier"), Tx.instant(r, "since"), Tx.instant(r, "below_since"),
+                    r.getString("below_reason"), Tx.instant(r, "evaluated_at"));
+            java.util.NavigableMap<java.time.LocalDate, Long> days = new java.util.TreeMap<>();
+            java.time.LocalDate[] d = r.getArrayOfLocalDates("days");
+            Long[] p = r.getArrayOfLongs("points");
+            for (int i = 0; d != null && i < d.length; i++) {
+                days.merge(d[i], p[i], Math::addExact); // a day's qualifying types summed
+            }
+            TierDecision.Outcome o = TierDecision.asOf(set.tierSet(), record, days, now, zone);
+            Instant reviewAt = TierDecision.reviewAt(set.tierSet(), o.record(), days, zone);
+            writes.add(new LedgerWriter.TierWrite(new MemberId(id), o.record(), set.version(), reviewAt, o.changes(),
                     o.qualifyingPoints()));
             if (!o.changes().isEmpty()) {
                 changed++;
                 changes += o.changes().size();
             }
         }
-        // Round trip 3: the records, history and events, the pass's position, COMMIT.
-        writer.tiersEvaluated(tx, writes, now, false);
+        // Round trip 2: the records, history and events (one statement), the pass's position, COMMIT.
+        writer.tiersReviewed(tx, writes, now);
         tx.later("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2) WHERE name = $1", r -> null,
                 JOB, last);
-        return new Chunk(candidates.size(), last, writes.size(), changed, changes, candidates.size() - locked.get().size());
+        return new Chunk(candidates, last, writes.size(), changed, changes, candidates - locked.size());
     }
 
     private static long elapsedMs(long startNanos) {

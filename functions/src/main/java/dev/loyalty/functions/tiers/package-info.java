@@ -15,7 +15,13 @@
  *       tier before {@link dev.loyalty.functions.tiers.TierReview} records it.</li>
  *   <li>{@link dev.loyalty.functions.tiers.TierReview}, the daily job: due rows (review_at passed, or
  *       another tier set version) in member id chunks, account rows locked SKIP LOCKED, a time
- *       budget, a checkpoint to resume from; idempotent (a reviewed row is no longer due).</li>
+ *       budget, a checkpoint to resume from; idempotent (a reviewed row is no longer due). Set-based
+ *       per chunk: one statement reads the chunk's records with their qualifying day rows, the core
+ *       decides each member, one statement ({@code LedgerWriter.tiersReviewed}) writes the records,
+ *       history and events; two round trips per chunk.</li>
+ *   <li>A grace started by a take-back (a return or a reversal) ends with reason RETURN, one started
+ *       by the window (or a new tier set version) with GRACE_ENDED: the core decides it and
+ *       {@code member_tiers.below_reason} (V20) keeps it until the grace ends.</li>
  * </ul>
  */
 package dev.loyalty.functions.tiers;
