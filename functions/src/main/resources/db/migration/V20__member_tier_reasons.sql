@@ -12,3 +12,13 @@ ALTER TABLE member_tiers ADD COLUMN below_reason varchar(16)
 -- page each rewrite is a heap-only update (no index entry, no new page). Pages written from now
 -- on keep half of their room free.
 ALTER TABLE member_tiers SET (fillfactor = 50);
+
+-- The tier-review's pass, for a new tier set version (see TierReview): the version the pass runs
+-- under (a pass resumed under another version starts over), whether it skipped any member (then
+-- it starts over), and the last version a pass finished clean under. A member a new version
+-- leaves exactly as it was is not rewritten by the review; once a pass under that version has
+-- finished clean, such a row is no longer due for the version.
+ALTER TABLE tier_review_checkpoints
+    ADD COLUMN pass_version bigint,
+    ADD COLUMN pass_skipped boolean NOT NULL DEFAULT false,
+    ADD COLUMN version_done bigint;

@@ -403,17 +403,18 @@ public class LedgerWriter {
     }
 
     /**
-     * The tier-review's chunk in ONE statement: the members' existing tier records replaced
-     * (their account locks held), their new history items numbered on from each member's last,
-     * and one {@code tier.changed} per change in the outbox, each member's event sequence moved
-     * on by its number of changes. The events are left to the relay (a schedule's bulk, as the
-     * sweep's). The statement fails, and with it the chunk's transaction, unless every record
-     * and every event was written.
+     * The tier-review's chunk in ONE statement: the account rows of the members to write locked
+     * {@code FOR UPDATE SKIP LOCKED}, and each member's tier record replaced only if its account
+     * is ours and its row is still the version the review read ({@code xmins}: every write that
+     * changes a member's qualifying days or tier rewrites that row, so a changed xmin means the
+     * decision is stale); for the members written, their new history items numbered on from each
+     * member's last and one {@code tier.changed} per change in the outbox, each member's event
+     * sequence moved on by its number of changes (left to the relay, a schedule's bulk). Returns
+     * the members written; the others were busy or changed meanwhile (the review counts them
+     * skipped). The statement fails, and with it the transaction, unless every history item and
+     * event of the members written was written.
      */
-    public void tiersReviewed(Tx tx, List<TierWrite> writes, Instant now) {
-        if (writes.isEmpty()) {
-            return;
-        }
+    public Tx.Deferred<java.util.Set<String>> tiersReviewed(Tx tx, List<TierWrite> writes, List<String> xmins, Instant now) {
         int n = writes.size();
         String[] member = new String[n];
         String[] tier = new String[n];
@@ -452,21 +453,24 @@ public class LedgerWriter {
                 hData.add(Json.encode(e.data()));
             }
         }
-        int events = withoutOutbox ? 0 : hMember.size();
-        tx.later("""
+        return tx.later("""
                 WITH w AS (
                   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],
-                                       $6::bigint[], $7::timestamptz[], $20::text[])
-                         AS w(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at, below_reason)
+                                       $6::bigint[], $7::timestamptz[], $19::text[], $20::text[])
+                         AS w(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at, below_reason, xmin)
+                ), l AS MATERIALIZED (
+                  SELECT a.member_id FROM accounts a WHERE a.member_id = ANY($1) ORDER BY a.member_id FOR UPDATE SKIP LOCKED
                 ), records AS (
                   UPDATE member_tiers t SET tier = w.tier, since = w.since, below_since = w.below_since,
                          evaluated_at = w.evaluated_at, tier_set_version = w.tier_set_version, review_at = w.review_at,
                          below_reason = w.below_reason
-                    FROM w WHERE t.member_id = ANY($1) AND t.member_id = w.member_id
-                  RETURNING 1
+                    FROM w WHERE t.member_id = ANY(ARRAY(SELECT member_id FROM l)) AND t.member_id = w.member_id
+                     AND t.xmin::text = w.xmin
+                  RETURNING t.member_id
                 ), h AS (
-                  SELECT * FROM unnest($8::text[], $9::int[], $10::text[], $11::text[], $12::timestamptz[], $13::text[],
-                                       $14::uuid[], $15::text[]) AS h(member_id, k, f, t, at, r, event_id, data)
+                  SELECT h.* FROM unnest($8::text[], $9::int[], $10::text[], $11::text[], $12::timestamptz[], $13::text[],
+                                         $14::uuid[], $15::text[]) AS h(member_id, k, f, t, at, r, event_id, data)
+                   WHERE h.member_id IN (SELECT member_id FROM records)
                 ), history AS (
                   INSERT INTO member_tier_history(member_id, position, from_tier, to_tier, at, reason, recorded_at)
                   SELECT h.member_id, COALESCE((SELECT max(x.position) FROM member_tier_history x
@@ -474,25 +478,30 @@ public class LedgerWriter {
                     FROM h
                   RETURNING 1
                 ), counted AS (
-                  SELECT member_id, count(*) AS c FROM h WHERE $18 > 0 GROUP BY member_id
+                  SELECT member_id, count(*) AS c FROM h WHERE $17 GROUP BY member_id
                 ), bumped AS (
                   UPDATE accounts a SET event_sequence = a.event_sequence + c.c
                     FROM counted c WHERE a.member_id = c.member_id
                   RETURNING a.member_id, a.event_sequence, c.c
                 ), written AS (
                   INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
-                  SELECT h.member_id, b.event_sequence - b.c + h.k, h.event_id, $19, h.at, $16, h.data::jsonb
+                  SELECT h.member_id, b.event_sequence - b.c + h.k, h.event_id, $18, h.at, $16, h.data::jsonb
                     FROM h JOIN bumped b ON b.member_id = h.member_id
                   RETURNING 1
                 )
-                -- every record, history item and event written, or the transaction aborts
-                SELECT 1 / (CASE WHEN (SELECT count(*) FROM records) = $17 AND (SELECT count(*) FROM history) = cardinality($8)
-                                  AND (SELECT count(*) FROM written) = $18 THEN 1 ELSE 0 END) AS ok""",
-                r -> null, member, tier, since, below, evaluated, version, review,
+                -- every history item and event of the members written, or the transaction aborts
+                SELECT (SELECT array_agg(member_id) FROM records) AS members,
+                       1 / (CASE WHEN (SELECT count(*) FROM history) = (SELECT count(*) FROM h)
+                                  AND (SELECT count(*) FROM written) = CASE WHEN $17 THEN (SELECT count(*) FROM h) ELSE 0 END
+                                 THEN 1 ELSE 0 END) AS ok""",
+                rows -> {
+                    String[] done = rows.iterator().next().getArrayOfStrings("members");
+                    return done == null ? java.util.Set.<String>of() : java.util.Set.of(done);
+                }, member, tier, since, below, evaluated, version, review,
                 hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
                 hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]),
-                hEvent.toArray(new UUID[0]), hData.toArray(new String[0]), utc(now), n, events,
-                EventType.TIER_CHANGED.wireName(), belowReasons(writes));
+                hEvent.toArray(new UUID[0]), hData.toArray(new String[0]), utc(now), !withoutOutbox,
+                EventType.TIER_CHANGED.wireName(), belowReasons(writes), xmins.toArray(new String[0]));
     }
 
     private static String[] belowReasons(List<TierWrite> writes) {
