@@ -25,18 +25,24 @@ import java.util.List;
  *
  * <ul>
  *   <li>The work queue is the data: {@code member_tiers} rows whose {@code review_at} has passed
- *       or whose tier set version is not the one in force. A reviewed row is rolled forward to
- *       now and gets its next {@code review_at}, so it no longer matches: a second run changes
- *       nothing (idempotent).</li>
+ *       or whose tier set version is not the one in force. A reviewed row that changed is rolled
+ *       forward to now and gets its next {@code review_at} and the version, so it no longer
+ *       matches; a row the version left exactly as it was is not rewritten, and no longer
+ *       matches once a pass under that version has finished clean ({@code version_done}): a
+ *       second run changes nothing (idempotent). A row evaluated within {@link #IN_FLIGHT}
+ *       before the version took effect is always rewritten (a write in flight across the
+ *       version's start may have committed after its pass went by).</li>
  *   <li>Bounded: chunks of {@code chunkMembers} members in member id order, one transaction
  *       each, no new chunk after {@code timeBudgetMs}.</li>
  *   <li>Resumable: a pass's position ({@code tier_review_checkpoints}) moves with each chunk's
  *       commit; an invocation that ran out of time leaves the pass unfinished and the next one
  *       resumes after the last member handled.</li>
- *   <li>Safe twice at once: a chunk locks its members' account rows {@code FOR UPDATE SKIP LOCKED}
- *       (the lock every write takes), so two reviews, or a review and a write, never evaluate one
- *       member at the same time; a member skipped is reviewed again in the next pass (a pass that
- *       skipped any starts over from the first member), and its reads are right meanwhile.</li>
+ *   <li>Safe twice at once: a chunk rewrites a member only with its account row locked
+ *       {@code FOR UPDATE SKIP LOCKED} (the lock every write takes) and only if its row is still
+ *       the one the review read (its {@code xmin}), so two reviews, or a review and a write, never
+ *       record one change twice; a member skipped (busy, or changed meanwhile) is reviewed again
+ *       in the next pass (a pass that skipped any starts over from the first member, and so does
+ *       one resumed under another tier set version), and its reads are right meanwhile.</li>
  * </ul>
  */
 @ApplicationScoped
