@@ -196,19 +196,72 @@ class MemberTiersTest extends LedgerTestSupport {
         assertEquals("SILVER", dropped.get("name").asText(), dropped.toString());
         assertEquals(downgradeAt.toString(), dropped.get("since").asText());
         assertTrue(dropped.get("downgradeAt").isNull());
-        assertEquals("GRACE_ENDED", dropped.at("/history/1/reason").asText(), dropped.toString());
+        // A take-back started the grace: the drop is recorded with reason RETURN (a return or a reversal).
+        assertEquals("RETURN", dropped.at("/history/1/reason").asText(), dropped.toString());
         assertEquals(downgradeAt.toString(), dropped.at("/history/1/at").asText());
         assertEquals("SILVER", body(Lambda.invoke(ApiEvents.balance(m))).at("/tier/name").asText());
         assertEquals(List.of("MEMBER>GOLD:QUALIFIED"), tierEvents(m), "not recorded yet");
 
         // The review records it once; a second run changes nothing.
         review.run(100, 10_000, Integer.MAX_VALUE);
-        assertEquals(List.of("MEMBER>GOLD:QUALIFIED", "GOLD>SILVER:GRACE_ENDED"), tierEvents(m));
+        assertEquals(List.of("MEMBER>GOLD:QUALIFIED", "GOLD>SILVER:RETURN"), tierEvents(m));
         review.run(100, 10_000, Integer.MAX_VALUE);
-        assertEquals(List.of("MEMBER>GOLD:QUALIFIED", "GOLD>SILVER:GRACE_ENDED"), tierEvents(m));
+        assertEquals(List.of("MEMBER>GOLD:QUALIFIED", "GOLD>SILVER:RETURN"), tierEvents(m));
         JsonNode recorded = tier(m);
         assertEquals(2, recorded.get("history").size(), recorded.toString());
         assertEquals("SILVER", recorded.get("name").asText());
+    }
+
+    /**
+     * The issue's worked example with a real return: a purchase event's award makes the member
+     * GOLD (5,200); returning a part of it takes back 300 qualifying points (4,900): GOLD is kept
+     * for the 30 grace days, then SILVER, recorded (by the review) with reason RETURN.
+     */
+    @Test
+    void aReturnBelowGoldKeepsGoldForTheGraceDaysThenSilverWithReasonReturn() {
+        Instant t0 = publish(ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        var rules = switch (ruleSets.parse(new JsonObject("""
+                {"rules":[{"id":"tier-test-buy","event":"tier_test_buy","pointType":"PURCHASE","points":1,"perAmount":100}]}
+                """).getMap())) {
+            case RuleSetParser.Result.Parsed p -> p.ruleSet();
+            case RuleSetParser.Result.Invalid i -> throw new AssertionError(i.errors().toString());
+        };
+        assertInstanceOf(RuleSets.Published.Created.class, ruleSets.publish(rules, t0, t0, "test"));
+        String m = newMember();
+        TestClock.pin(t0.plusSeconds(10));
+        Map<String, Object> bought = recorded(m, "order-gold", 520_000);
+        assertEquals(5200L, ((Number) bought.get("points")).longValue(), bought.toString());
+        assertEquals("GOLD", tier(m).get("name").asText());
+
+        Instant returnedAt = t0.plusSeconds(7200);
+        TestClock.pin(returnedAt);
+        // 30,000 of 520,000 minor units come back: floor(5,200 * 30,000 / 520,000) = 300 points.
+        EventResult r = events.recordReturn(new dev.loyalty.core.returns.ReturnCommand(m, "ret-gold", "order-gold", 30_000L,
+                null, null));
+        assertInstanceOf(EventResult.Recorded.class, r, r.toString());
+        JsonNode graced = tier(m);
+        assertEquals("GOLD", graced.get("name").asText(), graced.toString());
+        assertEquals(4900, graced.get("qualifyingPoints").asLong());
+        Instant downgradeAt = returnedAt.plus(Duration.ofDays(30));
+        assertEquals(downgradeAt.toString(), graced.get("downgradeAt").asText());
+
+        TestClock.pin(downgradeAt.minusSeconds(1));
+        review.run(100, 10_000, Integer.MAX_VALUE);
+        assertEquals("GOLD", tier(m).get("name").asText());
+        assertEquals(List.of("MEMBER>GOLD:QUALIFIED"), tierEvents(m));
+
+        TestClock.pin(downgradeAt.plusSeconds(60));
+        JsonNode dropped = tier(m);
+        assertEquals("SILVER", dropped.get("name").asText(), dropped.toString());
+        assertEquals("RETURN", dropped.at("/history/1/reason").asText(), dropped.toString());
+        assertEquals(downgradeAt.toString(), dropped.at("/history/1/at").asText());
+        review.run(100, 10_000, Integer.MAX_VALUE);
+        review.run(100, 10_000, Integer.MAX_VALUE);
+        assertEquals(List.of("MEMBER>GOLD:QUALIFIED", "GOLD>SILVER:RETURN"), tierEvents(m));
+        assertEquals(List.of("GOLD>SILVER:RETURN@" + downgradeAt), db.read(tx -> tx.list(
+                "SELECT from_tier || '>' || to_tier || ':' || reason AS h, at FROM member_tier_history"
+                        + " WHERE member_id = $1 AND position = 2",
+                row -> row.getString("h") + "@" + dev.loyalty.functions.store.Tx.instant(row, "at"), m)));
     }
 
     @Test

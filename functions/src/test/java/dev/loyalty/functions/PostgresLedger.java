@@ -92,7 +92,8 @@ final class PostgresLedger implements LedgerUnderTest {
                     + " start: run fewer steps (simulation.pg.ops)");
         }
         var view = balances.tier(new MemberId(member), now).orElseThrow();
-        return new TierReading(view.qualifyingPoints(), view.name());
+        return new TierReading(view.qualifyingPoints(), view.name(), view.history().stream()
+                .map(c -> TierReading.change(c.from(), c.to(), c.reason(), c.at())).toList());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.loyalty.functions;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.loyalty.functions.program.TierSets;
 import dev.loyalty.functions.store.Db;
 import dev.loyalty.functions.tiers.TierReview;
@@ -117,5 +118,59 @@ class TierReviewTest extends LedgerTestSupport {
         assertEquals(DUE, count(history, prefix));
         assertEquals(DUE, count(events, prefix));
         System.out.printf("TierReviewTest: %d members, %d changed; runs %s / %s / %s / %s%n", MEMBERS, DUE, cut, ra, rb, again);
+    }
+
+    /**
+     * A new tier set version: the review rewrites only the members it changes. 1,000 members:
+     * the odd ones SILVER with 2,000 qualifying points (the new version keeps them SILVER, same
+     * review instant: not rewritten, their rows keep the old version), the even ones MEMBER with
+     * 200 (the new version's SILVER threshold of 150 upgrades them: CONFIG_CHANGED). Once the
+     * pass has finished clean, a second run reviews nothing; reads show the same tiers.
+     */
+    @Test
+    void aNewTierSetVersionRewritesOnlyTheMembersItChanges() throws Exception {
+        Instant t0 = MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        long v1 = tierSets.asOf(t0).version();
+        String prefix = "tv-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        db.inTransaction(tx -> {
+            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 1000) i", prefix,
+                    t0.minus(Duration.ofDays(400)));
+            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 100, 'PURCHASE',"
+                    + " CASE WHEN i % 2 = 1 THEN 2000 ELSE 200 END FROM generate_series(1, 1000) i", prefix, t0);
+            // SILVER's 2,000 leave the window a year after their day: the review instant the core gives.
+            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), CASE WHEN i % 2 = 1 THEN 'SILVER' ELSE 'MEMBER' END, $2, NULL, $3, $4,"
+                    + " CASE WHEN i % 2 = 1 THEN ((($5::timestamptz AT TIME ZONE 'UTC')::date - 100 + interval '1 year')::date"
+                    + "   AT TIME ZONE 'UTC') END"
+                    + " FROM generate_series(1, 1000) i", prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400),
+                    v1, t0);
+            return null;
+        });
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replace("\"threshold\":1000", "\"threshold\":150"),
+                Instant.now());
+        long v2 = tierSets.asOf(Instant.now()).version();
+        TierReview.Report last = null;
+        for (int i = 0; i < 5 && (last == null || !last.finished()); i++) {
+            last = review.run(CHUNK, 600_000, Integer.MAX_VALUE);
+        }
+        assertTrue(last.finished(), last.toString());
+        String byVersion = "SELECT count(*) FROM member_tiers WHERE member_id LIKE $1 AND tier_set_version = ";
+        assertEquals(500, count(byVersion + v1 + " AND tier = 'SILVER'", prefix), "the odd ones: not rewritten");
+        assertEquals(500, count(byVersion + v2 + " AND tier = 'SILVER'", prefix), "the even ones: upgraded");
+        assertEquals(500, count("SELECT count(*) FROM member_tier_history WHERE member_id LIKE $1 AND reason = 'CONFIG_CHANGED'"
+                + " AND from_tier = 'MEMBER' AND to_tier = 'SILVER'", prefix));
+        assertEquals(500, count("SELECT count(*) FROM outbox WHERE member_id LIKE $1 AND type = 'tier.changed'", prefix));
+
+        TierReview.Report again = review.run(CHUNK, 600_000, Integer.MAX_VALUE);
+        assertTrue(again.finished(), again.toString());
+        assertEquals(0, again.membersReviewed(), again.toString());
+        assertEquals(500, count(byVersion + v1, prefix));
+        assertEquals(500, count("SELECT count(*) FROM member_tier_history WHERE member_id LIKE $1", prefix));
+        JsonNode odd = MemberTiersTest.tier(prefix + "0001");
+        assertEquals("SILVER", odd.get("name").asText(), odd.toString());
+        assertEquals(2000, odd.get("qualifyingPoints").asLong());
+        assertEquals("SILVER", MemberTiersTest.tier(prefix + "0002").get("name").asText());
     }
 }

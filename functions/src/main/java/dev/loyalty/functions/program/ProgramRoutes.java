@@ -148,8 +148,10 @@ public class ProgramRoutes {
             return idempotent.run(event, caller, r, raw, () -> {
                 JsonBody body = requests.jsonObject(raw, false);
                 Instant effectiveFrom = body.optionalInstant("effectiveFrom");
-                RuleSet set = parsed(body.node());
-                return switch (ruleSets.publish(set, effectiveFrom, clock.instant(), caller.subject())) {
+                Instant now = clock.instant();
+                // when.tiers: the names of the tier sets in force from the rule set's effectiveFrom on.
+                RuleSet set = parsed(body.node(), tierSets.namesFrom(effectiveFrom == null ? now : effectiveFrom));
+                return switch (ruleSets.publish(set, effectiveFrom, now, caller.subject())) {
                     case RuleSets.Published.Created c -> responses.ok(201, created(c.version(), c.effectiveFrom()));
                     case RuleSets.Published.Refused f -> responses.refusal(f.refusal(), event.requestId());
                 };
@@ -180,7 +182,13 @@ public class ProgramRoutes {
             throw ApiException.validation("event", "is required: a business event body");
         }
         BusinessEvent e = businessEvent(memberId, requests.jsonObject(eventNode.toString(), false).allowOnly(EVENT_FIELDS));
-        RuleSet draft = body.node().hasNonNull("rules") ? draft(body.node().get("rules")) : null;
+        // A draft's when.tiers: the tier sets' names from now on, and the names a simulation may ask for.
+        RuleSet draft = null;
+        if (body.node().hasNonNull("rules")) {
+            java.util.Set<String> names = new java.util.TreeSet<>(tierSets.namesFrom(clock.instant()));
+            names.addAll(ProgramTiers.names());
+            draft = draft(body.node().get("rules"), names);
+        }
         String tierName = body.optionalString("tier");
         // A tier of the set in force now (its multiplier), else one of the names rule sets may use.
         Tier tier = tierName == null ? null : tierSets.asOf(clock.instant()).tierSet().find(tierName)
@@ -194,20 +202,20 @@ public class ProgramRoutes {
     }
 
     /** The whole body as a rule set document (its effectiveFrom is the publication's). */
-    private RuleSet parsed(JsonNode node) {
+    private RuleSet parsed(JsonNode node, java.util.Set<String> tierNames) {
         Map<?, ?> doc = json.convertValue(node, Map.class);
-        return parsedDocument(doc);
+        return parsedDocument(doc, tierNames);
     }
 
     /** A simulation's draft: a rule set document, or just its list of rules. */
-    private RuleSet draft(JsonNode rules) {
+    private RuleSet draft(JsonNode rules, java.util.Set<String> tierNames) {
         Object doc = rules.isArray() ? Map.of("rules", json.convertValue(rules, java.util.List.class))
                 : json.convertValue(rules, Object.class);
-        return parsedDocument(doc);
+        return parsedDocument(doc, tierNames);
     }
 
-    private RuleSet parsedDocument(Object doc) {
-        return switch (ruleSets.parse(doc)) {
+    private RuleSet parsedDocument(Object doc, java.util.Set<String> tierNames) {
+        return switch (ruleSets.parse(doc, tierNames)) {
             case RuleSetParser.Result.Parsed p -> p.ruleSet();
             case RuleSetParser.Result.Invalid i -> throw new InvalidRuleSet(i);
         };

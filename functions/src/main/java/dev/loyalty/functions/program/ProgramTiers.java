@@ -7,10 +7,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The tier names a rule set's {@code when.tiers} may use: the contract's example tiers (rule sets
- * are validated by {@link RuleSets#parse} against these, not against tier set versions, so a rule
- * may name a tier before the set that has it is published). Members' real tiers come from
- * {@link dev.loyalty.functions.tiers.MemberTiers}; a simulation may ask for one of these by name.
+ * The contract's example tiers, for {@code POST /program/rules/simulate} only: a simulation may
+ * ask for one of these by name (and its draft may name them) when the tier sets in force do not
+ * have it. Published rule sets' {@code when.tiers} are validated against the tier set versions
+ * ({@link TierSets#namesFrom}); members' real tiers come from
+ * {@link dev.loyalty.functions.tiers.MemberTiers}.
  */
 public final class ProgramTiers {
     private ProgramTiers() {

@@ -28,9 +28,14 @@ public class RuleSets {
 
     private final PointTypeCatalog catalog;
     private final VersionedDocuments<RuleSetVersion, RuleSet> store;
+    private final TierSets tierSets;
+    private final java.time.Clock clock;
 
-    public RuleSets(Db db, PointTypeCatalog catalog, Entities entities, LedgerWriter writer, RuleSetVersions versions) {
+    public RuleSets(Db db, PointTypeCatalog catalog, Entities entities, LedgerWriter writer, RuleSetVersions versions,
+                    TierSets tierSets, java.time.Clock clock) {
         this.catalog = catalog;
+        this.tierSets = tierSets;
+        this.clock = clock;
         this.store = new VersionedDocuments<>(new VersionedDocuments.Kind<>("rule set", "rule_sets", PUBLISH_LOCK_KEY,
                 versions, RuleSetVersion::new, this::parseStored, RuleSetDocument::of,
                 (version, from, by, at) -> DomainEvents.rulesPublished(version, from, by, at, UUID::randomUUID)),
@@ -49,13 +54,29 @@ public class RuleSets {
         }
     }
 
-    /** Validates a document against the program's point types and tiers. */
-    public RuleSetParser.Result parse(Object document) {
-        return RuleSetParser.parse(document, catalog.codes(), ProgramTiers.names());
+    /**
+     * Validates a document to be in force from {@code effectiveFrom}: against the program's point
+     * types, and its {@code when.tiers} against {@code tierNames} (the names of the tier set
+     * versions in force from then on, {@link TierSets#namesFrom}). A rule set naming a tier none
+     * of them has is refused whole.
+     */
+    public RuleSetParser.Result parse(Object document, java.util.Set<String> tierNames) {
+        return RuleSetParser.parse(document, catalog.codes(), java.util.Objects.requireNonNull(tierNames, "tierNames"));
     }
 
+    /** {@link #parse(Object, java.util.Set)} for a rule set in force from {@code effectiveFrom}. */
+    public RuleSetParser.Result parse(Object document, Instant effectiveFrom) {
+        return parse(document, tierSets.namesFrom(effectiveFrom));
+    }
+
+    /** {@link #parse(Object, Instant)} from now. */
+    public RuleSetParser.Result parse(Object document) {
+        return parse(document, clock.instant());
+    }
+
+    /** A stored version: validated when it was published, its tier names are not checked again. */
     private RuleSet parseStored(java.util.Map<String, Object> document) {
-        return switch (parse(document)) {
+        return switch (RuleSetParser.parse(document, catalog.codes(), null)) {
             case RuleSetParser.Result.Parsed p -> p.ruleSet();
             // A stored version names something the configuration no longer has (a point type removed).
             case RuleSetParser.Result.Invalid i -> throw new IllegalStateException(

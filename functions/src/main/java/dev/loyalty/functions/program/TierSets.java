@@ -79,6 +79,17 @@ public class TierSets {
     }
 
     /**
+     * The tier names a rule set in force from {@code at} may name in {@code when.tiers}: those of
+     * the tier set version in force at {@code at} and of every later version published so far
+     * (a rule set may span a change of tier sets, so a name of any of them is known).
+     */
+    public java.util.Set<String> namesFrom(Instant at) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        store.inForceFrom(at).forEach(v -> v.document().tiers().forEach(t -> names.add(t.name())));
+        return names;
+    }
+
+    /**
      * Publishes {@code tierSet} as the next version, in force from {@code effectiveFrom} (now when
      * null); one earlier than the latest version's is refused (409 RULES_VERSION_CONFLICT).
      */

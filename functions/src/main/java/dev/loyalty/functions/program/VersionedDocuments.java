@@ -167,6 +167,20 @@ public final class VersionedDocuments<E extends VersionedDocument, T> {
         return new Version<>(found.version, found.effectiveFrom, cached(found.version, found.document));
     }
 
+    /**
+     * The versions in force at some instant from {@code at} on, as published now: the one in force
+     * at {@code at} and every later one, oldest first.
+     */
+    public List<Version<T>> inForceFrom(Instant at) {
+        Version<T> first = asOf(at);
+        List<E> later = entities.read(() -> kind.repository()
+                .find("effectiveFrom > ?1 order by effectiveFrom, version", at).<E>list());
+        List<Version<T>> out = new java.util.ArrayList<>();
+        out.add(first);
+        later.forEach(e -> out.add(new Version<>(e.version, e.effectiveFrom, cached(e.version, e.document))));
+        return out;
+    }
+
     private T cached(long version, String document) {
         T known = cache.get(version);
         if (known != null) {

@@ -27,7 +27,12 @@
  *       An event's awards earn with the member's tier before the event (read in round trip 1 with the
  *       rest, {@link dev.loyalty.functions.tiers.MemberTiers}) at its multiplier in the tier set in force
  *       at the event's occurredAt; the awards' qualifying days and the tier decided after them are
- *       written in round trip 2. Rule sets may name the tiers of {@link dev.loyalty.functions.program.ProgramTiers}.</li>
+ *       written in round trip 2. A rule set's {@code when.tiers} may name the tiers of the tier set
+ *       versions in force from its effectiveFrom on (the one in force then and every later one
+ *       published so far, {@link dev.loyalty.functions.program.TierSets#namesFrom}); any other name
+ *       refuses it whole. A simulation's draft may also name the example tiers of
+ *       {@link dev.loyalty.functions.program.ProgramTiers}. Tier set publications do not re-check
+ *       published rule sets: a rule naming a tier no set has any more simply never matches.</li>
  * </ul>
  */
 package dev.loyalty.functions.program;

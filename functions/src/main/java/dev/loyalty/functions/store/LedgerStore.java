@@ -477,13 +477,14 @@ public class LedgerStore {
         String match = ids.length == 1 ? "= $1" : "= ANY($1)";
         return tx.later("""
                 SELECT 'A' AS k, a.member_id, NULL::text AS s, NULL::date AS d, a.created_at AS t1, NULL::timestamptz AS t2,
-                       NULL::timestamptz AS t3, NULL::timestamptz AS t4, NULL::bigint AS n
+                       NULL::timestamptz AS t3, NULL::timestamptz AS t4, NULL::bigint AS n, NULL::text AS r
                   FROM accounts a WHERE a.member_id %1$s
                 UNION ALL
-                SELECT 'T', t.member_id, t.tier, NULL, t.since, t.below_since, t.evaluated_at, t.review_at, t.tier_set_version
+                SELECT 'T', t.member_id, t.tier, NULL, t.since, t.below_since, t.evaluated_at, t.review_at, t.tier_set_version,
+                       t.below_reason
                   FROM member_tiers t WHERE t.member_id %1$s
                 UNION ALL
-                SELECT 'D', q.member_id, q.point_type, q.day, NULL, NULL, NULL, NULL, q.points
+                SELECT 'D', q.member_id, q.point_type, q.day, NULL, NULL, NULL, NULL, q.points, NULL
                   FROM qualifying_days q
                  WHERE q.member_id %1$s
                    AND q.day >= LEAST($2::date, COALESCE((SELECT (t.evaluated_at AT TIME ZONE 'UTC')::date - 368
@@ -504,13 +505,20 @@ public class LedgerStore {
             Map<MemberId, TierState> out = new HashMap<>();
             created.forEach((m, at) -> {
                 Row t = tiers.get(m);
-                dev.loyalty.core.tiers.TierRecord record = t == null ? null : new dev.loyalty.core.tiers.TierRecord(
-                        t.getString("s"), Tx.instant(t, "t1"), Tx.instant(t, "t2"), Tx.instant(t, "t3"));
+                dev.loyalty.core.tiers.TierRecord record = t == null ? null : tierRecord(t.getString("s"), Tx.instant(t, "t1"),
+                        Tx.instant(t, "t2"), t.getString("r"), Tx.instant(t, "t3"));
                 out.put(new MemberId(m), new TierState(new MemberId(m), record, t == null ? null : t.getLong("n"),
                         t == null ? null : Tx.instant(t, "t4"), at, List.copyOf(days.getOrDefault(m, List.of()))));
             });
             return out;
         }, ids.length == 1 ? ids[0] : ids, floor);
+    }
+
+    /** A stored member_tiers row's record ({@code belowReason} null before V20: GRACE_ENDED when below). */
+    public static dev.loyalty.core.tiers.TierRecord tierRecord(String tier, Instant since, Instant belowSince, String belowReason,
+                                                              Instant evaluatedAt) {
+        return new dev.loyalty.core.tiers.TierRecord(tier, since, belowSince,
+                belowReason == null ? null : dev.loyalty.core.tiers.TierChangeReason.valueOf(belowReason), evaluatedAt);
     }
 
     /** The most tier history items a read answers (the latest ones). */

@@ -345,15 +345,10 @@ public class LedgerWriter {
      * statements whatever the number of members. The caller holds the members' account locks.
      */
     public void tiersEvaluated(Tx tx, List<TierWrite> writes, Instant now) {
-        tiersEvaluated(tx, writes, now, true);
-    }
-
-    /** {@code afterCommit} false (the tier-review): its events go out through the relay. */
-    public void tiersEvaluated(Tx tx, List<TierWrite> writes, Instant now, boolean afterCommit) {
         if (tierRows(tx, writes, now)) {
             List<DomainEvent> events = new ArrayList<>();
             writes.forEach(w -> events.addAll(tierChanged(w, now)));
-            emit(tx, events, afterCommit);
+            emit(tx, events, true);
         }
     }
 
@@ -404,12 +399,13 @@ public class LedgerWriter {
                 hReason.add(c.reason().name());
             }
         }
-        tx.later("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)"
-                + " SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],"
-                + " $6::bigint[], $7::timestamptz[]) ON CONFLICT (member_id) DO UPDATE SET tier = EXCLUDED.tier,"
-                + " since = EXCLUDED.since, below_since = EXCLUDED.below_since, evaluated_at = EXCLUDED.evaluated_at,"
-                + " tier_set_version = EXCLUDED.tier_set_version, review_at = EXCLUDED.review_at",
-                r -> null, member, tier, since, below, evaluated, version, review);
+        tx.later("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
+                + " below_reason) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[],"
+                + " $5::timestamptz[], $6::bigint[], $7::timestamptz[], $8::text[]) ON CONFLICT (member_id) DO UPDATE SET"
+                + " tier = EXCLUDED.tier, since = EXCLUDED.since, below_since = EXCLUDED.below_since,"
+                + " evaluated_at = EXCLUDED.evaluated_at, tier_set_version = EXCLUDED.tier_set_version,"
+                + " review_at = EXCLUDED.review_at, below_reason = EXCLUDED.below_reason",
+                r -> null, member, tier, since, below, evaluated, version, review, belowReasons(writes));
         if (!hMember.isEmpty()) {
             tx.later("INSERT INTO member_tier_history(member_id, position, from_tier, to_tier, at, reason, recorded_at)"
                     + " SELECT h.member_id, COALESCE((SELECT max(x.position) FROM member_tier_history x"
@@ -420,6 +416,113 @@ public class LedgerWriter {
                     hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]), utc(now));
         }
         return !hMember.isEmpty();
+    }
+
+    /**
+     * The tier-review's chunk in ONE statement: the account rows of the members to write locked
+     * {@code FOR UPDATE SKIP LOCKED}, and each member's tier record replaced only if its account
+     * is ours and its row is still the version the review read ({@code xmins}: every write that
+     * changes a member's qualifying days or tier rewrites that row, so a changed xmin means the
+     * decision is stale); for the members written, their new history items numbered on from each
+     * member's last and one {@code tier.changed} per change in the outbox, each member's event
+     * sequence moved on by its number of changes (left to the relay, a schedule's bulk). Returns
+     * the members written; the others were busy or changed meanwhile (the review counts them
+     * skipped). The statement fails, and with it the transaction, unless every history item and
+     * event of the members written was written.
+     */
+    public Tx.Deferred<java.util.Set<String>> tiersReviewed(Tx tx, List<TierWrite> writes, List<String> xmins, Instant now) {
+        int n = writes.size();
+        String[] member = new String[n];
+        String[] tier = new String[n];
+        OffsetDateTime[] since = new OffsetDateTime[n];
+        OffsetDateTime[] below = new OffsetDateTime[n];
+        OffsetDateTime[] evaluated = new OffsetDateTime[n];
+        Long[] version = new Long[n];
+        OffsetDateTime[] review = new OffsetDateTime[n];
+        List<String> hMember = new ArrayList<>();
+        List<Integer> hOrd = new ArrayList<>();
+        List<String> hFrom = new ArrayList<>();
+        List<String> hTo = new ArrayList<>();
+        List<OffsetDateTime> hAt = new ArrayList<>();
+        List<String> hReason = new ArrayList<>();
+        List<UUID> hEvent = new ArrayList<>();
+        List<String> hData = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TierWrite w = writes.get(i);
+            member[i] = w.member().value();
+            tier[i] = w.record().tier();
+            since[i] = utc(w.record().since());
+            below[i] = utc(w.record().belowSince());
+            evaluated[i] = utc(w.record().evaluatedAt());
+            version[i] = w.tierSetVersion();
+            review[i] = utc(w.reviewAt());
+            int k = 0;
+            for (dev.loyalty.core.tiers.TierChange c : w.changes()) {
+                DomainEvent e = DomainEvents.tierChanged(w.member(), c, w.qualifyingPoints(), w.tierSetVersion(), now, IDS);
+                hMember.add(w.member().value());
+                hOrd.add(++k);
+                hFrom.add(c.from());
+                hTo.add(c.to());
+                hAt.add(utc(c.at()));
+                hReason.add(c.reason().name());
+                hEvent.add(e.eventId());
+                hData.add(Json.encode(e.data()));
+            }
+        }
+        return tx.later("""
+                WITH w AS (
+                  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],
+                                       $6::bigint[], $7::timestamptz[], $19::text[], $20::text[])
+                         AS w(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at, below_reason, xmin)
+                ), l AS MATERIALIZED (
+                  SELECT a.member_id FROM accounts a WHERE a.member_id = ANY($1) ORDER BY a.member_id FOR UPDATE SKIP LOCKED
+                ), records AS (
+                  UPDATE member_tiers t SET tier = w.tier, since = w.since, below_since = w.below_since,
+                         evaluated_at = w.evaluated_at, tier_set_version = w.tier_set_version, review_at = w.review_at,
+                         below_reason = w.below_reason
+                    FROM w WHERE t.member_id = ANY(ARRAY(SELECT member_id FROM l)) AND t.member_id = w.member_id
+                     AND t.xmin::text = w.xmin
+                  RETURNING t.member_id
+                ), h AS (
+                  SELECT h.* FROM unnest($8::text[], $9::int[], $10::text[], $11::text[], $12::timestamptz[], $13::text[],
+                                         $14::uuid[], $15::text[]) AS h(member_id, k, f, t, at, r, event_id, data)
+                   WHERE h.member_id IN (SELECT member_id FROM records)
+                ), history AS (
+                  INSERT INTO member_tier_history(member_id, position, from_tier, to_tier, at, reason, recorded_at)
+                  SELECT h.member_id, COALESCE((SELECT max(x.position) FROM member_tier_history x
+                                                 WHERE x.member_id = h.member_id), 0) + h.k, h.f, h.t, h.at, h.r, $16
+                    FROM h
+                  RETURNING 1
+                ), counted AS (
+                  SELECT member_id, count(*) AS c FROM h WHERE $17 GROUP BY member_id
+                ), bumped AS (
+                  UPDATE accounts a SET event_sequence = a.event_sequence + c.c
+                    FROM counted c WHERE a.member_id = c.member_id
+                  RETURNING a.member_id, a.event_sequence, c.c
+                ), written AS (
+                  INSERT INTO outbox(member_id, sequence, event_id, type, occurred_at, recorded_at, data)
+                  SELECT h.member_id, b.event_sequence - b.c + h.k, h.event_id, $18, h.at, $16, h.data::jsonb
+                    FROM h JOIN bumped b ON b.member_id = h.member_id
+                  RETURNING 1
+                )
+                -- every history item and event of the members written, or the transaction aborts
+                SELECT (SELECT array_agg(member_id) FROM records) AS members,
+                       1 / (CASE WHEN (SELECT count(*) FROM history) = (SELECT count(*) FROM h)
+                                  AND (SELECT count(*) FROM written) = CASE WHEN $17 THEN (SELECT count(*) FROM h) ELSE 0 END
+                                 THEN 1 ELSE 0 END) AS ok""",
+                rows -> {
+                    String[] done = rows.iterator().next().getArrayOfStrings("members");
+                    return done == null ? java.util.Set.<String>of() : java.util.Set.of(done);
+                }, member, tier, since, below, evaluated, version, review,
+                hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
+                hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]),
+                hEvent.toArray(new UUID[0]), hData.toArray(new String[0]), utc(now), !withoutOutbox,
+                EventType.TIER_CHANGED.wireName(), belowReasons(writes), xmins.toArray(new String[0]));
+    }
+
+    private static String[] belowReasons(List<TierWrite> writes) {
+        return writes.stream().map(w -> w.record().belowReason() == null ? null : w.record().belowReason().name())
+                .toArray(String[]::new);
     }
 
     // ---- the expiry sweep: the core's rule as one set-based statement per chunk

@@ -15,7 +15,15 @@
  *       tier before {@link dev.loyalty.functions.tiers.TierReview} records it.</li>
  *   <li>{@link dev.loyalty.functions.tiers.TierReview}, the daily job: due rows (review_at passed, or
  *       another tier set version) in member id chunks, account rows locked SKIP LOCKED, a time
- *       budget, a checkpoint to resume from; idempotent (a reviewed row is no longer due).</li>
+ *       budget, a checkpoint to resume from; idempotent (a reviewed row is no longer due). Set-based
+ *       per chunk: one statement reads the chunk's records with their qualifying day rows, the core
+ *       decides each member, and one statement ({@code LedgerWriter.tiersReviewed}) locks (SKIP
+ *       LOCKED) and rewrites only the members whose record changed, guarded by the row's xmin, with
+ *       their history and events; a member a new tier set version leaves as it was is not
+ *       rewritten (no longer due once a pass under that version finished clean).</li>
+ *   <li>A grace started by a take-back (a return or a reversal) ends with reason RETURN, one started
+ *       by the window (or a new tier set version) with GRACE_ENDED: the core decides it and
+ *       {@code member_tiers.below_reason} (V20) keeps it until the grace ends.</li>
  * </ul>
  */
 package dev.loyalty.functions.tiers;

@@ -51,6 +51,10 @@ public final class RuleSetParser {
         this.tiers = tiers;
     }
 
+    /**
+     * {@code tiers}: the tier names {@code when.tiers} may use; null: not checked (a stored
+     * version, validated when it was published, read back after the tier sets moved on).
+     */
     public static Result parse(Object document, Set<String> pointTypes, Set<String> tiers) {
         return new RuleSetParser(pointTypes, tiers).document(document);
     }
@@ -202,7 +206,7 @@ public final class RuleSetParser {
         if (m.containsKey("tiers")) {
             tierList = strings(m.get("tiers"), path + ".tiers", 50);
             for (int i = 0; tierList != null && i < tierList.size(); i++) {
-                if (!tiers.contains(tierList.get(i))) {
+                if (tiers != null && !tiers.contains(tierList.get(i))) {
                     error(path + ".tiers[" + i + "]", "unknown tier (known: " + String.join(", ", new java.util.TreeSet<>(tiers)) + ")");
                 }
             }

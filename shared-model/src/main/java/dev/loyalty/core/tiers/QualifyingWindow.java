@@ -19,4 +19,20 @@ public enum QualifyingWindow {
             case CALENDAR_YEAR -> today.withDayOfYear(1);
         };
     }
+
+    /** The first day whose window no longer holds {@code day} (its start is after it). */
+    public LocalDate firstDayStartingAfter(LocalDate day) {
+        LocalDate d = switch (this) {
+            case ROLLING_12_MONTHS -> day.plusYears(1);
+            case CALENDAR_YEAR -> LocalDate.of(day.getYear() + 1, 1, 1);
+        };
+        // The start is monotone in the day: settle the guess exactly (leap days).
+        while (!start(d).isAfter(day)) {
+            d = d.plusDays(1);
+        }
+        while (start(d.minusDays(1)).isAfter(day)) {
+            d = d.minusDays(1);
+        }
+        return d;
+    }
 }

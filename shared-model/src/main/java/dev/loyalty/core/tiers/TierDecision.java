@@ -15,7 +15,9 @@ import java.util.NavigableMap;
  *   that adds them; the write's own award was computed with the old tier).</li>
  *   <li>When qualifying points fall below the tier's threshold (a reversal or return, or old
  *   earns leaving the window at the start of a day), the member keeps the tier for
- *   {@code graceDays}, then drops to the tier its qualifying points give at that instant.</li>
+ *   {@code graceDays}, then drops to the tier its qualifying points give at that instant: a
+ *   drop recorded with reason RETURN when a return or a reversal took the points below,
+ *   GRACE_ENDED when the window (or a new tier set version) did.</li>
  *   <li>A read rolls the stored record forward to now, so it shows the right tier before the
  *   review job has recorded a downgrade.</li>
  * </ul>
@@ -37,20 +39,21 @@ public final class TierDecision {
     public static Outcome asOf(TierSet set, TierRecord record, NavigableMap<LocalDate, Long> days, Instant now, ZoneId zone) {
         List<TierChange> changes = new ArrayList<>();
         TierRecord rolled = rollForward(set, record, days, now, zone, changes);
-        return settle(set, rolled, days, now, zone, TierChangeReason.CONFIG_CHANGED, changes);
+        return settle(set, rolled, days, now, zone, TierChangeReason.CONFIG_CHANGED, TierChangeReason.GRACE_ENDED, changes);
     }
 
     /**
      * For a write that changes qualifying points: the record rolled forward with the days as
      * they were before the write ({@code before}, what decided the write's multiplier), then
-     * settled with the days after it ({@code after}): an upgrade is QUALIFIED, a drop starts
-     * the grace now.
+     * settled with the days after it ({@code after}): an upgrade is QUALIFIED, a drop (a
+     * take-back: only returns and reversals lower qualifying points at a write) starts the grace
+     * now, to end with reason RETURN.
      */
     public static Outcome afterWrite(TierSet set, TierRecord record, NavigableMap<LocalDate, Long> before,
                                      NavigableMap<LocalDate, Long> after, Instant now, ZoneId zone) {
         List<TierChange> changes = new ArrayList<>();
         TierRecord rolled = rollForward(set, record, before, now, zone, changes);
-        return settle(set, rolled, after, now, zone, TierChangeReason.QUALIFIED, changes);
+        return settle(set, rolled, after, now, zone, TierChangeReason.QUALIFIED, TierChangeReason.RETURN, changes);
     }
 
     /**
@@ -96,18 +99,24 @@ public final class TierDecision {
             return null;
         }
         LocalDate today = QualifyingPoints.day(record.evaluatedAt(), zone);
-        // Sums from each day on, so each later day's total is one lookup.
-        java.util.NavigableMap<LocalDate, Long> from = new java.util.TreeMap<>();
-        long sum = 0;
-        for (var e : days.descendingMap().entrySet()) {
-            sum += e.getValue();
-            from.put(e.getKey(), sum);
-        }
+        LocalDate first = today.plusDays(1);
         // Within a year and a day every earn of today has left any window: the search is bounded.
-        for (LocalDate d = today.plusDays(1); !d.isAfter(today.plusDays(367)); d = d.plusDays(1)) {
-            var at = from.ceilingEntry(set.window().start(d));
-            if ((at == null ? 0 : at.getValue()) < cur.threshold()) {
-                return d.atStartOfDay(zone).toInstant();
+        LocalDate last = today.plusDays(367);
+        // The total on a day is the sum of the days from its window's start on: it falls only
+        // when the start passes an earn day, so walk the earn days instead of the calendar.
+        NavigableMap<LocalDate, Long> held = days.tailMap(set.window().start(first), true);
+        long sum = 0;
+        for (long v : held.values()) {
+            sum += v;
+        }
+        if (sum < cur.threshold()) {
+            return first.atStartOfDay(zone).toInstant();
+        }
+        for (var e : held.entrySet()) {
+            sum -= e.getValue();
+            if (sum < cur.threshold()) {
+                LocalDate d = set.window().firstDayStartingAfter(e.getKey());
+                return d.isAfter(last) ? null : d.atStartOfDay(zone).toInstant();
             }
         }
         return null;
@@ -122,7 +131,7 @@ public final class TierDecision {
         if (set.rank(record.tier()) < 0) {
             TierLevel to = set.tierFor(QualifyingPoints.at(set, days, now, zone));
             changes.add(new TierChange(record.tier(), to.name(), now, TierChangeReason.CONFIG_CHANGED));
-            return new TierRecord(to.name(), now, null, now);
+            return new TierRecord(to.name(), now, null, null, now);
         }
         if (!record.evaluatedAt().isBefore(now)) {
             return record;
@@ -139,10 +148,10 @@ public final class TierDecision {
                 }
                 TierLevel to = set.tierFor(QualifyingPoints.at(set, days, due, zone));
                 if (set.rank(to.name()) >= set.rank(cur.name())) {
-                    rec = new TierRecord(rec.tier(), rec.since(), null, due); // cannot happen: points only fall between evaluations
+                    rec = new TierRecord(rec.tier(), rec.since(), null, null, due); // cannot happen: points only fall between evaluations
                 } else {
-                    changes.add(new TierChange(cur.name(), to.name(), due, TierChangeReason.GRACE_ENDED));
-                    rec = new TierRecord(to.name(), due, null, due);
+                    changes.add(new TierChange(cur.name(), to.name(), due, rec.belowReason()));
+                    rec = new TierRecord(to.name(), due, null, null, due);
                 }
                 t = due;
                 continue;
@@ -160,28 +169,35 @@ public final class TierDecision {
             if (found == null) {
                 break;
             }
-            rec = new TierRecord(rec.tier(), rec.since(), found, found);
+            rec = new TierRecord(rec.tier(), rec.since(), found, TierChangeReason.GRACE_ENDED, found);
             t = found;
         }
         return rec.evaluated(now);
     }
 
+    /**
+     * The record at {@code now} with the days as they are now: an upgrade is recorded with
+     * {@code upgradeReason}; points below the tier's threshold start a grace (unless one runs)
+     * that will end with {@code dropReason}.
+     */
     static Outcome settle(TierSet set, TierRecord record, NavigableMap<LocalDate, Long> days, Instant now, ZoneId zone,
-                          TierChangeReason upgradeReason, List<TierChange> changes) {
+                          TierChangeReason upgradeReason, TierChangeReason dropReason, List<TierChange> changes) {
         long qp = QualifyingPoints.at(set, days, now, zone);
         TierLevel cur = set.find(record.tier()).orElseThrow();
         TierLevel target = set.tierFor(qp);
         TierRecord rec;
         if (set.rank(target.name()) > set.rank(cur.name())) {
             changes.add(new TierChange(cur.name(), target.name(), now, upgradeReason));
-            rec = new TierRecord(target.name(), now, null, now);
+            rec = new TierRecord(target.name(), now, null, null, now);
         } else if (qp >= cur.threshold()) {
-            rec = new TierRecord(cur.name(), record.since(), null, now);
+            rec = new TierRecord(cur.name(), record.since(), null, null, now);
         } else {
-            rec = new TierRecord(cur.name(), record.since(), record.belowSince() == null ? now : record.belowSince(), now);
+            rec = record.belowSince() == null
+                    ? new TierRecord(cur.name(), record.since(), now, dropReason, now)
+                    : new TierRecord(cur.name(), record.since(), record.belowSince(), record.belowReason(), now);
             if (!downgradeAt(set, rec.belowSince(), zone).isAfter(now)) {
-                changes.add(new TierChange(cur.name(), target.name(), now, TierChangeReason.GRACE_ENDED));
-                rec = new TierRecord(target.name(), now, null, now);
+                changes.add(new TierChange(cur.name(), target.name(), now, rec.belowReason()));
+                rec = new TierRecord(target.name(), now, null, null, now);
             }
         }
         TierLevel tier = set.find(rec.tier()).orElseThrow();

@@ -113,6 +113,8 @@ public final class CoreLedger implements LedgerUnderTest {
 
         /** The member's tier record (null until its first earn is decided) and qualifying day rows, as storage keeps them. */
         dev.loyalty.core.tiers.TierRecord tierRecord;
+        /** The tier changes the writes recorded, oldest first. */
+        List<dev.loyalty.core.tiers.TierChange> tierHistory = new ArrayList<>();
         List<dev.loyalty.core.tiers.QualifyingDay> qualifying = new ArrayList<>();
         Instant created;
 
@@ -698,6 +700,7 @@ public final class CoreLedger implements LedgerUnderTest {
         dev.loyalty.core.tiers.TierDecision.Written w = dev.loyalty.core.tiers.TierDecision.onWrite(tiers, book.tierRecord,
                 book.created, book.qualifying, changes, now, ZoneOffset.UTC);
         book.tierRecord = w.after().record();
+        book.tierHistory.addAll(w.changes());
         book.qualifying = dev.loyalty.core.tiers.QualifyingPoints.apply(book.qualifying, changes);
     }
 
@@ -711,7 +714,10 @@ public final class CoreLedger implements LedgerUnderTest {
         Book book = books.get(member);
         dev.loyalty.core.tiers.TierDecision.Outcome o = dev.loyalty.core.tiers.TierDecision.read(tiers, book.tierRecord,
                 book.created, book.qualifying, now, ZoneOffset.UTC);
-        return new TierReading(o.qualifyingPoints(), o.tier().name());
+        List<String> history = new ArrayList<>();
+        java.util.stream.Stream.concat(book.tierHistory.stream(), o.changes().stream())
+                .forEach(c -> history.add(TierReading.change(c.from(), c.to(), c.reason().name(), c.at())));
+        return new TierReading(o.qualifyingPoints(), o.tier().name(), history);
     }
 
     private static ReversalContext context(Book book, UUID transactionId) {

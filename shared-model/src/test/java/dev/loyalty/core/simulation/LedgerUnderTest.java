@@ -1,6 +1,7 @@
 package dev.loyalty.core.simulation;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -120,8 +121,18 @@ public interface LedgerUnderTest {
     /** The member as stored, read at {@code now}; {@link Snapshot#absent} for an unknown member. */
     Snapshot snapshot(String member, Instant now);
 
-    /** A member's qualifying points and tier as read at some instant. */
-    record TierReading(long qualifyingPoints, String tier) {
+    /**
+     * A member's qualifying points and tier as read at some instant, and its tier history (what
+     * was recorded and what the read rolls forward), each change "FROM>TO:REASON@at".
+     */
+    record TierReading(long qualifyingPoints, String tier, List<String> history) {
+        public TierReading {
+            history = List.copyOf(history);
+        }
+
+        public static String change(String from, String to, String reason, Instant at) {
+            return from + ">" + to + ":" + reason + "@" + at;
+        }
     }
 
     /**

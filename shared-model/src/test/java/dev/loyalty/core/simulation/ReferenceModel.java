@@ -995,7 +995,7 @@ final class ReferenceModel implements LedgerUnderTest {
             walk.written(c.at());
         }
         walk.advance(now);
-        return new LedgerUnderTest.TierReading(walk.points(LocalDate.ofInstant(now, ZoneOffset.UTC)), walk.tier);
+        return new LedgerUnderTest.TierReading(walk.points(LocalDate.ofInstant(now, ZoneOffset.UTC)), walk.tier, walk.history);
     }
 
     private static final class TierWalk {
@@ -1004,7 +1004,10 @@ final class ReferenceModel implements LedgerUnderTest {
         int applied;
         String tier;
         Instant below;
+        /** Why the points went below: RETURN at a write (only returns and reversals lower them), GRACE_ENDED at a day start. */
+        String belowReason;
         Instant at;
+        final List<String> history = new ArrayList<>();
 
         TierWalk(dev.loyalty.core.tiers.TierSet set, List<QChange> changes) {
             this.set = set;
@@ -1054,7 +1057,9 @@ final class ReferenceModel implements LedgerUnderTest {
 
         void dropIfDue(Instant limit) {
             if (below != null && !due().isAfter(limit)) {
-                tier = tierFor(points(LocalDate.ofInstant(due(), ZoneOffset.UTC)));
+                String to = tierFor(points(LocalDate.ofInstant(due(), ZoneOffset.UTC)));
+                history.add(LedgerUnderTest.TierReading.change(tier, to, belowReason, due()));
+                tier = to;
                 below = null;
             }
         }
@@ -1068,6 +1073,7 @@ final class ReferenceModel implements LedgerUnderTest {
                     dropIfDue(dayStart);
                     if (below == null && threshold(tier) > 0 && points(d) < threshold(tier)) {
                         below = dayStart;
+                        belowReason = "GRACE_ENDED";
                     }
                 }
                 dropIfDue(to);
@@ -1080,6 +1086,7 @@ final class ReferenceModel implements LedgerUnderTest {
             long points = points(LocalDate.ofInstant(t, ZoneOffset.UTC));
             String target = tierFor(points);
             if (threshold(target) > threshold(tier)) {
+                history.add(LedgerUnderTest.TierReading.change(tier, target, "QUALIFIED", t));
                 tier = target;
                 below = null;
             } else if (points >= threshold(tier)) {
@@ -1087,6 +1094,7 @@ final class ReferenceModel implements LedgerUnderTest {
             } else {
                 if (below == null) {
                     below = t;
+                    belowReason = "RETURN";
                 }
                 dropIfDue(t);
             }

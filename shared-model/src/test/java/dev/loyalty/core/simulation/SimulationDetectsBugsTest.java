@@ -187,6 +187,14 @@ class SimulationDetectsBugsTest {
                         return untouched.tier(m, now);
                     }
                 }),
+                new Bug("a take-back's drop is recorded as GRACE_ENDED, not RETURN", seed -> new Delegating(seed) {
+                    @Override
+                    public TierReading tier(String m, Instant now) {
+                        TierReading r = core.tier(m, now);
+                        return new TierReading(r.qualifyingPoints(), r.tier(),
+                                r.history().stream().map(h -> h.replace(":RETURN@", ":GRACE_ENDED@")).toList());
+                    }
+                }),
                 new Bug("a cancel of a cancelled redemption refunds it again", seed -> new Delegating(seed) {
                     final java.util.Set<UUID> cancelled = new java.util.HashSet<>();
 

@@ -81,6 +81,36 @@ class TierDecisionProperties {
         assertEquals(once.record(), last.record());
     }
 
+    /**
+     * The review's due instant walks the earn days; it is what walking the calendar day by day
+     * gives: the start of the first day after the evaluation (within a year and a day) on which
+     * qualifying points are below the tier's threshold.
+     */
+    @Property(tries = 500)
+    void theReviewInstantIsTheFirstDayBelowTheThreshold(@ForAll("earns") List<QualifyingEarn> earns, @ForAll QualifyingWindow w,
+                                                         @ForAll("offsets") long offset, @ForAll("zones") ZoneId zone,
+                                                         @ForAll("tierNames") String tier) {
+        TierSet set = set(w, 30);
+        NavigableMap<LocalDate, Long> d = QualifyingPoints.byDay(set, earns, zone);
+        Instant at = START.plusSeconds(offset);
+        TierRecord record = new TierRecord(tier, START, null, at);
+        LocalDate today = QualifyingPoints.day(at, zone);
+        long threshold = set.find(tier).orElseThrow().threshold();
+        Instant expected = null;
+        for (LocalDate day = today.plusDays(1); threshold > 0 && !day.isAfter(today.plusDays(367)); day = day.plusDays(1)) {
+            if (QualifyingPoints.on(set, d, day) < threshold) {
+                expected = day.atStartOfDay(zone).toInstant();
+                break;
+            }
+        }
+        assertEquals(expected, TierDecision.reviewAt(set, record, d, zone));
+    }
+
+    @Provide
+    Arbitrary<String> tierNames() {
+        return Arbitraries.of("MEMBER", "SILVER", "GOLD");
+    }
+
     @Provide
     Arbitrary<Long> offsets() {
         return Arbitraries.longs().between(0, 800L * 86_400);

@@ -175,7 +175,7 @@ class TierDecisionTest {
         assertEquals(due, dayBefore.downgradeAt());
         TierDecision.Outcome down = TierDecision.asOf(set, kept.record(), after, due, UTC);
         assertEquals("SILVER", down.tier().name());
-        assertEquals(List.of(new TierChange("GOLD", "SILVER", due, TierChangeReason.GRACE_ENDED)), down.changes());
+        assertEquals(List.of(new TierChange("GOLD", "SILVER", due, TierChangeReason.RETURN)), down.changes());
         assertEquals(due, down.record().since());
         assertNull(down.downgradeAt());
         // the review recording it, then a read: no second change
