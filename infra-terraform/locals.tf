@@ -49,6 +49,8 @@ locals {
     "GET /members/{memberId}/transactions"                            = "balance"
     "GET /members/{memberId}/statement"                               = "balance"
     "GET /members/{memberId}/tier"                                    = "balance"
+    "GET /members/{memberId}/lots"                                    = "balance"
+    "GET /members/{memberId}/holds"                                   = "balance"
     "GET /reports/liability"                                          = "reports"
     "GET /reports/activity"                                           = "reports"
     "GET /reports/funnel"                                             = "reports"
