@@ -52,6 +52,10 @@ class ReportRollupTest extends SpendingSupport {
     ReportRollup rollup;
     @Inject
     ProgramReports reports;
+    @Inject
+    dev.loyalty.functions.config.LoyaltyConfig loyalty;
+    @Inject
+    dev.loyalty.functions.schedule.ScheduleConfig schedules;
 
     @AfterEach
     void cleanUp() throws SQLException {
@@ -222,6 +226,30 @@ class ReportRollupTest extends SpendingSupport {
         assertEquals(List.of(315L, 105L, 70L), rolledIssued());
         assertEquals(late, answers(), "after the late entries were folded in");
         assertEquals(List.of(4L, 3L, 3L), rolledActive());
+
+        // A clock that moves at every read, as a real one does: a run absorbs once (up to its own
+        // now - settle) and finishes; it does not chase the clock step after step.
+        java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(NOW.plusSeconds(2000).toEpochMilli());
+        java.time.Clock ticking = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(millis.addAndGet(5));
+            }
+        };
+        ReportRollup.Report moving = new ReportRollup(db, loyalty, schedules, ticking).run(200_000, 100_000, 60_000, 1_000);
+        assertTrue(moving.finished(), moving.toString());
+        assertEquals(1, moving.steps(), "one absorb, then nothing closed: " + moving);
+        assertEquals(late, answers());
         TestClock.release();
     }
 
