@@ -229,7 +229,8 @@ class ReportRollupTest extends SpendingSupport {
 
         // A clock that moves at every read, as a real one does: a run absorbs once (up to its own
         // now - settle) and finishes; it does not chase the clock step after step.
-        java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(NOW.plusSeconds(2000).toEpochMilli());
+        // (In nanoseconds, as the system clock reads: PostgreSQL keeps microseconds.)
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(NOW.plusSeconds(2000).getEpochSecond() * 1_000_000_000L + 123_456_789L);
         java.time.Clock ticking = new java.time.Clock() {
             @Override
             public java.time.ZoneId getZone() {
@@ -243,7 +244,8 @@ class ReportRollupTest extends SpendingSupport {
 
             @Override
             public Instant instant() {
-                return Instant.ofEpochMilli(millis.addAndGet(5));
+                long n = nanos.addAndGet(5_000_123L);
+                return Instant.ofEpochSecond(n / 1_000_000_000L, n % 1_000_000_000L);
             }
         };
         ReportRollup.Report moving = new ReportRollup(db, loyalty, schedules, ticking).run(200_000, 100_000, 60_000, 1_000);

@@ -88,7 +88,8 @@ public class ReportRollup {
         // One instant per run: the watermark moves at most to its now - settle, once, so a run
         // absorbs once and then rolls the days that closed by then (a clock read per step would
         // find the watermark behind again after every step).
-        Instant now = clock.instant();
+        // To the microsecond, as PostgreSQL stores it: the watermark read back must equal it.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         while ((System.nanoTime() - start) / 1_000_000 < timeBudgetMs && steps < stepsMax) {
             Step s = db.inTransaction(tx -> step(tx, now, partEntries, chunkMembers));
             if (s.kind() == Kind.DONE) {
