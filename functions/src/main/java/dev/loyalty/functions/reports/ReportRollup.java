@@ -183,7 +183,8 @@ public class ReportRollup {
         LocalDate next = tx.one("""
                 SELECT LEAST((SELECT (MIN(occurred_at) AT TIME ZONE $1::text)::date FROM ledger_entries WHERE occurred_at >= $2),
                              (SELECT (MIN(created_at) AT TIME ZONE $1::text)::date FROM redemptions WHERE created_at >= $2)) AS next""",
-                r -> r.getLocalDate("next"), zone.getId(), start(day.plusDays(1))).orElse(null);
+                r -> Optional.ofNullable(r.getLocalDate("next")), zone.getId(), start(day.plusDays(1))) // null: no data after
+                .flatMap(n -> n).orElse(null);
         LocalDate until = next == null || next.isAfter(limit) ? limit : next;
         if (!until.isAfter(day)) {
             until = day.plusDays(1);
