@@ -77,6 +77,23 @@ resource "aws_cloudwatch_metric_alarm" "tier_review_unfinished" {
   alarm_actions       = local.alarm_actions
 }
 
+# From the EMF line the report-rollup Lambda writes (every 15 minutes): a run that left closed days
+# or late entries unrolled (out of time, or another run busy), or no run at all, for six hours.
+# The reports stay right meanwhile (they read the ledger for what is not rolled), only slower.
+resource "aws_cloudwatch_metric_alarm" "report_rollup_behind" {
+  alarm_name          = "${local.name}-report-rollup-behind"
+  namespace           = "LoyaltyLedger"
+  metric_name         = "ReportRollupBehind"
+  dimensions          = { Function = "report-rollup" }
+  statistic           = "Minimum"
+  period              = 21600
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.alarm_actions
+}
+
 # The daily issued-points check (reconcile writes it every run for yesterday, program time zone):
 # DailyIssuedAnomaly is 1 when the core's rule flags the day (more than
 # var.daily_issued_deviation_pct away from the mean of the 7 days before), else 0.

@@ -16,6 +16,7 @@ locals {
     migrate      = { export = "migrate", memory = 512, timeout_s = 300, concurrency = 1 }
     outbox-relay = { export = "outbox-relay", memory = 512, timeout_s = 60, concurrency = 2 }
     notices      = { export = "notices", memory = 512, timeout_s = 60, concurrency = 1 }
+    report-rollup = { export = "report-rollup", memory = 512, timeout_s = 300, concurrency = 1 }
   }
 
   handler = "io.quarkus.funqy.lambda.FunqyStreamHandler::handleRequest"
@@ -48,6 +49,8 @@ locals {
     "GET /members/{memberId}/transactions"                            = "balance"
     "GET /members/{memberId}/statement"                               = "balance"
     "GET /members/{memberId}/tier"                                    = "balance"
+    "GET /members/{memberId}/lots"                                    = "balance"
+    "GET /members/{memberId}/holds"                                   = "balance"
     "GET /reports/liability"                                          = "reports"
     "GET /reports/activity"                                           = "reports"
     "GET /reports/funnel"                                             = "reports"
@@ -66,6 +69,7 @@ locals {
     tier-review  = "cron(45 0 * * ? *)"
     outbox-relay = "cron(* * * * ? *)"
     notices      = "cron(0 6 * * ? *)"
+    report-rollup = "cron(0/15 * * * ? *)"
   }
 
   # Functions whose reports read the replica (LOYALTY_DB_READ_URL: the proxy's read-only
@@ -93,6 +97,7 @@ locals {
     migrate      = []
     outbox-relay = []
     notices      = []
+    report-rollup = []
   }
 
   # Which database login each function uses. Only migrate is the schema owner (DDL); the rest
@@ -109,6 +114,7 @@ locals {
     migrate      = "owner"
     outbox-relay = "app"
     notices      = "app"
+    report-rollup = "app"
   }
   app_db_user = "loyalty_fn"
 
@@ -129,6 +135,7 @@ locals {
     migrate      = "CodeDeployDefault.LambdaAllAtOnce"
     outbox-relay = "CodeDeployDefault.LambdaAllAtOnce"
     notices      = "CodeDeployDefault.LambdaAllAtOnce"
+    report-rollup = "CodeDeployDefault.LambdaAllAtOnce"
   }
 
   jvm = var.packaging == "jvm"

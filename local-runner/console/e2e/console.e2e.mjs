@@ -6,6 +6,8 @@
 //   PARKED_MESSAGE_ID  a parked queue record; CORRECTED_BODY the earn message to replay it with
 //   REDEMPTION_ID      a PENDING redemption of MEMBER_ID worth REDEMPTION_POINTS (cancelled here)
 //   REWARD_ID          a reward in the catalog with a stock (its stock is raised by 5 here)
+//   EXPECTED_LOTS      MEMBER_ID's open lots as GET /members/{id}/lots gives them (JSON items)
+//   EXPECTED_HOLD      the id of MEMBER_ID's newest hold, HELD
 //   SCREENSHOTS        where to write the pages' PNGs (optional)
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -25,6 +27,8 @@ const correctedBody = env('CORRECTED_BODY');
 const redemptionId = env('REDEMPTION_ID');
 const redemptionPoints = Number(env('REDEMPTION_POINTS'));
 const rewardId = env('REWARD_ID');
+const expectedLots = JSON.parse(env('EXPECTED_LOTS', '[]'));
+const expectedHold = process.env.EXPECTED_HOLD;
 const shots = process.env.SCREENSHOTS;
 const fmt = (n) => new Intl.NumberFormat('en-US').format(n);
 const started = Date.now();
@@ -70,6 +74,31 @@ try {
   const shown = (await page.textContent('[data-testid=balance]')).trim();
   check(shown === fmt(expectedBalance), `balance shown ${shown}, the API gives ${expectedBalance}`);
   step(`looked up ${memberId}: balance ${shown}`);
+
+  // Its lots in spending order, each with the points left and the expiry the API gives, and its holds.
+  await page.waitForSelector('[data-testid=lots-table]');
+  const lots = await page.$$eval('[data-testid=lots-table] tbody tr', (trs) => trs.map((tr) => ({
+    type: tr.querySelector('[data-testid=lot-type]').textContent,
+    remaining: tr.querySelector('[data-testid=lot-remaining]').textContent,
+    expiresAt: tr.querySelector('[data-testid=lot-expires]').getAttribute('data-expires-at'),
+    expiresText: tr.querySelector('[data-testid=lot-expires]').textContent,
+  })));
+  check(lots.length === expectedLots.length, `${lots.length} lots shown, the API gives ${expectedLots.length}`);
+  expectedLots.forEach((l, i) => {
+    const shownLot = lots[i];
+    check(shownLot.type === l.pointType, `lot ${i}: type ${shownLot.type}, the API gives ${l.pointType}`);
+    check(shownLot.remaining === fmt(l.remainingPoints), `lot ${i}: ${shownLot.remaining} left, the API gives ${l.remainingPoints}`);
+    check(shownLot.expiresAt === (l.expiresAt ?? ''), `lot ${i}: expires ${shownLot.expiresAt}, the API gives ${l.expiresAt}`);
+    const text = l.expiresAt ? l.expiresAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : 'never';
+    check(shownLot.expiresText === text, `lot ${i}: expiry shown as ${shownLot.expiresText}, expected ${text}`);
+  });
+  if (expectedHold) {
+    await page.waitForSelector('[data-testid=holds-table]');
+    const hold = await page.$eval('[data-testid=holds-table] tbody tr', (tr) => ({
+      id: tr.querySelector('code').getAttribute('title'), status: tr.querySelector('[data-testid=hold-status]').textContent }));
+    check(hold.id === expectedHold && hold.status === 'HELD', `newest hold shown ${JSON.stringify(hold)}, expected ${expectedHold} HELD`);
+  }
+  step(`lots shown: ${lots.map((l) => `${l.type} ${l.remaining} until ${l.expiresText}`).join('; ')}`);
 
   // An API validation error, shown as written at its field.
   const adjust = page.locator('[data-testid=adjust-form]');

@@ -145,6 +145,40 @@ export interface Balance {
   tier?: { name: string; qualifyingPoints: number };
 }
 
+/** A lot as GET /members/{id}/lots gives it (points:admin), in spending order. */
+export interface Lot {
+  lotId: string;
+  pointType: string;
+  originalPoints: number;
+  remainingPoints: number;
+  availablePoints: number;
+  earnedAt: string;
+  expiresAt: string | null;
+  pendingUntil: string | null;
+  expired: boolean;
+  pending: boolean;
+}
+
+export interface LotsPage {
+  items: Lot[];
+  nextCursor: string | null;
+}
+
+/** A hold as GET /members/{id}/holds gives it (points:admin), newest first. */
+export interface Hold {
+  holdId: string;
+  points: number;
+  status: string;
+  reference: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface HoldsPage {
+  items: Hold[];
+  nextCursor: string | null;
+}
+
 export interface HistoryItem {
   transactionId: string;
   kind: string;

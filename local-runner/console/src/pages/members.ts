@@ -1,5 +1,5 @@
 import { ActionKey, KINDS, POINT_TYPES } from '../api';
-import type { Balance, HistoryItem, HistoryPage, Redemption, Statement } from '../api';
+import type { Balance, HistoryItem, HistoryPage, HoldsPage, LotsPage, Redemption, Statement } from '../api';
 import type { Ctx, Page } from '../context';
 import { chart, dailyActivity, PALETTE } from '../charts';
 import { card, clearErrors, field, h, input, isoFromLocalInput, localInputFromDate, notice, pts, select, showError, table, when } from '../ui';
@@ -34,6 +34,9 @@ class MemberView {
   private readonly activityHost = h('div', { class: 'chart', 'data-testid': 'activity-chart' });
   private readonly balanceChartHost = h('div', { class: 'chart', 'data-testid': 'balance-chart' });
   private readonly redemptionsHost = h('div', { 'data-testid': 'redemptions' });
+  private readonly lotsHost = h('div', { 'data-testid': 'lots' });
+  private readonly holdsHost = h('div', { 'data-testid': 'holds' });
+  private lotsAll = false;
   private cursors: (string | null)[] = [null];
   private page = 0;
   private readonly historyForm: HTMLFormElement;
@@ -53,7 +56,8 @@ class MemberView {
       return;
     }
     this.root.append(
-      h('div', { class: 'grid2' }, card('Balance', this.balanceHost), card('Holds', this.holds())),
+      h('div', { class: 'grid2' }, card('Balance', this.balanceHost), card('Holds', this.holdsHost)),
+      card('Lots (spending order)', this.lotsHost),
       h('div', { class: 'grid2' },
         card('Activity per day (credited / debited)', this.activityHost),
         card('Balance over time', this.balanceChartHost)),
@@ -62,7 +66,8 @@ class MemberView {
       card('Redemptions', this.redemptionsHost),
       card('Statement', this.buildStatementForm()),
     );
-    await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshCharts(), this.refreshRedemptions()]);
+    await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshCharts(), this.refreshRedemptions(),
+      this.refreshLots(), this.refreshHolds()]);
   }
 
   private api() {
@@ -94,33 +99,56 @@ class MemberView {
     }
   }
 
-  private holds(): HTMLElement {
-    const host = h('div', {}, h('p', { class: 'muted' },
-      'The API gives the points held (in the balance); it has no route listing holds. Hold events the local runner received:'));
-    const list = h('div', { 'data-testid': 'holds' });
-    host.append(list);
-    if (this.ctx.config.auth.mode !== 'local') {
-      list.append(h('p', { class: 'muted' }, 'Not visible on a deployed API (EventBridge consumers see hold events).'));
-      return host;
+  // --- lots and holds (GET /members/{id}/lots and /holds, points:admin) -----------------
+
+  /** The member's lots in spending order: open ones (or all), up to 200, as the API gives them. */
+  private async refreshLots(): Promise<void> {
+    let page: LotsPage;
+    try {
+      page = (await this.api().get<LotsPage>(this.base + '/lots', { status: this.lotsAll ? 'ALL' : 'OPEN', limit: 200 })).body;
+    } catch (e) {
+      showError(this.lotsHost, e);
+      return;
     }
-    void (async () => {
-      try {
-        const r = await this.api().get<{ items?: { detail?: Record<string, unknown> }[] } | unknown[]>('/_local/events', { memberId: this.memberId });
-        const raw = Array.isArray(r.body) ? r.body : (r.body as { items?: unknown[] }).items ?? [];
-        const holds = (raw as Record<string, unknown>[])
-          .map((e) => (typeof e.detail === 'string' ? JSON.parse(e.detail) : e.detail ?? e) as Record<string, unknown>)
-          .filter((d) => String(d.type ?? '').startsWith('hold.'));
-        list.replaceChildren(holds.length
-          ? table(['Event', 'Hold', 'Points', 'At'], holds.map((d) => {
-            const data = (d.data ?? {}) as Record<string, unknown>;
-            return [String(d.type), String(data.holdId ?? '–'), pts(data.points as number), when(d.occurredAt as string)];
-          }))
-          : h('p', { class: 'muted' }, 'No hold events for this member.'));
-      } catch (e) {
-        showError(list, e);
-      }
-    })();
-    return host;
+    const toggle = h('label', { class: 'inline' },
+      h('input', { type: 'checkbox', checked: this.lotsAll, 'data-testid': 'lots-all',
+        onchange: (e: Event) => { this.lotsAll = (e.target as HTMLInputElement).checked; void this.refreshLots(); } }),
+      ' spent lots too');
+    const state = (l: LotsPage['items'][number]) => (l.expired ? 'expired' : l.pending ? `pending until ${when(l.pendingUntil)}`
+      : l.remainingPoints === 0 ? 'spent' : 'available');
+    const rows = page.items.map((l) => [
+      h('code', { title: l.lotId }, l.lotId.slice(0, 8)),
+      h('span', { 'data-testid': 'lot-type' }, l.pointType),
+      h('span', { 'data-testid': 'lot-remaining' }, pts(l.remainingPoints)),
+      pts(l.originalPoints),
+      h('span', { 'data-testid': 'lot-available' }, pts(l.availablePoints)),
+      when(l.earnedAt),
+      h('span', { 'data-testid': 'lot-expires', 'data-expires-at': l.expiresAt ?? '' }, l.expiresAt ? when(l.expiresAt) : 'never'),
+      state(l),
+    ]);
+    this.lotsHost.replaceChildren(toggle,
+      rows.length
+        ? table(['Lot', 'Type', 'Left', 'Original', 'Available', 'Earned at', 'Expires at', 'State'], rows, { 'data-testid': 'lots-table' })
+        : h('p', { class: 'muted' }, 'No open lots.'),
+      page.nextCursor ? h('p', { class: 'muted' }, 'More than 200 lots: the first 200 in spending order.') : '');
+  }
+
+  /** The member's holds, newest first, as the API gives them (a HELD hold past its time shows EXPIRED). */
+  private async refreshHolds(): Promise<void> {
+    let page: HoldsPage;
+    try {
+      page = (await this.api().get<HoldsPage>(this.base + '/holds', { limit: 50 })).body;
+    } catch (e) {
+      showError(this.holdsHost, e);
+      return;
+    }
+    this.holdsHost.replaceChildren(page.items.length
+      ? table(['Hold', 'Points', 'Status', 'Reference', 'Created', 'Expires'], page.items.map((x) => [
+        h('code', { title: x.holdId }, x.holdId.slice(0, 8)), pts(x.points),
+        h('span', { 'data-testid': 'hold-status' }, x.status), x.reference, when(x.createdAt), when(x.expiresAt)]),
+      { 'data-testid': 'holds-table' })
+      : h('p', { class: 'muted' }, 'No holds.'),
+    page.nextCursor ? h('p', { class: 'muted' }, 'The newest 50 holds.') : '');
   }
 
   // --- redemptions: list, cancel a PENDING one -------------------------------------------
@@ -155,7 +183,7 @@ class MemberView {
           try {
             const a = await this.api().post<{ balance: number }>(path, body, key.for({ path, body }));
             key.settle();
-            await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshRedemptions()]);
+            await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshRedemptions(), this.refreshLots()]);
             notice(this.redemptionsHost, `Cancelled ${r.redemptionId}: balance ${pts(a.body.balance)}${a.replayed ? ' — replayed' : ''}`);
           } catch (err) {
             key.settle(err);
@@ -280,7 +308,7 @@ class MemberView {
         const r = await this.api().post<Record<string, unknown>>(path, body, key.for({ path, body }));
         key.settle();
         notice(f, done(r.body, r.replayed));
-        await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshCharts()]);
+        await Promise.all([this.refreshBalance(), this.refreshHistory(), this.refreshCharts(), this.refreshLots(), this.refreshHolds()]);
       } catch (err) {
         key.settle(err);
         showError(f, err);

@@ -77,7 +77,10 @@ class DistributionReadinessTest extends LedgerTestSupport {
             "tier_sets", "program configuration: immutable tier set versions, read by every member's tier, written by admins",
             "rewards", "the reward catalog: a few rows read by every member's redemptions; the stock is one row per reward,"
                     + " taken by a conditional decrement last in the redeeming member's transaction",
-            "reward_stock_changes", "operators' stock changes, exactly once per (reward, reference); no member data");
+            "reward_stock_changes", "operators' stock changes, exactly once per (reward, reference); no member data",
+            "report_rollup_checkpoints", "one row per program time zone (where report-rollup stands), no member data",
+            "report_rollup_days", "report-rollup's totals per closed day, written by the job only, read by the reports",
+            "report_rollup_day_types", "report-rollup's totals per closed day and point type, written by the job only");
 
     /** member_id equal to one value: a parameter, a literal, or the joined row's member_id (plans print casts). */
     static final Pattern MEMBER_EQUALITY = Pattern.compile("member_id\\)?(::text)? = (\\$\\d+|'[^']*'|\\(*[a-z_]+\\.member_id)");

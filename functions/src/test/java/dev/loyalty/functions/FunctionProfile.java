@@ -149,6 +149,18 @@ public abstract class FunctionProfile implements QuarkusTestProfile {
         }
     }
 
+    /** reports in the program time zone Asia/Kathmandu (UTC+05:45: days start at 18:15Z), the report-rollup job's tests. */
+    public static final class ReportsKathmandu extends FunctionProfile {
+        public ReportsKathmandu() {
+            super("reports");
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.funqy.export", "reports", "loyalty.program.time-zone", "Asia/Kathmandu");
+        }
+    }
+
     /**
      * reports in the program time zone Europe/Berlin, reading a "replica" that is the same
      * PostgreSQL through a second pool ({@code loyalty.db.read-url}).

@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Each report's one statement can reach its rows through the time indexes of V17: with
+ * Each report's one statement can reach its rows through the time indexes of V17 and V21: with
  * sequential scans priced out ({@code enable_seqscan = off}; the test database is too small for
  * the planner to prefer an index on its own), every scan of ledger_entries, business_events and
  * redemptions by time is an index scan on the report's index, never a sequential scan, and the
@@ -72,17 +72,23 @@ class ReportPlansTest extends LedgerTestSupport {
 
     @Test
     void everyReportReadsItsWindowThroughItsTimeIndex() {
-        byTimeIndex("activity", plan(ProgramReports.ACTIVITY_SQL, FROM, TO, "UTC", "day", 50_001),
-                "ledger_entries", "ledger_entries_occurred_idx", "occurred_at");
-        List<Scan> funnel = plan(ProgramReports.FUNNEL_SQL, FROM, TO);
-        byTimeIndex("funnel", funnel, "ledger_entries", "ledger_entries_occurred_idx", "occurred_at");
+        // Activity and funnel with rolled days [Jan 11, Jan 21): the ledger outside them, and inside
+        // them only what was recorded since the watermark (the recording-time index).
+        Instant r1 = Instant.parse("2026-01-11T00:00:00Z");
+        Instant r2 = Instant.parse("2026-01-21T00:00:00Z");
+        java.time.LocalDate d1 = java.time.LocalDate.parse("2026-01-11");
+        java.time.LocalDate re = java.time.LocalDate.parse("2026-01-21");
+        byTimeIndex("activity", plan(ProgramReports.ACTIVITY_SQL, FROM, TO, "UTC", "day", 50_001, r1, r2, TO, d1, re),
+                "ledger_entries", "ledger_entries_occurred_cover_idx", "occurred_at");
+        List<Scan> funnel = plan(ProgramReports.FUNNEL_SQL, FROM, TO, "UTC", r1, r2, TO, d1, re);
+        byTimeIndex("funnel", funnel, "ledger_entries", "ledger_entries_occurred_cover_idx", "occurred_at");
         byTimeIndex("funnel", funnel, "redemptions", "redemptions_created_idx", "created_at");
         byTimeIndex("redemption-by-type", plan(ProgramReports.REDEMPTION_BY_TYPE_SQL, FROM, TO, 50_001),
-                "ledger_entries", "ledger_entries_occurred_idx", "occurred_at");
+                "ledger_entries", "ledger_entries_occurred_cover_idx", "occurred_at");
         byTimeIndex("experiments", plan(ProgramReports.EXPERIMENT_SQL, FROM, TO, "exp-1", 100),
                 "business_events", "business_events_occurred_idx", "occurred_at");
         byTimeIndex("anomalies", plan(ProgramReports.DAILY_ISSUED_SQL, FROM, TO, "UTC", 410),
-                "ledger_entries", "ledger_entries_occurred_idx", "occurred_at");
+                "ledger_entries", "ledger_entries_occurred_cover_idx", "occurred_at");
     }
 
     @Test

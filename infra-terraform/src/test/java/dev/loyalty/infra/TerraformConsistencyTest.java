@@ -185,7 +185,7 @@ class TerraformConsistencyTest {
         Map<String, String> deployed = new TreeMap<>();
         local("schedules").forEach((k, v) -> deployed.put(k, v.asText()));
         Map<String, String> configured = new TreeMap<>();
-        for (String job : List.of("expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices")) {
+        for (String job : List.of("expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices", "report-rollup")) {
             configured.put(job, eventBridge(props.getProperty(jobKey(job) + ".cron")));
         }
         assertEquals(configured, deployed);
@@ -199,6 +199,12 @@ class TerraformConsistencyTest {
         assertEquals("LoyaltyLedger", review.get("namespace").asText());
         assertEquals("breaching", review.get("treat_missing_data").asText());
         assertEquals("aws_lambda_alias.live[each.key].arn", expr(at(schedule, "target", 0, "arn")));
+        // report-rollup's alarm watches the metric its Lambda writes (ScheduledFunctions#reportRollup).
+        JsonNode rollup = tf.resource("aws_cloudwatch_metric_alarm", "report_rollup_behind");
+        assertEquals("ReportRollupBehind", rollup.get("metric_name").asText());
+        assertEquals("report-rollup", rollup.get("dimensions").get("Function").asText());
+        assertEquals("LoyaltyLedger", rollup.get("namespace").asText());
+        assertEquals("breaching", rollup.get("treat_missing_data").asText());
     }
 
     @Test
@@ -232,7 +238,7 @@ class TerraformConsistencyTest {
         try (Reader r = Files.newBufferedReader(ROOT.resolve("functions/src/main/resources/application.properties"))) {
             props.load(r);
         }
-        for (String job : List.of("expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices")) {
+        for (String job : List.of("expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices", "report-rollup")) {
             long budgetMs = Long.parseLong(props.getProperty(jobKey(job) + ".time-budget-ms"));
             JsonNode fn = local("functions").get(job);
             long timeoutMs = fn.get("timeout_s").asLong() * 1000;

@@ -71,7 +71,8 @@ public final class FunctionProcess implements AutoCloseable {
     static final Map<String, Integer> MEMORY_MB = Map.ofEntries(Map.entry("earn", 512), Map.entry("earn-queue", 512),
             Map.entry("redeem", 512), Map.entry("balance", 512), Map.entry("reports", 1024),
             Map.entry("expire-sweep", 1024), Map.entry("reconcile", 1024), Map.entry("tier-review", 1024),
-            Map.entry("migrate", 512), Map.entry("outbox-relay", 512), Map.entry("notices", 512));
+            Map.entry("migrate", 512), Map.entry("outbox-relay", 512), Map.entry("notices", 512),
+            Map.entry("report-rollup", 512));
 
     static int memoryMb(String function) {
         return MEMORY_MB.getOrDefault(function, 512);

@@ -29,7 +29,8 @@ public final class LocalSystem implements AutoCloseable {
     public static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(30);
     /** The batch jobs' longer timeout (as in infra-terraform/locals.tf). */
     public static final Duration JOB_INVOCATION_TIMEOUT = Duration.ofSeconds(300);
-    static final Set<String> JOBS = Set.of("migrate", "expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices");
+    static final Set<String> JOBS = Set.of("migrate", "expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices",
+            "report-rollup");
     public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     public static final String IDEMPOTENCY_TABLE = "loyalty-idempotency";
@@ -97,7 +98,8 @@ public final class LocalSystem implements AutoCloseable {
     /** Environments a function scales out to by default ({@code LOYALTY_LOCAL_MAX_INSTANCES}). */
     public static final int DEFAULT_MAX_INSTANCES = 4;
     /** One environment each: the schedules (never two sweeps from one schedule) and migrate. */
-    static final Set<String> SINGLETONS = Set.of("migrate", "expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices");
+    static final Set<String> SINGLETONS = Set.of("migrate", "expire-sweep", "reconcile", "tier-review", "outbox-relay", "notices",
+            "report-rollup");
 
     static int defaultMaxInstances() {
         String v = System.getProperty("loyalty.local.max-instances", System.getenv("LOYALTY_LOCAL_MAX_INSTANCES"));
@@ -182,6 +184,7 @@ public final class LocalSystem implements AutoCloseable {
             names.add("tier-review");
             names.add("outbox-relay");
             names.add("notices");
+            names.add("report-rollup");
             functionEnv = Map.copyOf(env);
             dynamoEndpoint = dynamo.endpoint();
             for (String name : names) {
@@ -241,6 +244,7 @@ public final class LocalSystem implements AutoCloseable {
             local.put("/_local/schedules/tier-review", functions.get("tier-review")::invoke);
             local.put("/_local/schedules/outbox-relay", functions.get("outbox-relay")::invoke);
             local.put("/_local/schedules/notices", functions.get("notices")::invoke);
+            local.put("/_local/schedules/report-rollup", functions.get("report-rollup")::invoke);
             for (String name : names) {
                 local.put("/_local/invoke/" + name, functions.get(name)::invoke);
             }

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The operator console in a real browser: Debian's chromium driven by playwright-core
  * (local-runner/console/e2e/console.e2e.mjs) against the whole local system with real data.
- * The browser looks a member up and sees the balance the API gives, triggers a validation
+ * The browser looks a member up and sees the balance the API gives (and its lots with their points
+ * left and expiry, and its hold, as the API gives them), triggers a validation
  * error and sees it at its field, adjusts the balance and sees the new entry, and replays a
  * parked queue record with a corrected body; then this test checks the effects through the API.
  * Without chromium or node it is skipped, except under CI=true, where it fails
@@ -86,7 +87,8 @@ class ConsoleBrowserIT {
         String member = "console-" + UUID.randomUUID().toString().substring(0, 8);
         String partner = system.jwt().mint("partner-1", List.of("points:earn"), Instant.now());
         String admin = system.jwt().mint("it-admin", List.of("points:admin"), Instant.now());
-        call("POST", "/members/" + member + "/earn", partner, "{\"points\":1200,\"type\":\"PURCHASE\",\"reference\":\"order-1\"}", 201);
+        JsonNode purchase = call("POST", "/members/" + member + "/earn", partner,
+                "{\"points\":1200,\"type\":\"PURCHASE\",\"reference\":\"order-1\"}", 201);
         call("POST", "/members/" + member + "/earn", partner, "{\"points\":300,\"type\":\"PROMO\",\"reference\":\"promo-1\"}", 201);
         call("POST", "/members/" + member + "/earn", partner, "{\"points\":50,\"type\":\"BONUS\",\"reference\":\"welcome\"}", 201);
         String memberToken = system.jwt().mint(member, List.of(), Instant.now());
@@ -98,6 +100,19 @@ class ConsoleBrowserIT {
                 "{\"rewardId\":\"" + rewardId + "\",\"reference\":\"mug-order-1\"}", 201).get("redemptionId").asText();
         long balance = call("GET", "/members/" + member + "/balance", admin, null, 200).get("balance").asLong();
         assertEquals(1050, balance);
+        // A hold of 20 (the browser shows it), and the lots in spending order: PROMO's 300 went first
+        // (400 redeemed: PROMO 300, PURCHASE 100), then the reward's 100 from PURCHASE: PURCHASE 1,000
+        // left until the expiry its earn answered, BONUS 50 never expiring; PROMO is spent (not open).
+        String holdId = call("POST", "/members/" + member + "/holds", memberToken,
+                "{\"points\":20,\"reference\":\"hold-1\",\"ttlSeconds\":3600}", 201).get("holdId").asText();
+        JsonNode lots = call("GET", "/members/" + member + "/lots", admin, null, 200).get("items");
+        assertEquals(2, lots.size(), lots.toString());
+        assertEquals("PURCHASE", lots.get(0).get("pointType").asText());
+        assertEquals(1000, lots.get(0).get("remainingPoints").asLong());
+        assertEquals(purchase.at("/lot/expiresAt").asText(), lots.get(0).get("expiresAt").asText());
+        assertEquals("BONUS", lots.get(1).get("pointType").asText());
+        assertEquals(50, lots.get(1).get("remainingPoints").asLong());
+        assertTrue(lots.get(1).get("expiresAt").isNull());
 
         // A record that can never succeed as sent is parked: points 0.
         String parkedMember = member + "-q";
@@ -120,6 +135,8 @@ class ConsoleBrowserIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().putAll(Map.of(
+                "EXPECTED_LOTS", lots.toString(),
+                "EXPECTED_HOLD", holdId,
                 "REDEMPTION_ID", redemptionId,
                 "REDEMPTION_POINTS", "100",
                 "REWARD_ID", rewardId));

@@ -28,7 +28,7 @@ class LambdaMemoryTest {
         while (m.find()) {
             deployed.put(m.group(2), Integer.parseInt(m.group(3)));
         }
-        assertEquals(11, deployed.size(), "the functions of locals.tf: " + deployed);
+        assertEquals(12, deployed.size(), "the functions of locals.tf: " + deployed);
         assertEquals(deployed, new TreeMap<>(FunctionProcess.MEMORY_MB));
     }
 }

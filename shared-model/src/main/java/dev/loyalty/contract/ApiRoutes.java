@@ -47,6 +47,9 @@ public final class ApiRoutes {
     public static final ApiRoute STATEMENT = new ApiRoute("GET", "/members/{memberId}/statement", "balance");
     /** The member's tier exactly as of now, with its history. */
     public static final ApiRoute MEMBER_TIER = new ApiRoute("GET", "/members/{memberId}/tier", "balance");
+    /** A member's lots (open ones, or all) in spending order, and its holds: the console's member page (points:admin). */
+    public static final ApiRoute LOTS = new ApiRoute("GET", "/members/{memberId}/lots", "balance");
+    public static final ApiRoute HOLDS = new ApiRoute("GET", "/members/{memberId}/holds", "balance");
     public static final ApiRoute LIABILITY = new ApiRoute("GET", "/reports/liability", "reports");
     /** Program reports (points:admin, contract Part 2 "Reports"): from/to windows of at most 400 days. */
     public static final ApiRoute REPORT_ACTIVITY = new ApiRoute("GET", "/reports/activity", "reports");
@@ -61,7 +64,7 @@ public final class ApiRoutes {
     /** Routes that are served today. Routes above that are not listed land with their issue. */
     public static final List<ApiRoute> SERVED = List.of(EARN, EVENTS, RULES_PUBLISH, RULES_GET, RULES_SIMULATE, TIERS_PUBLISH, TIERS_GET, REDEEM, HOLD, CAPTURE, VOID, REVERSAL, TRANSFER, ADJUSTMENT,
             CLOSE, REWARD_PUT, REWARD_STOCK, REWARDS, REDEMPTION, REDEMPTIONS, REDEMPTION_FULFIL, REDEMPTION_CANCEL,
-            BALANCE, HISTORY, STATEMENT, MEMBER_TIER, LIABILITY, REPORT_ACTIVITY, REPORT_FUNNEL, REPORT_REDEMPTION_BY_TYPE,
+            BALANCE, HISTORY, STATEMENT, MEMBER_TIER, LOTS, HOLDS, LIABILITY, REPORT_ACTIVITY, REPORT_FUNNEL, REPORT_REDEMPTION_BY_TYPE,
             REPORT_EXPERIMENT, REPORT_ANOMALIES, PARKED, PARKED_REPLAY);
 
     /** The outcome of routing a method and path against a set of routes. */

@@ -21,7 +21,8 @@ import java.time.Instant;
 
 /**
  * Lambda {@code balance}: {@code GET /members/{id}/balance}, {@code GET /members/{id}/transactions},
- * {@code GET /members/{id}/statement} and {@code GET /members/{id}/tier}.
+ * {@code GET /members/{id}/statement}, {@code GET /members/{id}/tier}, and (admin) {@code GET /members/{id}/lots}
+ * and {@code GET /members/{id}/holds}.
  */
 public class BalanceFunction {
     public static final int HISTORY_LIMIT_DEFAULT = 50;
@@ -36,10 +37,12 @@ public class BalanceFunction {
     private final BalanceQueries queries;
     private final Clock clock;
     private final PointTypeCatalog catalog;
+    private final LotsAndHolds lotsAndHolds;
 
     public BalanceFunction(Boundary boundary, Responses responses, BalanceQueries queries, Clock clock,
-                           PointTypeCatalog catalog) {
+                           PointTypeCatalog catalog, LotsAndHolds lotsAndHolds) {
         this.catalog = catalog;
+        this.lotsAndHolds = lotsAndHolds;
         this.boundary = boundary;
         this.responses = responses;
         this.queries = queries;
@@ -52,7 +55,12 @@ public class BalanceFunction {
             Routes.Match route = Routes.match(event, Routes.BALANCE);
             String raw = route.memberId();
             Caller caller = Caller.from(event);
-            caller.requireMember(raw);
+            boolean operatorView = route.route().equals(ApiRoutes.LOTS) || route.route().equals(ApiRoutes.HOLDS);
+            if (operatorView) {
+                caller.requireAdmin();
+            } else {
+                caller.requireMember(raw);
+            }
             if (!MemberId.isValid(raw)) {
                 throw ApiException.validation("memberId", "must be 1 to 64 characters of [A-Za-z0-9_.:-]");
             }
@@ -69,6 +77,20 @@ public class BalanceFunction {
             }
             if (route.route().equals(ApiRoutes.STATEMENT)) {
                 return statement(event, member, caller.isAdmin());
+            }
+            if (operatorView) {
+                int limit = limit(event, LotsAndHolds.LIMIT_DEFAULT, LotsAndHolds.LIMIT_MAX);
+                String cursor = event.query("cursor");
+                if (route.route().equals(ApiRoutes.HOLDS)) {
+                    return lotsAndHolds.holds(member, cursor, limit, clock.instant())
+                            .map(page -> responses.ok(200, page)).orElseThrow(() -> notFound(raw));
+                }
+                String status = event.query("status");
+                if (status != null && !status.equals("OPEN") && !status.equals("ALL")) {
+                    throw ApiException.validation("status", "must be OPEN (lots with points left, the default) or ALL");
+                }
+                return lotsAndHolds.lots(member, "ALL".equals(status), cursor, limit, clock.instant())
+                        .map(page -> responses.ok(200, page)).orElseThrow(() -> notFound(raw));
             }
             return history(event, member, caller.isAdmin());
         });
@@ -99,8 +121,9 @@ public class BalanceFunction {
         }
     }
 
-    private HttpApiResponse history(HttpApiEvent event, MemberId member, boolean audit) {
-        int limit = HISTORY_LIMIT_DEFAULT;
+    /** {@code limit}: 1 to {@code max}, {@code dflt} when absent. */
+    private static int limit(HttpApiEvent event, int dflt, int max) {
+        int limit = dflt;
         String limitRaw = event.query("limit");
         if (limitRaw != null) {
             try {
@@ -108,10 +131,15 @@ public class BalanceFunction {
             } catch (NumberFormatException e) {
                 limit = -1;
             }
-            if (limit < 1 || limit > HISTORY_LIMIT_MAX) {
-                throw ApiException.validation("limit", "must be a whole number from 1 to " + HISTORY_LIMIT_MAX);
+            if (limit < 1 || limit > max) {
+                throw ApiException.validation("limit", "must be a whole number from 1 to " + max);
             }
         }
+        return limit;
+    }
+
+    private HttpApiResponse history(HttpApiEvent event, MemberId member, boolean audit) {
+        int limit = limit(event, HISTORY_LIMIT_DEFAULT, HISTORY_LIMIT_MAX);
         Instant from = Requests.instantQuery(event, "from");
         Instant to = Requests.instantQuery(event, "to");
         if (from != null && to != null && !from.isBefore(to)) {

@@ -13,5 +13,11 @@
  * first) are contiguous and opening balance + items = closing balance exactly. More than
  * 1,000 entries in the window is 400 VALIDATION_FAILED: narrow it (no cursor, so one answer
  * is always a whole statement).
+ *
+ * <p>Lots and holds (admin only, the console's member page): lots in spending order (earliest
+ * expiry, then oldest, never-expiring last), open ones unless {@code status=ALL}; holds newest
+ * first; what a lot or hold is at now (expired, pending, spendable; a hold past its time) is the
+ * core's {@code Lot} and {@code Hold}; paged with an opaque cursor over an order key that never
+ * changes.
  */
 package dev.loyalty.functions.balance;

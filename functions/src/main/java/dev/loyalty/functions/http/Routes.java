@@ -24,7 +24,7 @@ public final class Routes {
             ApiRoutes.REPORT_FUNNEL, ApiRoutes.REPORT_REDEMPTION_BY_TYPE, ApiRoutes.REPORT_EXPERIMENT, ApiRoutes.REPORT_ANOMALIES,
             ApiRoutes.PARKED, ApiRoutes.PARKED_REPLAY);
     public static final List<ApiRoute> BALANCE = List.of(ApiRoutes.BALANCE, ApiRoutes.HISTORY, ApiRoutes.STATEMENT,
-            ApiRoutes.MEMBER_TIER);
+            ApiRoutes.MEMBER_TIER, ApiRoutes.LOTS, ApiRoutes.HOLDS);
 
     public record Match(ApiRoute route, Map<String, String> params) {
         public String memberId() {

@@ -26,8 +26,9 @@ import java.util.TreeMap;
 
 /**
  * The program reports of contract Part 2 ("Reports"). Each is ONE SQL statement over a window
- * of at most 400 days ({@link ReportWindow}), found through the time indexes of migration V17,
- * with a row limit; each reads where {@link ReportReads} says (a replica when configured) and
+ * of at most 400 days ({@link ReportWindow}), found through the time indexes of migrations V17 and
+ * V21, with a row limit; activity and funnel read the rollup of closed days ({@link ReportRollup})
+ * and the ledger only for the rest of their window (same answers as the ledger alone); each reads where {@link ReportReads} says (a replica when configured) and
  * says so in {@code readFrom}. Points count on the day of their {@code occurredAt} in the
  * program's time zone.
  *
@@ -49,34 +50,67 @@ public class ProgramReports {
     public enum Bucket { DAY, WEEK, MONTH }
 
     // The statements, one per report (ReportPlansTest holds their plans to the time indexes).
+    // Activity and funnel read the rollup of closed days (ReportRollup, migration V21) and the
+    // ledger for the rest. Their parameters after the window: the rolled days [d1, re) as dates and
+    // as instants r1 = start(d1), r2 = start(re) (r1 = r2: none), and the rollup's watermark g.
+    // The ledger is read for [from, r1) and [r2, to) (the open parts: edges, today, days not rolled
+    // yet) and, in [r1, r2), for entries recorded since g (not in the rollup yet).
+    /** $1 from, $2 to, $3 zone, $4 bucket, $5 row limit, $6 r1, $7 r2, $8 g, $9 d1, $10 re. */
     public static final String ACTIVITY_SQL = """
                 WITH e AS (
-                  SELECT member_id, entry_id, kind, points, point_type,
-                         date_trunc($4, occurred_at AT TIME ZONE $3) AS b
-                  FROM ledger_entries
-                  WHERE occurred_at >= $1 AND occurred_at < $2
+                  SELECT member_id, entry_id, kind, points, point_type, occurred_at, false AS late FROM ledger_entries
+                  WHERE occurred_at >= $1 AND occurred_at < LEAST($6::timestamptz, $2::timestamptz)
+                  UNION ALL
+                  SELECT member_id, entry_id, kind, points, point_type, occurred_at, false FROM ledger_entries
+                  WHERE occurred_at >= GREATEST($7::timestamptz, $1::timestamptz) AND occurred_at < $2
+                  UNION ALL
+                  SELECT member_id, entry_id, kind, points, point_type, occurred_at, true FROM ledger_entries
+                  WHERE recorded_at >= $8 AND occurred_at >= $6 AND occurred_at < $7
+                ),
+                eb AS (SELECT e.*, date_trunc($4::text, occurred_at AT TIME ZONE $3::text) AS b FROM e),
+                active AS (
+                  SELECT b, COUNT(DISTINCT member_id) AS n FROM (
+                    SELECT b, member_id FROM eb
+                    WHERE NOT late OR NOT EXISTS (SELECT 1 FROM report_member_days m WHERE m.member_id = eb.member_id
+                      AND m.zone = $3::text AND m.day = (eb.occurred_at AT TIME ZONE $3::text)::date AND m.entries > 0)
+                    UNION ALL
+                    SELECT date_trunc($4::text, day::timestamp), member_id FROM report_member_days
+                    WHERE $4::text <> 'day' AND zone = $3::text AND day >= $9 AND day < $10 AND entries > 0
+                  ) x GROUP BY b
                 ),
                 totals AS (
-                  SELECT b,
-                    COALESCE(SUM(points) FILTER (WHERE kind = 'EARN'), 0) AS issued,
-                    COALESCE(-SUM(points) FILTER (WHERE kind = 'REDEEM'), 0) AS redeemed,
-                    COALESCE(-SUM(points) FILTER (WHERE kind = 'EXPIRE'), 0) AS expired,
-                    COALESCE(SUM(abs(points)) FILTER (WHERE kind = 'REVERSAL'), 0) AS reversed,
-                    COALESCE(-SUM(points) FILTER (WHERE kind = 'RETURN'), 0) AS returned,
-                    COALESCE(SUM(points) FILTER (WHERE kind = 'ADJUSTMENT'), 0) AS adjusted,
-                    COUNT(DISTINCT member_id) AS active
-                  FROM e GROUP BY b
+                  SELECT b, SUM(issued) AS issued, SUM(redeemed) AS redeemed, SUM(expired) AS expired, SUM(reversed) AS reversed,
+                         SUM(returned) AS returned, SUM(adjusted) AS adjusted, SUM(active) AS active FROM (
+                    SELECT b,
+                      COALESCE(SUM(points) FILTER (WHERE kind = 'EARN'), 0) AS issued,
+                      COALESCE(-SUM(points) FILTER (WHERE kind = 'REDEEM'), 0) AS redeemed,
+                      COALESCE(-SUM(points) FILTER (WHERE kind = 'EXPIRE'), 0) AS expired,
+                      COALESCE(SUM(abs(points)) FILTER (WHERE kind = 'REVERSAL'), 0) AS reversed,
+                      COALESCE(-SUM(points) FILTER (WHERE kind = 'RETURN'), 0) AS returned,
+                      COALESCE(SUM(points) FILTER (WHERE kind = 'ADJUSTMENT'), 0) AS adjusted,
+                      0::bigint AS active
+                    FROM eb GROUP BY b
+                    UNION ALL
+                    SELECT date_trunc($4::text, day::timestamp), issued, redeemed, expired, reversed, returned, adjusted,
+                           CASE WHEN $4::text = 'day' THEN active_members ELSE 0 END
+                    FROM report_rollup_days WHERE zone = $3::text AND day >= $9 AND day < $10
+                    UNION ALL
+                    SELECT b, 0, 0, 0, 0, 0, 0, n FROM active
+                  ) x GROUP BY b
                 ),
                 by_type AS (
                   SELECT b, point_type, points AS issued, 0::bigint AS redeemed, 0::bigint AS expired
-                  FROM e WHERE kind = 'EARN'
+                  FROM eb WHERE kind = 'EARN'
                   UNION ALL
                   SELECT e.b, l.point_type,
                          0, CASE WHEN e.kind = 'REDEEM' THEN a.points ELSE 0 END, CASE WHEN e.kind = 'EXPIRE' THEN a.points ELSE 0 END
-                  FROM e
+                  FROM eb e
                   JOIN entry_allocations a ON a.member_id = e.member_id AND a.entry_id = e.entry_id
                   JOIN lots l ON l.member_id = a.member_id AND l.lot_id = a.lot_id
                   WHERE e.kind IN ('REDEEM', 'EXPIRE')
+                  UNION ALL
+                  SELECT date_trunc($4::text, day::timestamp), point_type, issued, redeemed, expired
+                  FROM report_rollup_day_types WHERE zone = $3::text AND day >= $9 AND day < $10
                 )
                 SELECT b, NULL::varchar AS point_type, issued, redeemed, expired, reversed, returned, adjusted, active FROM totals
                 UNION ALL
@@ -84,27 +118,59 @@ public class ProgramReports {
                 ORDER BY 1, 2 NULLS FIRST
                 LIMIT $5""";
 
+    /**
+     * $1 from, $2 to, $3 zone, $4 r1, $5 r2, $6 g, $7 d1, $8 re. Per member and day ("pieces",
+     * from the rollup or the ledger): the first earn, the first spend (a REDEEM entry or a reward
+     * redemption) and the first spend at or after that day's first earn. A member's pieces lie in
+     * disjoint days, so its first earn in the window is the least, and its first spend after it is
+     * that day's first spend after its earn or a later day's first spend. Members with entries
+     * recorded since the watermark in rolled days are read whole from the ledger.
+     */
     public static final String FUNNEL_SQL = """
-                WITH earned AS (
-                  SELECT member_id, MIN(occurred_at) AS first_earn FROM ledger_entries
-                  WHERE occurred_at >= $1 AND occurred_at < $2 AND kind = 'EARN'
-                  GROUP BY member_id
+                WITH late AS (
+                  SELECT DISTINCT member_id FROM ledger_entries WHERE recorded_at >= $6 AND occurred_at >= $4 AND occurred_at < $5
                 ),
-                spent AS (
-                  SELECT member_id, occurred_at AS at FROM ledger_entries
-                  WHERE occurred_at >= $1 AND occurred_at < $2 AND kind = 'REDEEM'
+                ev AS (
+                  SELECT member_id, occurred_at AS at, kind FROM ledger_entries
+                  WHERE occurred_at >= $1 AND occurred_at < LEAST($4::timestamptz, $2::timestamptz) AND kind IN ('EARN', 'REDEEM')
                   UNION ALL
-                  SELECT member_id, created_at FROM redemptions WHERE created_at >= $1 AND created_at < $2
+                  SELECT member_id, occurred_at, kind FROM ledger_entries
+                  WHERE occurred_at >= GREATEST($5::timestamptz, $1::timestamptz) AND occurred_at < $2 AND kind IN ('EARN', 'REDEEM')
+                  UNION ALL
+                  SELECT member_id, created_at, 'REDEEM' FROM redemptions WHERE created_at >= $1 AND created_at < LEAST($4::timestamptz, $2::timestamptz)
+                  UNION ALL
+                  SELECT member_id, created_at, 'REDEEM' FROM redemptions WHERE created_at >= GREATEST($5::timestamptz, $1::timestamptz) AND created_at < $2
+                  UNION ALL
+                  SELECT e.member_id, e.occurred_at, e.kind FROM late l JOIN ledger_entries e ON e.member_id = l.member_id
+                  WHERE e.occurred_at >= $4 AND e.occurred_at < $5 AND e.kind IN ('EARN', 'REDEEM')
+                  UNION ALL
+                  SELECT r.member_id, r.created_at, 'REDEEM' FROM late l JOIN redemptions r ON r.member_id = l.member_id
+                  WHERE r.created_at >= $4 AND r.created_at < $5
                 ),
-                r AS (
-                  SELECT er.member_id, er.first_earn, MIN(s.at) FILTER (WHERE s.at >= er.first_earn) AS first_after
-                  FROM earned er JOIN spent s ON s.member_id = er.member_id
-                  GROUP BY er.member_id, er.first_earn
+                w AS (
+                  SELECT member_id, (at AT TIME ZONE $3::text)::date AS d, kind, at,
+                         MIN(at) FILTER (WHERE kind = 'EARN') OVER (PARTITION BY member_id, (at AT TIME ZONE $3::text)::date) AS dfe
+                  FROM ev
+                ),
+                pieces AS (
+                  SELECT member_id, MIN(dfe) AS fe, MIN(at) FILTER (WHERE kind = 'REDEEM') AS fs,
+                         MIN(at) FILTER (WHERE kind = 'REDEEM' AND at >= dfe) AS fa
+                  FROM w GROUP BY member_id, d
+                  UNION ALL
+                  SELECT member_id, first_earn_at, first_spend_at, first_spend_after_earn_at FROM report_member_days m
+                  WHERE zone = $3::text AND day >= $7 AND day < $8 AND (first_earn_at IS NOT NULL OR first_spend_at IS NOT NULL)
+                    AND NOT EXISTS (SELECT 1 FROM late l WHERE l.member_id = m.member_id)
+                ),
+                pm AS (SELECT member_id, fe, fs, fa, MIN(fe) OVER (PARTITION BY member_id) AS mfe FROM pieces),
+                per AS (
+                  SELECT member_id, MIN(mfe) AS first_earn, bool_or(fs IS NOT NULL) AS spent,
+                         MIN(CASE WHEN fs >= mfe THEN fs ELSE fa END) AS first_after
+                  FROM pm GROUP BY member_id HAVING MIN(mfe) IS NOT NULL
                 )
-                SELECT (SELECT COUNT(*) FROM earned) AS earned_members,
-                       (SELECT COUNT(*) FROM r) AS redeemed_members,
+                SELECT (SELECT COUNT(*) FROM per) AS earned_members,
+                       (SELECT COUNT(*) FROM per WHERE spent) AS redeemed_members,
                        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM first_after - first_earn))
-                        FROM r WHERE first_after IS NOT NULL) AS median_seconds""";
+                        FROM per WHERE first_after IS NOT NULL) AS median_seconds""";
 
     public static final String REDEMPTION_BY_TYPE_SQL = """
                 WITH e AS (
@@ -183,8 +249,11 @@ public class ProgramReports {
     }
 
     public Activity activity(ReportWindow w, Bucket bucket) {
-        var read = reads.read(tx -> bounded(tx.list(ACTIVITY_SQL, ActivityRow::of, w.from(), w.to(), zone.getId(), bucket.name().toLowerCase(java.util.Locale.ROOT),
-                ROW_LIMIT + 1)));
+        var read = reads.read(tx -> {
+            Rolled r = rolled(tx, w);
+            return bounded(tx.list(ACTIVITY_SQL, ActivityRow::of, w.from(), w.to(), zone.getId(),
+                    bucket.name().toLowerCase(java.util.Locale.ROOT), ROW_LIMIT + 1, r.r1(), r.r2(), r.watermark(), r.d1(), r.re()));
+        });
         Map<LocalDateTime, ActivityBucket> byStart = new TreeMap<>();
         Map<LocalDateTime, Map<String, TypeActivity>> types = new HashMap<>();
         for (ActivityRow r : read.value()) {
@@ -254,7 +323,11 @@ public class ProgramReports {
      * first earn to their first redeem after it.
      */
     public Funnel funnel(ReportWindow w) {
-        var read = reads.read(tx -> tx.query(FUNNEL_SQL, w.from(), w.to()).iterator().next());
+        var read = reads.read(tx -> {
+            Rolled k = rolled(tx, w);
+            return tx.query(FUNNEL_SQL, w.from(), w.to(), zone.getId(), k.r1(), k.r2(), k.watermark(), k.d1(), k.re())
+                    .iterator().next();
+        });
         Row r = read.value();
         long earned = r.getLong("earned_members");
         long redeemed = r.getLong("redeemed_members");
@@ -369,6 +442,29 @@ public class ProgramReports {
         Map<LocalDate, Long> byDay = new LinkedHashMap<>();
         read.value().forEach(e -> byDay.put(e.getKey(), e.getValue()));
         return new DailyIssued(byDay, DailyIssuedAnomalies.judge(byDay, first, last, thresholdPct), read.readFrom());
+    }
+
+    /**
+     * The days of the window the rollup answers for: whole days of the program's zone inside
+     * [from, to) that it has rolled ([d1, re), as instants [r1, r2)), and its watermark.
+     */
+    record Rolled(LocalDate d1, LocalDate re, Instant r1, Instant r2, Instant watermark) {
+    }
+
+    Rolled rolled(dev.loyalty.functions.store.Tx tx, ReportWindow w) {
+        LocalDate first = w.from().atZone(zone).toLocalDate();
+        LocalDate d1 = first.atStartOfDay(zone).toInstant().equals(w.from()) ? first : first.plusDays(1);
+        LocalDate end = w.to().atZone(zone).toLocalDate(); // days before it end by `to`
+        var cp = tx.one("SELECT rolled_until, watermark FROM report_rollup_checkpoints WHERE zone = $1",
+                r -> Map.entry(r.getLocalDate("rolled_until"), dev.loyalty.functions.store.Tx.instant(r, "watermark")), zone.getId());
+        LocalDate re = d1;
+        Instant watermark = w.to();
+        if (cp.isPresent()) {
+            LocalDate until = cp.get().getKey().isBefore(end) ? cp.get().getKey() : end;
+            re = until.isAfter(d1) ? until : d1;
+            watermark = cp.get().getValue();
+        }
+        return new Rolled(d1, re, d1.atStartOfDay(zone).toInstant(), re.atStartOfDay(zone).toInstant(), watermark);
     }
 
     private static <T> List<T> bounded(List<T> rows) {

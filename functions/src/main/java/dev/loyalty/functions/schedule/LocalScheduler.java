@@ -46,6 +46,12 @@ public class LocalScheduler {
         fire("tier-review");
     }
 
+    @Scheduled(identity = "report-rollup", cron = "{loyalty.schedules.report-rollup.cron}",
+            timeZone = "{loyalty.program.time-zone}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reportRollup() {
+        fire("report-rollup");
+    }
+
     @Scheduled(identity = "outbox-relay", cron = "{loyalty.events.relay.cron}",
             timeZone = "{loyalty.program.time-zone}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void outboxRelay() {

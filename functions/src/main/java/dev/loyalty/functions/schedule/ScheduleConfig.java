@@ -13,6 +13,39 @@ public interface ScheduleConfig {
 
     TierReview tierReview();
 
+    ReportRollup reportRollup();
+
+    /** The daily rollup of closed days the activity and funnel reports read (issue 20). */
+    interface ReportRollup {
+        /** Quartz-style cron, in the program's time zone: every 15 minutes. */
+        @WithDefault("0 0/15 * * * ?")
+        String cron();
+
+        /**
+         * How long after its recording an entry is folded into the rollup: longer than any write
+         * transaction can stay open (the transaction timeout), so an entry recorded before the
+         * watermark is committed when the rollup reads.
+         */
+        @WithDefault("900")
+        long settleSeconds();
+
+        /** A day with at most this many entries is rolled in one transaction; a larger one in member ranges. */
+        @WithDefault("200000")
+        long partEntries();
+
+        /** Accounts per member range of a large day. */
+        @WithDefault("100000")
+        int chunkMembers();
+
+        /** Recording time folded in per transaction (late entries of rolled days), at most. */
+        @WithDefault("21600")
+        long absorbMaxSeconds();
+
+        /** Stop starting new steps after this long; well under the Lambda timeout. */
+        @WithDefault("200000")
+        long timeBudgetMs();
+    }
+
     interface TierReview {
         /** Quartz-style cron, in the program's time zone: daily, after the expiry sweep. */
         @WithDefault("0 45 0 * * ?")

@@ -7,7 +7,7 @@ import org.jboss.logging.Logger;
 import java.util.Map;
 
 /**
- * Lambdas {@code expire-sweep}, {@code reconcile} and {@code tier-review}, invoked by EventBridge Scheduler with a
+ * Lambdas {@code expire-sweep}, {@code reconcile}, {@code tier-review} and {@code report-rollup}, invoked by EventBridge Scheduler with a
  * scheduled event; each answers with its report. Reconcile also writes the CloudWatch
  * Embedded Metric Format line {@code ReconcileDiscrepancies}, which the alarm watches, and the
  * daily issued-points check of yesterday ({@code DailyIssuedPoints}, {@code DailyIssuedAnomaly}).
@@ -18,9 +18,12 @@ public class ScheduledFunctions {
     private final Reconcile reconcile;
     private final dev.loyalty.functions.tiers.TierReview tierReview;
     private final dev.loyalty.functions.reports.DailyIssuedCheck dailyIssued;
+    private final dev.loyalty.functions.reports.ReportRollup reportRollup;
 
     public ScheduledFunctions(ExpireSweep sweep, Reconcile reconcile, dev.loyalty.functions.tiers.TierReview tierReview,
-                              dev.loyalty.functions.reports.DailyIssuedCheck dailyIssued) {
+                              dev.loyalty.functions.reports.DailyIssuedCheck dailyIssued,
+                              dev.loyalty.functions.reports.ReportRollup reportRollup) {
+        this.reportRollup = reportRollup;
         this.sweep = sweep;
         this.reconcile = reconcile;
         this.tierReview = tierReview;
@@ -35,6 +38,19 @@ public class ScheduledFunctions {
         LOG.infof("tier-review (event %s): %s", eventId(scheduledEvent), report);
         Emf.emit(Map.of("Function", "tier-review"), Map.of("TierChanges", report.changes(),
                 "MembersReviewed", report.membersReviewed(), "TierReviewUnfinished", report.finished() ? 0L : 1L));
+        return report;
+    }
+
+    /**
+     * The rollup of closed days the activity and funnel reports read; {@code ReportRollupBehind}
+     * (1 when the run left work undone or found another run busy) is what the alarm watches.
+     */
+    @Funq("report-rollup")
+    public dev.loyalty.functions.reports.ReportRollup.Report reportRollup(Map<String, Object> scheduledEvent) {
+        var report = reportRollup.run();
+        LOG.infof("report-rollup (event %s): %s", eventId(scheduledEvent), report);
+        Emf.emit(Map.of("Function", "report-rollup"), Map.of("ReportRollupDays", (long) report.daysRolled(),
+                "ReportRollupLateEntries", report.lateEntries(), "ReportRollupBehind", report.finished() ? 0L : 1L));
         return report;
     }
 

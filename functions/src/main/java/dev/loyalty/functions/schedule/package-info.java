@@ -1,5 +1,6 @@
 /**
- * Scheduled jobs: the expiry sweep and reconciliation, invoked by EventBridge Scheduler.
+ * Scheduled jobs: the expiry sweep and reconciliation, invoked by EventBridge Scheduler (and the
+ * tier review and the report rollup, whose classes live with their subjects).
  *
  * <p>Rules: every job is bounded (members per transaction, a time budget per invocation) and
  * resumable (the work queue is the data: lots past expiry with points left). Two sweeps at
