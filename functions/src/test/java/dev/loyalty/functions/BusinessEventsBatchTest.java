@@ -183,6 +183,8 @@ class BusinessEventsBatchTest extends LedgerTestSupport {
 
     @Test
     void aBatchIsTwoRoundTripsWhateverItsSizeAndARefusalWritesNothing() {
+        // The rules name SILVER and GOLD: a tier set that has them must be in force first.
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now());
         publishRules(RULES, Instant.now());
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();

@@ -59,7 +59,8 @@ class CredentialsRotationTest extends LedgerTestSupport {
      * system property, so whichever server the configuration names serves the current one.
      */
     static final class SecretsExtension {
-        static final String PASSWORD_PROPERTY = "loyalty.test.rotating-password";
+        // Not under "loyalty.": Quarkus validates that prefix against the configuration mapping.
+        static final String PASSWORD_PROPERTY = "credentials-rotation-test.password";
         final HttpServer server;
 
         SecretsExtension() {
@@ -152,7 +153,7 @@ class CredentialsRotationTest extends LedgerTestSupport {
             Files.writeString(hba, trusted);
             owner("SELECT pg_reload_conf()");
             owner("ALTER ROLE " + PostgresResource.APP_USER + " PASSWORD '" + PostgresResource.APP_PASSWORD + "'");
-            SecretsExtension.serve(PostgresResource.APP_PASSWORD);
+            System.clearProperty(SecretsExtension.PASSWORD_PROPERTY);
             connections.afterRestore(null);
         }
     }

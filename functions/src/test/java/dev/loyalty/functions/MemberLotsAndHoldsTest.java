@@ -147,6 +147,13 @@ class MemberLotsAndHoldsTest extends SpendingSupport {
         JsonNode cursor = get(m, "holds", Map.of("cursor", "bm90LWEtY3Vyc29y"), "ops", "points:admin");
         assertEquals(400, cursor.get("statusCode").asInt());
         assertEquals("cursor", body(cursor).at("/errors/0/field").asText());
+        // Well formed but out of any stored range (a forged key PostgreSQL could not hold): 400, not 500.
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("v1:H:" + Long.MAX_VALUE + ":" + Long.MAX_VALUE + ":" + java.util.UUID.randomUUID())
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode outOfRange = get(m, "holds", Map.of("cursor", forged), "ops", "points:admin");
+        assertEquals(400, outOfRange.get("statusCode").asInt(), outOfRange.toString());
+        assertEquals("cursor", body(outOfRange).at("/errors/0/field").asText());
         assertEquals(1, admin(m, "lots", Map.of()).get("items").size());
         assertEquals(0, admin(m, "holds", Map.of()).get("items").size());
     }

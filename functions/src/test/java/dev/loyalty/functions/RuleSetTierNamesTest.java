@@ -100,5 +100,13 @@ class RuleSetTierNamesTest extends LedgerTestSupport {
         assertEquals(List.of("rules[1].when.tiers[1]"), fields(gone));
         assertEquals(201, publish(rules("PLATINUM")).get("statusCode").asInt());
         assertEquals(before + 3, versions(), "the two accepted after the first, nothing of the refused ones");
+
+        // From before any tier set was in force: validated against the later ones, then refused
+        // as any version earlier than the latest (409), never a 500.
+        String early = rules("PLATINUM").replaceFirst("\\{\"rules\"", "{\"effectiveFrom\":\"1990-01-01T00:00:00Z\",\"rules\"");
+        JsonNode tooEarly = publish(early);
+        assertEquals(409, tooEarly.get("statusCode").asInt(), tooEarly.toString());
+        assertEquals("RULES_VERSION_CONFLICT", body(tooEarly).get("code").asText());
+        assertEquals(before + 3, versions());
     }
 }

@@ -148,7 +148,12 @@ public class LotsAndHolds {
                 if (f.length != 5 || !f[0].equals("v1") || !f[1].equals(kind)) {
                     throw new IllegalArgumentException();
                 }
-                return new Key(kind, instant(Long.parseLong(f[2])), instant(Long.parseLong(f[3])), UUID.fromString(f[4]));
+                long first = Long.parseLong(f[2]);
+                long second = Long.parseLong(f[3]);
+                if (!storable(first) || !storable(second)) {
+                    throw new IllegalArgumentException(); // no row has such a key: a forged cursor
+                }
+                return new Key(kind, instant(first), instant(second), UUID.fromString(f[4]));
             } catch (IllegalArgumentException e) {
                 throw ApiException.validation("cursor", "is not a cursor this API returned");
             }
@@ -157,6 +162,14 @@ public class LotsAndHolds {
         private static long micros(Instant t) {
             return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
         }
+
+        /** Within years 1 to 9999 (NEVER included), where every stored key is. */
+        private static boolean storable(long micros) {
+            return micros >= MIN_MICROS && micros <= MAX_MICROS;
+        }
+
+        private static final long MIN_MICROS = micros(Instant.parse("0001-01-01T00:00:00Z"));
+        private static final long MAX_MICROS = micros(Instant.parse("9999-12-31T23:59:59.999999Z"));
 
         private static Instant instant(long micros) {
             return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000);

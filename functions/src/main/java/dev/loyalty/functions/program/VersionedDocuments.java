@@ -172,11 +172,15 @@ public final class VersionedDocuments<E extends VersionedDocument, T> {
      * at {@code at} and every later one, oldest first.
      */
     public List<Version<T>> inForceFrom(Instant at) {
-        Version<T> first = asOf(at);
+        // None may be in force yet at `at` (a date before the first version): then only the later ones.
+        E first = entities.read(() -> kind.repository()
+                .find("effectiveFrom <= ?1 order by effectiveFrom desc, version desc", at).<E>firstResult());
         List<E> later = entities.read(() -> kind.repository()
                 .find("effectiveFrom > ?1 order by effectiveFrom, version", at).<E>list());
         List<Version<T>> out = new java.util.ArrayList<>();
-        out.add(first);
+        if (first != null) {
+            out.add(new Version<>(first.version, first.effectiveFrom, cached(first.version, first.document)));
+        }
         later.forEach(e -> out.add(new Version<>(e.version, e.effectiveFrom, cached(e.version, e.document))));
         return out;
     }

@@ -249,7 +249,9 @@ public class ProgramReports {
     }
 
     public Activity activity(ReportWindow w, Bucket bucket) {
-        var read = reads.read(tx -> {
+        // One snapshot for the checkpoint and the report: a rollup step committing between the
+        // two would otherwise be counted twice (in the rollup and as entries past the old watermark).
+        var read = reads.readSnapshot(tx -> {
             Rolled r = rolled(tx, w);
             return bounded(tx.list(ACTIVITY_SQL, ActivityRow::of, w.from(), w.to(), zone.getId(),
                     bucket.name().toLowerCase(java.util.Locale.ROOT), ROW_LIMIT + 1, r.r1(), r.r2(), r.watermark(), r.d1(), r.re()));
@@ -323,7 +325,7 @@ public class ProgramReports {
      * first earn to their first redeem after it.
      */
     public Funnel funnel(ReportWindow w) {
-        var read = reads.read(tx -> {
+        var read = reads.readSnapshot(tx -> { // one snapshot, as activity
             Rolled k = rolled(tx, w);
             return tx.query(FUNNEL_SQL, w.from(), w.to(), zone.getId(), k.r1(), k.r2(), k.watermark(), k.d1(), k.re())
                     .iterator().next();

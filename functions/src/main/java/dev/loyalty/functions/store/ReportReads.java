@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -42,9 +41,11 @@ public class ReportReads implements Resource {
     private final Duration statementTimeout;
     private volatile Pool replicaPool;
     private volatile Db replica;
+    private final DatabaseLogin login;
 
     @Inject
-    public ReportReads(Db primary, LoyaltyConfig config, Vertx vertx) {
+    public ReportReads(Db primary, LoyaltyConfig config, Vertx vertx, DatabaseLogin login) {
+        this.login = login;
         this.primary = primary;
         this.readUrl = config.db().readUrl().filter(u -> !u.isBlank());
         this.vertx = vertx;
@@ -63,6 +64,23 @@ public class ReportReads implements Resource {
         return new Read<>(replica().read(work), REPLICA);
     }
 
+    /**
+     * As {@link #read}, in one {@code REPEATABLE READ, READ ONLY} transaction: every statement of
+     * {@code work} sees the same snapshot (a report that reads the rollup's checkpoint and then
+     * the rollup and the ledger must not see a rollup step commit in between).
+     */
+    public <T> Read<T> readSnapshot(Function<Tx, T> work) {
+        Function<Tx, T> inSnapshot = tx -> {
+            // Queued first: it goes out right after BEGIN, before any statement of the work.
+            tx.later("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", rows -> null);
+            return work.apply(tx);
+        };
+        if (readUrl.isEmpty()) {
+            return new Read<>(primary.inTransaction(inSnapshot), PRIMARY);
+        }
+        return new Read<>(replica().inTransaction(inSnapshot), REPLICA);
+    }
+
     /** Where {@link #read} goes. */
     public String target() {
         return readUrl.isEmpty() ? PRIMARY : REPLICA;
@@ -75,12 +93,16 @@ public class ReportReads implements Resource {
         }
         synchronized (this) {
             if (replica == null) {
-                var config = ConfigProvider.getConfig();
                 PgConnectOptions connect = PgConnectOptions.fromUri(readUrl.get());
-                // The functions' login, as the primary's (on AWS it comes from the secret, through
-                // the config source that also feeds the primary).
-                config.getOptionalValue("quarkus.datasource.username", String.class).ifPresent(connect::setUser);
-                config.getOptionalValue("quarkus.datasource.password", String.class).ifPresent(connect::setPassword);
+                // The functions' login, as the primary's: the one DatabaseLogin holds now (re-read
+                // from the secret after a SnapStart restore; this pool is dropped then and rebuilt).
+                String[] login = this.login.current();
+                if (login[0] != null) {
+                    connect.setUser(login[0]);
+                }
+                if (login[1] != null) {
+                    connect.setPassword(login[1]);
+                }
                 replicaPool = PgPool.pool(vertx, connect, new PoolOptions().setMaxSize(2)
                         .setIdleTimeout(60).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
                 replica = new Db(replicaPool, statementTimeout);
