@@ -366,56 +366,23 @@ public class LedgerWriter {
         if (writes.isEmpty()) {
             return false;
         }
-        int n = writes.size();
-        String[] member = new String[n];
-        String[] tier = new String[n];
-        OffsetDateTime[] since = new OffsetDateTime[n];
-        OffsetDateTime[] below = new OffsetDateTime[n];
-        OffsetDateTime[] evaluated = new OffsetDateTime[n];
-        Long[] version = new Long[n];
-        OffsetDateTime[] review = new OffsetDateTime[n];
-        List<String> hMember = new ArrayList<>();
-        List<Integer> hOrd = new ArrayList<>();
-        List<String> hFrom = new ArrayList<>();
-        List<String> hTo = new ArrayList<>();
-        List<OffsetDateTime> hAt = new ArrayList<>();
-        List<String> hReason = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            TierWrite w = writes.get(i);
-            member[i] = w.member().value();
-            tier[i] = w.record().tier();
-            since[i] = utc(w.record().since());
-            below[i] = utc(w.record().belowSince());
-            evaluated[i] = utc(w.record().evaluatedAt());
-            version[i] = w.tierSetVersion();
-            review[i] = utc(w.reviewAt());
-            int k = 0;
-            for (dev.loyalty.core.tiers.TierChange c : w.changes()) {
-                hMember.add(w.member().value());
-                hOrd.add(++k);
-                hFrom.add(c.from());
-                hTo.add(c.to());
-                hAt.add(utc(c.at()));
-                hReason.add(c.reason().name());
-            }
-        }
+        TierColumns c = TierColumns.of(writes, now);
         tx.later("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
                 + " below_reason) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[],"
                 + " $5::timestamptz[], $6::bigint[], $7::timestamptz[], $8::text[]) ON CONFLICT (member_id) DO UPDATE SET"
                 + " tier = EXCLUDED.tier, since = EXCLUDED.since, below_since = EXCLUDED.below_since,"
                 + " evaluated_at = EXCLUDED.evaluated_at, tier_set_version = EXCLUDED.tier_set_version,"
                 + " review_at = EXCLUDED.review_at, below_reason = EXCLUDED.below_reason",
-                r -> null, member, tier, since, below, evaluated, version, review, belowReasons(writes));
-        if (!hMember.isEmpty()) {
+                r -> null, c.member, c.tier, c.since, c.below, c.evaluated, c.version, c.review, c.belowReason);
+        if (c.hMember.length > 0) {
             tx.later("INSERT INTO member_tier_history(member_id, position, from_tier, to_tier, at, reason, recorded_at)"
                     + " SELECT h.member_id, COALESCE((SELECT max(x.position) FROM member_tier_history x"
                     + " WHERE x.member_id = h.member_id), 0) + h.k, h.f, h.t, h.at, h.r, $7"
                     + " FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::timestamptz[],"
                     + " $6::text[]) AS h(member_id, k, f, t, at, r)", r -> null,
-                    hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
-                    hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]), utc(now));
+                    c.hMember, c.hOrd, c.hFrom, c.hTo, c.hAt, c.hReason, utc(now));
         }
-        return !hMember.isEmpty();
+        return c.hMember.length > 0;
     }
 
     /**
@@ -431,44 +398,7 @@ public class LedgerWriter {
      * event of the members written was written.
      */
     public Tx.Deferred<java.util.Set<String>> tiersReviewed(Tx tx, List<TierWrite> writes, List<String> xmins, Instant now) {
-        int n = writes.size();
-        String[] member = new String[n];
-        String[] tier = new String[n];
-        OffsetDateTime[] since = new OffsetDateTime[n];
-        OffsetDateTime[] below = new OffsetDateTime[n];
-        OffsetDateTime[] evaluated = new OffsetDateTime[n];
-        Long[] version = new Long[n];
-        OffsetDateTime[] review = new OffsetDateTime[n];
-        List<String> hMember = new ArrayList<>();
-        List<Integer> hOrd = new ArrayList<>();
-        List<String> hFrom = new ArrayList<>();
-        List<String> hTo = new ArrayList<>();
-        List<OffsetDateTime> hAt = new ArrayList<>();
-        List<String> hReason = new ArrayList<>();
-        List<UUID> hEvent = new ArrayList<>();
-        List<String> hData = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            TierWrite w = writes.get(i);
-            member[i] = w.member().value();
-            tier[i] = w.record().tier();
-            since[i] = utc(w.record().since());
-            below[i] = utc(w.record().belowSince());
-            evaluated[i] = utc(w.record().evaluatedAt());
-            version[i] = w.tierSetVersion();
-            review[i] = utc(w.reviewAt());
-            int k = 0;
-            for (dev.loyalty.core.tiers.TierChange c : w.changes()) {
-                DomainEvent e = DomainEvents.tierChanged(w.member(), c, w.qualifyingPoints(), w.tierSetVersion(), now, IDS);
-                hMember.add(w.member().value());
-                hOrd.add(++k);
-                hFrom.add(c.from());
-                hTo.add(c.to());
-                hAt.add(utc(c.at()));
-                hReason.add(c.reason().name());
-                hEvent.add(e.eventId());
-                hData.add(Json.encode(e.data()));
-            }
-        }
+        TierColumns c = TierColumns.of(writes, now);
         return tx.later("""
                 WITH w AS (
                   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],
@@ -513,16 +443,66 @@ public class LedgerWriter {
                 rows -> {
                     String[] done = rows.iterator().next().getArrayOfStrings("members");
                     return done == null ? java.util.Set.<String>of() : java.util.Set.of(done);
-                }, member, tier, since, below, evaluated, version, review,
-                hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
-                hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]),
-                hEvent.toArray(new UUID[0]), hData.toArray(new String[0]), utc(now), !withoutOutbox,
-                EventType.TIER_CHANGED.wireName(), belowReasons(writes), xmins.toArray(new String[0]));
+                }, c.member, c.tier, c.since, c.below, c.evaluated, c.version, c.review,
+                c.hMember, c.hOrd, c.hFrom, c.hTo, c.hAt, c.hReason, c.hEvent, c.hData, utc(now), !withoutOutbox,
+                EventType.TIER_CHANGED.wireName(), c.belowReason, xmins.toArray(new String[0]));
     }
 
-    private static String[] belowReasons(List<TierWrite> writes) {
-        return writes.stream().map(w -> w.record().belowReason() == null ? null : w.record().belowReason().name())
-                .toArray(String[]::new);
+    /**
+     * The columns of tier writes as statement arrays: one row per member (its record), one per
+     * history item (numbered from 1 per member, in change order) with its {@code tier.changed}
+     * event's id and data.
+     */
+    private record TierColumns(String[] member, String[] tier, OffsetDateTime[] since, OffsetDateTime[] below,
+                               OffsetDateTime[] evaluated, Long[] version, OffsetDateTime[] review, String[] belowReason,
+                               String[] hMember, Integer[] hOrd, String[] hFrom, String[] hTo, OffsetDateTime[] hAt,
+                               String[] hReason, UUID[] hEvent, String[] hData) {
+        static TierColumns of(List<TierWrite> writes, Instant now) {
+            int n = writes.size();
+            String[] member = new String[n];
+            String[] tier = new String[n];
+            OffsetDateTime[] since = new OffsetDateTime[n];
+            OffsetDateTime[] below = new OffsetDateTime[n];
+            OffsetDateTime[] evaluated = new OffsetDateTime[n];
+            Long[] version = new Long[n];
+            OffsetDateTime[] review = new OffsetDateTime[n];
+            String[] belowReason = new String[n];
+            List<String> hMember = new ArrayList<>();
+            List<Integer> hOrd = new ArrayList<>();
+            List<String> hFrom = new ArrayList<>();
+            List<String> hTo = new ArrayList<>();
+            List<OffsetDateTime> hAt = new ArrayList<>();
+            List<String> hReason = new ArrayList<>();
+            List<UUID> hEvent = new ArrayList<>();
+            List<String> hData = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                TierWrite w = writes.get(i);
+                member[i] = w.member().value();
+                tier[i] = w.record().tier();
+                since[i] = utc(w.record().since());
+                below[i] = utc(w.record().belowSince());
+                evaluated[i] = utc(w.record().evaluatedAt());
+                version[i] = w.tierSetVersion();
+                review[i] = utc(w.reviewAt());
+                belowReason[i] = w.record().belowReason() == null ? null : w.record().belowReason().name();
+                int k = 0;
+                for (dev.loyalty.core.tiers.TierChange c : w.changes()) {
+                    DomainEvent e = DomainEvents.tierChanged(w.member(), c, w.qualifyingPoints(), w.tierSetVersion(), now, IDS);
+                    hMember.add(w.member().value());
+                    hOrd.add(++k);
+                    hFrom.add(c.from());
+                    hTo.add(c.to());
+                    hAt.add(utc(c.at()));
+                    hReason.add(c.reason().name());
+                    hEvent.add(e.eventId());
+                    hData.add(Json.encode(e.data()));
+                }
+            }
+            return new TierColumns(member, tier, since, below, evaluated, version, review, belowReason,
+                    hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
+                    hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]),
+                    hEvent.toArray(new UUID[0]), hData.toArray(new String[0]));
+        }
     }
 
     // ---- the expiry sweep: the core's rule as one set-based statement per chunk
