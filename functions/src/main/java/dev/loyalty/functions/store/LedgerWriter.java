@@ -366,7 +366,7 @@ public class LedgerWriter {
         if (writes.isEmpty()) {
             return false;
         }
-        TierColumns c = TierColumns.of(writes, now);
+        TierColumns c = TierColumns.of(writes, now, false); // its events are tierChanged's
         tx.later("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
                 + " below_reason) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[],"
                 + " $5::timestamptz[], $6::bigint[], $7::timestamptz[], $8::text[]) ON CONFLICT (member_id) DO UPDATE SET"
@@ -398,7 +398,7 @@ public class LedgerWriter {
      * event of the members written was written.
      */
     public Tx.Deferred<java.util.Set<String>> tiersReviewed(Tx tx, List<TierWrite> writes, List<String> xmins, Instant now) {
-        TierColumns c = TierColumns.of(writes, now);
+        TierColumns c = TierColumns.of(writes, now, true);
         return tx.later("""
                 WITH w AS (
                   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],
@@ -450,14 +450,14 @@ public class LedgerWriter {
 
     /**
      * The columns of tier writes as statement arrays: one row per member (its record), one per
-     * history item (numbered from 1 per member, in change order) with its {@code tier.changed}
-     * event's id and data.
+     * history item (numbered from 1 per member, in change order), with its {@code tier.changed}
+     * event's id and data when {@code withEvents} (else those two arrays stay empty).
      */
     private record TierColumns(String[] member, String[] tier, OffsetDateTime[] since, OffsetDateTime[] below,
                                OffsetDateTime[] evaluated, Long[] version, OffsetDateTime[] review, String[] belowReason,
                                String[] hMember, Integer[] hOrd, String[] hFrom, String[] hTo, OffsetDateTime[] hAt,
                                String[] hReason, UUID[] hEvent, String[] hData) {
-        static TierColumns of(List<TierWrite> writes, Instant now) {
+        static TierColumns of(List<TierWrite> writes, Instant now, boolean withEvents) {
             int n = writes.size();
             String[] member = new String[n];
             String[] tier = new String[n];
@@ -487,15 +487,17 @@ public class LedgerWriter {
                 belowReason[i] = w.record().belowReason() == null ? null : w.record().belowReason().name();
                 int k = 0;
                 for (dev.loyalty.core.tiers.TierChange c : w.changes()) {
-                    DomainEvent e = DomainEvents.tierChanged(w.member(), c, w.qualifyingPoints(), w.tierSetVersion(), now, IDS);
                     hMember.add(w.member().value());
                     hOrd.add(++k);
                     hFrom.add(c.from());
                     hTo.add(c.to());
                     hAt.add(utc(c.at()));
                     hReason.add(c.reason().name());
-                    hEvent.add(e.eventId());
-                    hData.add(Json.encode(e.data()));
+                    if (withEvents) {
+                        DomainEvent e = DomainEvents.tierChanged(w.member(), c, w.qualifyingPoints(), w.tierSetVersion(), now, IDS);
+                        hEvent.add(e.eventId());
+                        hData.add(Json.encode(e.data()));
+                    }
                 }
             }
             return new TierColumns(member, tier, since, below, evaluated, version, review, belowReason,

@@ -58,10 +58,12 @@ public class ReportReads implements Resource {
 
     /** Runs a read on the replica when one is configured, else on the primary. */
     public <T> Read<T> read(Function<Tx, T> work) {
-        if (readUrl.isEmpty()) {
-            return new Read<>(primary.read(work), PRIMARY);
-        }
-        return new Read<>(replica().read(work), REPLICA);
+        return on(db -> db.read(work));
+    }
+
+    /** {@code run} on the replica when one is configured, else on the primary, with where it ran. */
+    private <T> Read<T> on(Function<Db, T> run) {
+        return readUrl.isEmpty() ? new Read<>(run.apply(primary), PRIMARY) : new Read<>(run.apply(replica()), REPLICA);
     }
 
     /**
@@ -75,10 +77,7 @@ public class ReportReads implements Resource {
             tx.later("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", rows -> null);
             return work.apply(tx);
         };
-        if (readUrl.isEmpty()) {
-            return new Read<>(primary.inTransaction(inSnapshot), PRIMARY);
-        }
-        return new Read<>(replica().inTransaction(inSnapshot), REPLICA);
+        return on(db -> db.inTransaction(inSnapshot));
     }
 
     /** Where {@link #read} goes. */

@@ -171,13 +171,9 @@ public final class CoreLedger implements LedgerUnderTest {
         }
         Book book = books.computeIfAbsent(member, m -> new Book(new MemberId(m)));
         String fingerprint = RequestFingerprint.businessEvent(event);
-        Optional<OpResult> seen = byReference(book, EVENT, reference, fingerprint);
-        if (seen.isPresent()) {
-            return seen.get();
-        }
-        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
-        if (closed.isPresent()) {
-            return result(closed.get());
+        Optional<OpResult> answered = replayedOrClosed(book, EVENT, reference, fingerprint);
+        if (answered.isPresent()) {
+            return answered.get();
         }
         var evaluated = dev.loyalty.core.rules.RulesEngine.evaluate(RULES, 1, dev.loyalty.core.rules.Tier.MEMBER,
                 dev.loyalty.core.rules.CapUsage.none(), event, now, catalog.programZone());
@@ -230,13 +226,9 @@ public final class CoreLedger implements LedgerUnderTest {
         MemberState state = book == null ? MemberState.empty(new MemberId(member)) : released(book, now);
         String fingerprint = RequestFingerprint.returnEvent(command);
         if (book != null) {
-            Optional<OpResult> seen = byReference(book, EVENT, reference, fingerprint);
-            if (seen.isPresent()) {
-                return seen.get();
-            }
-            Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
-            if (closed.isPresent()) {
-                return result(closed.get());
+            Optional<OpResult> answered = replayedOrClosed(book, EVENT, reference, fingerprint);
+            if (answered.isPresent()) {
+                return answered.get();
             }
         }
         StoredPurchase stored = book == null ? null : purchases.getOrDefault(member, Map.of()).get(originalReference);
@@ -284,6 +276,15 @@ public final class CoreLedger implements LedgerUnderTest {
     }
 
     /** The adapter's part of the reference rule: a replay answers the original id, a conflict the refusal. */
+    /** The reference rule (a replay or a conflict answers), then the closing: empty means go on. */
+    private static Optional<OpResult> replayedOrClosed(Book book, String namespace, String reference, String fingerprint) {
+        Optional<OpResult> seen = byReference(book, namespace, reference, fingerprint);
+        if (seen.isPresent()) {
+            return seen;
+        }
+        return SpendRules.requireOpen(book.state.memberId(), book.closedAt).map(CoreLedger::result);
+    }
+
     private static Optional<OpResult> byReference(Book book, String namespace, String reference, String fingerprint) {
         return switch (ReferenceRule.decide(book.prior(namespace, reference), fingerprint)) {
             case ReferenceRule.Fresh f -> Optional.empty();
@@ -311,13 +312,9 @@ public final class CoreLedger implements LedgerUnderTest {
         }
         String fingerprint = RequestFingerprint.earn(command);
         if (book != null) {
-            Optional<OpResult> seen = byReference(book, EARN, reference, fingerprint);
-            if (seen.isPresent()) {
-                return seen.get();
-            }
-            Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
-            if (closed.isPresent()) {
-                return result(closed.get());
+            Optional<OpResult> answered = replayedOrClosed(book, EARN, reference, fingerprint);
+            if (answered.isPresent()) {
+                return answered.get();
             }
         }
         EarnOutcome.Earned earned = (EarnOutcome.Earned) outcome;
@@ -350,13 +347,9 @@ public final class CoreLedger implements LedgerUnderTest {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
         String fingerprint = RequestFingerprint.redeem(command);
-        Optional<OpResult> seen = byReference(book, SPEND, reference, fingerprint);
-        if (seen.isPresent()) {
-            return seen.get();
-        }
-        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
-        if (closed.isPresent()) {
-            return result(closed.get());
+        Optional<OpResult> answered = replayedOrClosed(book, SPEND, reference, fingerprint);
+        if (answered.isPresent()) {
+            return answered.get();
         }
         return switch (SpendRules.redeem(released(book, now), command, now, ids)) {
             case RedeemOutcome.Redeemed redeemed -> {
@@ -381,13 +374,9 @@ public final class CoreLedger implements LedgerUnderTest {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
         String fingerprint = RequestFingerprint.hold(command);
-        Optional<OpResult> seen = byReference(book, SPEND, reference, fingerprint);
-        if (seen.isPresent()) {
-            return seen.get();
-        }
-        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
-        if (closed.isPresent()) {
-            return result(closed.get());
+        Optional<OpResult> answered = replayedOrClosed(book, SPEND, reference, fingerprint);
+        if (answered.isPresent()) {
+            return answered.get();
         }
         return switch (SpendRules.placeHold(released(book, now), command, now, ids)) {
             case HoldOutcome.HoldPlaced placed -> {
@@ -481,13 +470,9 @@ public final class CoreLedger implements LedgerUnderTest {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
         String fingerprint = RequestFingerprint.redemption(command);
-        Optional<OpResult> seen = byReference(book, SPEND, reference, fingerprint);
-        if (seen.isPresent()) {
-            return seen.get();
-        }
-        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
-        if (closed.isPresent()) {
-            return result(closed.get());
+        Optional<OpResult> answered = replayedOrClosed(book, SPEND, reference, fingerprint);
+        if (answered.isPresent()) {
+            return answered.get();
         }
         long units = redemptions.values().stream().filter(r -> r.memberId().value().equals(member)
                 && r.rewardId().equals(rewardId) && r.status() != dev.loyalty.core.spend.RedemptionStatus.CANCELLED)
@@ -585,13 +570,9 @@ public final class CoreLedger implements LedgerUnderTest {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
         String fingerprint = RequestFingerprint.reversal(command);
-        Optional<OpResult> seen = byReference(book, REVERSAL, reference, fingerprint);
-        if (seen.isPresent()) {
-            return seen.get();
-        }
-        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
-        if (closed.isPresent()) {
-            return result(closed.get());
+        Optional<OpResult> answered = replayedOrClosed(book, REVERSAL, reference, fingerprint);
+        if (answered.isPresent()) {
+            return answered.get();
         }
         return switch (SpendRules.reverse(released(book, now), command, context(book, transactionId), now, ids)) {
             case ReversalOutcome.Reversed reversed -> {
@@ -622,13 +603,9 @@ public final class CoreLedger implements LedgerUnderTest {
             return OpResult.rejected(MEMBER_NOT_FOUND);
         }
         String fingerprint = RequestFingerprint.adjustment(command);
-        Optional<OpResult> seen = byReference(book, ADJUSTMENT, reference, fingerprint);
-        if (seen.isPresent()) {
-            return seen.get();
-        }
-        Optional<Refusal> closed = SpendRules.requireOpen(new MemberId(member), book.closedAt);
-        if (closed.isPresent()) {
-            return result(closed.get());
+        Optional<OpResult> answered = replayedOrClosed(book, ADJUSTMENT, reference, fingerprint);
+        if (answered.isPresent()) {
+            return answered.get();
         }
         return switch (SpendRules.adjust(released(book, now), command, now, catalog, ids)) {
             case AdjustOutcome.Credited c -> {
