@@ -32,7 +32,7 @@ resource "aws_lambda_function" "function" {
   }
 
   environment {
-    variables = {
+    variables = merge(contains(local.full_jit, each.key) ? { JAVA_TOOL_OPTIONS = "-XX:TieredStopAtLevel=4" } : {}, {
       QUARKUS_FUNQY_EXPORT        = each.value.export
       LOYALTY_DB_URL              = "postgresql://${aws_db_proxy.ledger.endpoint}:5432/loyalty?sslmode=require"
       # Reports (and reconcile's daily issued-points check) read the replica; the rest: empty.
@@ -54,7 +54,7 @@ resource "aws_lambda_function" "function" {
       # A return whose purchase is not recorded yet is retried by SQS, and parked on its last
       # receive before the dead-letter queue would take it.
       LOYALTY_QUEUE_RETURN_BEFORE_PURCHASE_MAX_RECEIVES = tostring(var.sqs_max_receive_count)
-    }
+    })
   }
 
   depends_on = [aws_cloudwatch_log_group.function]

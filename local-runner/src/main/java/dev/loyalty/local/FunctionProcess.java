@@ -74,6 +74,15 @@ public final class FunctionProcess implements AutoCloseable {
             Map.entry("migrate", 512), Map.entry("outbox-relay", 512), Map.entry("notices", 512),
             Map.entry("report-rollup", 512));
 
+    /**
+     * The batch jobs, deployed with {@code JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=4}
+     * ({@code full_jit} in infra-terraform/locals.tf): C2 compiles their loops, where Lambda's
+     * java21 default stops at C1 (right for short requests, slow for a minute of decoding and
+     * deciding). The rest run C1 only, as deployed.
+     */
+    static final java.util.Set<String> FULL_JIT = java.util.Set.of("expire-sweep", "reconcile", "tier-review",
+            "report-rollup");
+
     static int memoryMb(String function) {
         return MEMORY_MB.getOrDefault(function, 512);
     }
@@ -97,7 +106,9 @@ public final class FunctionProcess implements AutoCloseable {
         // 1/64 of this machine's RAM (which committed and touched the whole -Xmx from the start).
         command.add("-XX:MaxRAM=" + memoryMb(function) + "m");
         command.add("-Xmx256m");
-        command.add("-XX:TieredStopAtLevel=1");
+        if (!FULL_JIT.contains(function)) {
+            command.add("-XX:TieredStopAtLevel=1");
+        }
         command.add("-XX:+UseSerialGC");
         // Needed on JDK 24+ only (the machine's JDK may be newer than Lambda's java21).
         command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");

@@ -31,4 +31,26 @@ class LambdaMemoryTest {
         assertEquals(12, deployed.size(), "the functions of locals.tf: " + deployed);
         assertEquals(deployed, new TreeMap<>(FunctionProcess.MEMORY_MB));
     }
+
+    static final Pattern FULL_JIT = Pattern.compile("^\\s*full_jit\\s*=\\s*\\[([^\\]]*)\\]", Pattern.MULTILINE);
+
+    /** The jobs Terraform deploys with C2 ({@code full_jit}) are the ones the runner starts without -XX:TieredStopAtLevel=1. */
+    @Test
+    void theRunnersFullJitListIsTerraforms() throws Exception {
+        String locals = Files.readString(Path.of("..", "infra-terraform", "locals.tf"));
+        Matcher m = FULL_JIT.matcher(locals);
+        org.junit.jupiter.api.Assertions.assertTrue(m.find(), "full_jit in locals.tf");
+        java.util.Set<String> deployed = new java.util.TreeSet<>();
+        for (String name : m.group(1).split(",")) {
+            if (!name.isBlank()) {
+                deployed.add(name.trim().replace("\"", ""));
+            }
+        }
+        assertEquals(4, deployed.size(), "full_jit: " + deployed);
+        assertEquals(deployed, new java.util.TreeSet<>(FunctionProcess.FULL_JIT));
+        org.junit.jupiter.api.Assertions.assertTrue(FunctionProcess.MEMORY_MB.keySet().containsAll(deployed), deployed.toString());
+        String lambda = Files.readString(Path.of("..", "infra-terraform", "lambda.tf"));
+        org.junit.jupiter.api.Assertions.assertTrue(lambda.contains(
+                "contains(local.full_jit, each.key) ? { JAVA_TOOL_OPTIONS = \"-XX:TieredStopAtLevel=4\" }"), "lambda.tf sets it");
+    }
 }

@@ -32,11 +32,14 @@ import java.util.List;
  *       second run changes nothing (idempotent). A row evaluated within {@link #IN_FLIGHT}
  *       before the version took effect is always rewritten (a write in flight across the
  *       version's start may have committed after its pass went by).</li>
- *   <li>Bounded: chunks of {@code chunkMembers} members in member id order, one transaction
- *       each, no new chunk after {@code timeBudgetMs}.</li>
- *   <li>Resumable: a pass's position ({@code tier_review_checkpoints}) moves with each chunk's
- *       commit; an invocation that ran out of time leaves the pass unfinished and the next one
- *       resumes after the last member handled.</li>
+ *   <li>Bounded: chunks of {@code chunkMembers} members in member id order (see {@link Plan}),
+ *       each read without a transaction and written (if anything changed) in one, no new read
+ *       after {@code timeBudgetMs} or {@code chunksMax} reads. The next chunks are read while
+ *       this one is decided ({@link #READS_IN_FLIGHT}).</li>
+ *   <li>Resumable: a pass's position ({@code tier_review_checkpoints}) moves with each chunk
+ *       that writes, at least every {@link #SAVE_EVERY_NANOS} otherwise, and when the run
+ *       stops; an invocation that ran out of time leaves the pass unfinished and the next one
+ *       resumes after the last chunk saved (members after it read again change nothing).</li>
  *   <li>Safe twice at once: a chunk rewrites a member only with its account row locked
  *       {@code FOR UPDATE SKIP LOCKED} (the lock every write takes) and only if its row is still
  *       the one the review read (its {@code xmin}), so two reviews, or a review and a write, never
@@ -124,19 +127,61 @@ public class TierReview {
         long skipped = 0;
         int chunks = 0;
         boolean finished = false;
-        while (elapsedMs(startNanos) < timeBudgetMs && chunks < chunksMax) {
-            String from = cursor;
-            Chunk c = db.inTransaction(tx -> chunk(tx, from, set, now, chunkMembers, start.versionPending(), recent));
-            chunks++;
-            reviewed += c.reviewed();
-            changed += c.changed();
-            changes += c.changes();
-            skipped += c.skipped();
-            if (c.candidates() < chunkMembers) {
-                finished = true;
-                break;
+        Scope scope = new Scope(set, now, recent, chunkMembers, start.versionPending(), tiers.zone());
+        Plan plan = new Plan(scope, cursor);
+        String unsaved = null;
+        long savedAt = System.nanoTime();
+        // Reads run on their own connections, READS_IN_FLIGHT at a time, while chunks are decided
+        // and written in member order: PostgreSQL reads the next chunks while the JVM decides this
+        // one (a read needs no transaction and no lock: the write's xmin guard makes a stale
+        // decision harmless).
+        try (var reader = java.util.concurrent.Executors.newFixedThreadPool(READS_IN_FLIGHT)) {
+            java.util.ArrayDeque<java.util.concurrent.Future<Read>> reads = new java.util.ArrayDeque<>();
+            // Bounded: no read goes out after chunksMax reads or the time budget.
+            java.util.function.BooleanSupplier more = new java.util.function.BooleanSupplier() {
+                int sent;
+
+                @Override
+                public boolean getAsBoolean() {
+                    return sent++ < chunksMax && elapsedMs(startNanos) < timeBudgetMs;
+                }
+            };
+            send(reads, reader, plan, scope, more);
+            while (!reads.isEmpty()) {
+                Read read = await(reads.poll());
+                String position = read.position(chunkMembers);
+                plan.read(read, position);
+                send(reads, reader, plan, scope, more); // the next reads go out before this chunk is decided
+                String mark = position != null ? position
+                        : read.due().isEmpty() ? read.range().after() : read.due().getLast().member();
+                Decided d = decide(read.due(), scope);
+                Chunk c;
+                if (d.writes().isEmpty() && (position == null || System.nanoTime() - savedAt < SAVE_EVERY_NANOS)) {
+                    // Nothing to write: the position is saved with a later chunk, at the latest
+                    // after SAVE_EVERY_NANOS or when the run ends (a crash in between only means
+                    // these members are read again).
+                    c = new Chunk(read.due().size(), mark, read.due().size(), 0, 0, 0);
+                    unsaved = mark;
+                } else {
+                    c = db.inTransaction(tx -> write(tx, d, mark, scope.now()));
+                    unsaved = null;
+                    savedAt = System.nanoTime();
+                }
+                chunks++;
+                reviewed += c.reviewed();
+                changed += c.changed();
+                changes += c.changes();
+                skipped += c.skipped();
+                if (position == null) {
+                    finished = true;
+                    break;
+                }
             }
-            cursor = c.last();
+        }
+        if (unsaved != null && !finished) {
+            String position = unsaved;
+            db.inTransaction(tx -> tx.query("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2)"
+                    + " WHERE name = $1", JOB, position));
         }
         if (finished) {
             boolean clean = skipped == 0;
@@ -151,77 +196,251 @@ public class TierReview {
                 finished && skipped == 0);
     }
 
+    /** What every chunk of one run reads and decides with. */
+    private record Scope(TierSets.Version set, Instant now, Instant recent, int chunkMembers, boolean versionPending,
+                         java.time.ZoneId zone) {
+    }
+
+    /** A due member as read: its stored record, review instant, version and row version, and its qualifying days. */
+    private record Due(String member, TierRecord stored, Instant reviewAt, long version, String xmin,
+                       java.time.LocalDate[] days, Long[] points) {
+    }
+
+    /** The longest a run goes without saving its position while it has nothing to write. */
+    static final long SAVE_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /** Reads at once: this chunk's and the next one's. */
+    static final int READS_IN_FLIGHT = 2;
+
+    /** Range ends fetched per statement while a version is pending. */
+    static final int ENDS_PER_READ = 16;
+
     /**
-     * One chunk. Round trip 1 (with BEGIN) reads the next due members' tier records with their
-     * qualifying day rows (the tier set's qualifying types, a year and a bit back, as arrays per
-     * member): ONE statement, no lock. The core ({@link TierDecision}) decides each member in
-     * Java. A member the decision leaves exactly as stored (same tier, since, grace and review
-     * instant: the common case of a new tier set version) is not rewritten: reads and writes roll
-     * its record forward to the same result. Round trip 2 writes the others in ONE statement
-     * ({@link LedgerWriter#tiersReviewed}): their account rows locked SKIP LOCKED, each record
-     * replaced only if unchanged since the read, with its history and events; round trip 3 moves
-     * the pass's position (and marks it skipped if any member was busy) and commits.
+     * The members of one chunk: after {@code after}, up to and including {@code end}; or, with
+     * no end, the next {@code chunkMembers} due members.
      */
-    private Chunk chunk(Tx tx, String cursor, TierSets.Version set, Instant now, int chunkMembers, boolean versionPending,
-                        Instant recent) {
-        java.time.ZoneId zone = tiers.zone();
-        java.time.LocalDate today = QualifyingPoints.day(now, zone);
-        java.time.LocalDate floor = QualifyingPoints.firstDayToRead(today, today).minusDays(1);
-        // Due: the review instant has passed, or another tier set version made the record, unless
-        // a pass under this version finished clean and the row is older than the version
-        // (see IN_FLIGHT). One range of the primary key in member id order.
-        var read = tx.laterList("""
-                WITH t AS MATERIALIZED (
-                  SELECT t.member_id, t.tier, t.since, t.below_since, t.below_reason, t.evaluated_at, t.tier_set_version,
-                         t.review_at, t.xmin::text AS xmin
-                    FROM member_tiers t
-                   WHERE t.member_id > $1 AND (t.review_at <= $2
-                         OR (t.tier_set_version <> $3 AND ($7 OR t.evaluated_at >= $8)))
-                   ORDER BY t.member_id LIMIT $4
-                ), q AS (
-                  SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
-                   WHERE q.member_id = ANY(ARRAY(SELECT member_id FROM t)) AND q.point_type = ANY($6)
-                     AND q.day >= LEAST($5::date, (SELECT (min(evaluated_at) AT TIME ZONE 'UTC')::date - 368 FROM t))
-                   GROUP BY q.member_id
-                )
-                SELECT t.*, q.days, q.points FROM t LEFT JOIN q ON q.member_id = t.member_id ORDER BY t.member_id""",
-                r -> r, cursor, now, set.version(), chunkMembers, floor,
-                set.tierSet().pointTypes().toArray(new String[0]), versionPending, recent);
-        tx.flush();
-        List<io.vertx.mutiny.sqlclient.Row> rows = read.get();
-        if (rows.isEmpty()) {
-            return new Chunk(0, cursor, 0, 0, 0, 0);
+    private record Range(String after, String end) {
+    }
+
+    private record Read(Range range, List<Due> due) {
+        /** Where the pass stands once this chunk is written; null: at the end. */
+        String position(int chunkMembers) {
+            if (range.end() != null) {
+                return range.end();
+            }
+            return due.size() == chunkMembers ? due.getLast().member() : null;
         }
-        String last = rows.getLast().getString("member_id");
+    }
+
+    /**
+     * The chunks of a run, in member order. While a tier set version is pending nearly every row
+     * is due, so chunks are ranges of {@code chunkMembers} tier records whose ends are known
+     * before they are read (a statement gives the next {@link #ENDS_PER_READ}), and several are
+     * read at once. Otherwise the due members are few and far apart: a chunk is the next
+     * {@code chunkMembers} due members, and the next one can be read only once this one's last
+     * member is known.
+     */
+    private final class Plan {
+        private final Scope scope;
+        private final java.util.ArrayDeque<String> ends = new java.util.ArrayDeque<>();
+        private String after;
+        private boolean open;
+        private boolean lastEnds;
+
+        Plan(Scope scope, String after) {
+            this.scope = scope;
+            this.after = after;
+        }
+
+        /** Whether a chunk can be read now: not at the end, and not waiting for an open-ended read to come back. */
+        boolean ready() {
+            return !open && after != null;
+        }
+
+        /** The next chunk to read (only when {@link #ready}). */
+        Range next() {
+            if (scope.versionPending() && ends.isEmpty() && !lastEnds) {
+                List<String> found = db.read(tx -> tx.list("""
+                        SELECT member_id FROM (
+                          SELECT member_id, row_number() OVER (ORDER BY member_id) AS n FROM member_tiers
+                           WHERE member_id > $1 ORDER BY member_id LIMIT $2) x
+                         WHERE n % $3 = 0 ORDER BY member_id""", r -> r.getString(0), after,
+                        (long) scope.chunkMembers() * ENDS_PER_READ, scope.chunkMembers()));
+                ends.addAll(found);
+                lastEnds = found.size() < ENDS_PER_READ;
+            }
+            String end = ends.poll();
+            Range r = new Range(after, end);
+            after = end;
+            open = end == null;
+            return r;
+        }
+
+        /** An open-ended chunk was read: the next one starts after it (null: it was the last). */
+        void read(Read read, String position) {
+            if (read.range().end() == null) {
+                open = false;
+                after = position;
+            }
+        }
+    }
+
+    /**
+     * One chunk's read, on its own connection, no transaction, no lock: the due members' tier
+     * records in member order, and the qualifying day rows of the chunk's members (the tier
+     * set's qualifying types, as arrays per member, from a year and a bit before the oldest
+     * evaluation on), as two plain index range scans matched up here (no join, so no plan for
+     * the planner to get wrong at the end of its statistics). A range with a known end takes
+     * one round trip (both statements at once); an open-ended one reads the records first, then
+     * their days by member.
+     */
+    private Read read(Range range, Scope s) {
+        return db.read(tx -> {
+            String[] types = s.set().tierSet().pointTypes().toArray(new String[0]);
+            java.time.LocalDate today = QualifyingPoints.day(s.now(), s.zone());
+            java.time.LocalDate floor = QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+            String due = "(t.review_at <= $2 OR (t.tier_set_version <> $3 AND ($4 OR t.evaluated_at >= $5)))";
+            String records = "SELECT t.member_id, t.tier, t.since, t.below_since, t.below_reason, t.evaluated_at,"
+                    + " t.tier_set_version, t.review_at, t.xmin::text AS xmin FROM member_tiers t WHERE t.member_id > $1 AND ";
+            List<Row> rows;
+            List<Days> days;
+            if (range.end() != null) {
+                var r = tx.laterList(records + "t.member_id <= $6 AND " + due + " ORDER BY t.member_id", TierReview::row,
+                        range.after(), s.now(), s.set().version(), s.versionPending(), s.recent(), range.end());
+                var d = tx.laterList("""
+                        SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
+                         WHERE q.member_id > $1 AND q.member_id <= $2 AND q.point_type = ANY($3)
+                           AND q.day >= LEAST($4::date, (SELECT (min(t.evaluated_at) AT TIME ZONE 'UTC')::date - 368
+                                                           FROM member_tiers t WHERE t.member_id > $1 AND t.member_id <= $2))
+                         GROUP BY q.member_id ORDER BY q.member_id""", TierReview::days,
+                        range.after(), range.end(), types, floor);
+                tx.flush();
+                rows = r.get();
+                days = d.get();
+            } else {
+                rows = tx.list(records + due + " ORDER BY t.member_id LIMIT $6", TierReview::row,
+                        range.after(), s.now(), s.set().version(), s.versionPending(), s.recent(), s.chunkMembers());
+                java.time.LocalDate from = floor;
+                for (Row r : rows) {
+                    from = min(from, QualifyingPoints.day(r.stored().evaluatedAt(), java.time.ZoneOffset.UTC).minusDays(368));
+                }
+                days = rows.isEmpty() ? List.of() : tx.list("""
+                        SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
+                         WHERE q.member_id = ANY($1) AND q.point_type = ANY($2) AND q.day >= $3
+                         GROUP BY q.member_id ORDER BY q.member_id""", TierReview::days,
+                        rows.stream().map(Row::member).toArray(String[]::new), types, from);
+            }
+            // Each record takes its days, if any (matched by member id: the database's collation
+            // orders member ids, not Java's).
+            java.util.Map<String, Days> byMember = java.util.HashMap.newHashMap(days.size());
+            for (Days d : days) {
+                byMember.put(d.member(), d);
+            }
+            List<Due> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                Days d = byMember.get(r.member());
+                out.add(new Due(r.member(), r.stored(), r.reviewAt(), r.version(), r.xmin(),
+                        d == null ? null : d.days(), d == null ? null : d.points()));
+            }
+            return new Read(range, out);
+        });
+    }
+
+    private static java.time.LocalDate min(java.time.LocalDate a, java.time.LocalDate b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** A tier record as read. */
+    private record Row(String member, TierRecord stored, Instant reviewAt, long version, String xmin) {
+    }
+
+    /** A member's qualifying day rows as read (types of one day summed later). */
+    private record Days(String member, java.time.LocalDate[] days, Long[] points) {
+    }
+
+    private static Row row(io.vertx.mutiny.sqlclient.Row r) {
+        return new Row(r.getString("member_id"),
+                LedgerStore.tierRecord(r.getString("tier"), Tx.instant(r, "since"), Tx.instant(r, "below_since"),
+                        r.getString("below_reason"), Tx.instant(r, "evaluated_at")),
+                Tx.instant(r, "review_at"), r.getLong("tier_set_version"), r.getString("xmin"));
+    }
+
+    private static Days days(io.vertx.mutiny.sqlclient.Row r) {
+        return new Days(r.getString("member_id"), r.getArrayOfLocalDates("days"), r.getArrayOfLongs("points"));
+    }
+
+    /** Sends reads until READS_IN_FLIGHT are out, the plan has none ready, or {@code more} says stop. */
+    private void send(java.util.ArrayDeque<java.util.concurrent.Future<Read>> reads,
+                      java.util.concurrent.ExecutorService reader, Plan plan, Scope scope,
+                      java.util.function.BooleanSupplier more) {
+        while (reads.size() < READS_IN_FLIGHT && plan.ready() && more.getAsBoolean()) {
+            Range r = plan.next();
+            reads.add(reader.submit(() -> read(r, scope)));
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * One chunk, read before ({@link #read}). The core ({@link TierDecision}) decides each member
+     * in Java. A member the decision leaves exactly as stored (same tier, since, grace and review
+     * instant: the common case of a new tier set version) is not rewritten: reads and writes roll
+     * its record forward to the same result. Round trip 1 (with BEGIN) writes the others in ONE
+     * statement ({@link LedgerWriter#tiersReviewed}): their account rows locked SKIP LOCKED, each
+     * record replaced only if unchanged since the read, with its history and events; the last
+     * round trip moves the pass's position (and marks it skipped if any member was busy) and
+     * commits.
+     */
+    /** A chunk decided: the members to rewrite (with the row versions read), out of {@code members}. */
+    private record Decided(int members, List<LedgerWriter.TierWrite> writes, List<String> xmins) {
+    }
+
+    private static Decided decide(List<Due> due, Scope s) {
+        Instant now = s.now();
+        TierSets.Version set = s.set();
         List<LedgerWriter.TierWrite> writes = new ArrayList<>();
         List<String> xmins = new ArrayList<>();
-        for (io.vertx.mutiny.sqlclient.Row r : rows) {
-            TierRecord stored = LedgerStore.tierRecord(r.getString("tier"), Tx.instant(r, "since"), Tx.instant(r, "below_since"),
-                    r.getString("below_reason"), Tx.instant(r, "evaluated_at"));
-            Instant storedReviewAt = Tx.instant(r, "review_at");
+        for (Due r : due) {
+            TierRecord stored = r.stored();
+            Instant storedReviewAt = r.reviewAt();
             java.util.NavigableMap<java.time.LocalDate, Long> days = new java.util.TreeMap<>();
-            java.time.LocalDate[] d = r.getArrayOfLocalDates("days");
-            Long[] p = r.getArrayOfLongs("points");
+            java.time.LocalDate[] d = r.days();
+            Long[] p = r.points();
             for (int i = 0; d != null && i < d.length; i++) {
                 days.merge(d[i], p[i], Math::addExact); // a day's qualifying types summed
             }
-            TierDecision.Outcome o = TierDecision.asOf(set.tierSet(), stored, days, now, zone);
-            Instant reviewAt = TierDecision.reviewAt(set.tierSet(), o.record(), days, zone);
+            TierDecision.Outcome o = TierDecision.asOf(set.tierSet(), stored, days, now, s.zone());
+            Instant reviewAt = TierDecision.reviewAt(set.tierSet(), o.record(), days, s.zone());
             boolean asStored = o.changes().isEmpty() && o.record().tier().equals(stored.tier())
                     && o.record().since().equals(stored.since())
                     && java.util.Objects.equals(o.record().belowSince(), stored.belowSince())
                     && o.record().belowReason() == stored.belowReason()
                     && java.util.Objects.equals(reviewAt, storedReviewAt)
                     && (storedReviewAt == null || storedReviewAt.isAfter(now))
-                    && r.getLong("tier_set_version") != set.version()
-                    && stored.evaluatedAt().isBefore(recent);
+                    && r.version() != set.version()
+                    && stored.evaluatedAt().isBefore(s.recent());
             if (!asStored) {
-                writes.add(new LedgerWriter.TierWrite(new MemberId(r.getString("member_id")), o.record(), set.version(),
+                writes.add(new LedgerWriter.TierWrite(new MemberId(r.member()), o.record(), set.version(),
                         reviewAt, o.changes(), o.qualifyingPoints()));
-                xmins.add(r.getString("xmin"));
+                xmins.add(r.xmin());
             }
         }
-        // Round trip 2: the members to rewrite, locked and guarded, with history and events (one statement).
+        return new Decided(due.size(), writes, xmins);
+    }
+
+    private Chunk write(Tx tx, Decided d, String last, Instant now) {
+        List<LedgerWriter.TierWrite> writes = d.writes();
+        List<String> xmins = d.xmins();
+        // The members to rewrite, locked and guarded, with history and events (one statement).
         java.util.Set<String> written = java.util.Set.of();
         if (!writes.isEmpty()) {
             var done = writer.tiersReviewed(tx, writes, xmins, now);
@@ -237,10 +456,10 @@ public class TierReview {
             }
         }
         int skipped = writes.size() - written.size();
-        // Round trip 3: the pass's position, COMMIT.
+        // The pass's position, COMMIT.
         tx.later("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2),"
                 + " pass_skipped = pass_skipped OR $3 WHERE name = $1", r -> null, JOB, last, skipped > 0);
-        return new Chunk(rows.size(), last, rows.size() - skipped, changed, changes, skipped);
+        return new Chunk(d.members(), last, d.members() - skipped, changed, changes, skipped);
     }
 
     private static long elapsedMs(long startNanos) {

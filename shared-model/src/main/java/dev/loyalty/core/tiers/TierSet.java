@@ -51,7 +51,8 @@ public record TierSet(QualifyingWindow window, Set<String> pointTypes, List<Tier
     }
 
     public Optional<TierLevel> find(String name) {
-        return tiers.stream().filter(t -> t.name().equals(name)).findFirst();
+        int r = rank(name); // a loop, not a stream: the tier-review asks this millions of times a run
+        return r < 0 ? Optional.empty() : Optional.of(tiers.get(r));
     }
 
     /** Position in ascending order, or -1 for a name this set does not have. */
