@@ -32,8 +32,10 @@ resource "aws_lambda_function" "function" {
   }
 
   environment {
-    variables = merge(contains(local.full_jit, each.key) ? { JAVA_TOOL_OPTIONS = "-XX:TieredStopAtLevel=4" } : {}, {
+    variables = {
       QUARKUS_FUNQY_EXPORT        = each.value.export
+      # The batch jobs (full_jit) run C2; the rest C1 only, as java21's default, said outright.
+      JAVA_TOOL_OPTIONS           = contains(local.full_jit, each.key) ? "-XX:TieredStopAtLevel=4" : "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
       LOYALTY_DB_URL              = "postgresql://${aws_db_proxy.ledger.endpoint}:5432/loyalty?sslmode=require"
       # Reports (and reconcile's daily issued-points check) read the replica; the rest: empty.
       LOYALTY_DB_READ_URL         = contains(local.reads_replica, each.key) ? "postgresql://${aws_db_proxy_endpoint.read_only.endpoint}:5432/loyalty?sslmode=require" : ""
@@ -54,7 +56,7 @@ resource "aws_lambda_function" "function" {
       # A return whose purchase is not recorded yet is retried by SQS, and parked on its last
       # receive before the dead-letter queue would take it.
       LOYALTY_QUEUE_RETURN_BEFORE_PURCHASE_MAX_RECEIVES = tostring(var.sqs_max_receive_count)
-    })
+    }
   }
 
   depends_on = [aws_cloudwatch_log_group.function]

@@ -121,6 +121,54 @@ class TierReviewTest extends LedgerTestSupport {
     }
 
     /**
+     * A run whose chunks write nothing (a new version that leaves 3,000 members as they are)
+     * saves its position when it stops (or after a second): cut after two chunks, the checkpoint
+     * holds the second chunk's end, and the next run resumes there (not from the first member)
+     * and finishes, having rewritten none of them.
+     */
+    @Test
+    void aRunThatWritesNothingStillSavesWhereItStopped() {
+        Instant t0 = MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        long v1 = tierSets.asOf(t0).version();
+        // "tz-": after the other tests' members, so the 100,000-member test's first chunks never meet these.
+        String prefix = "tz-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        db.inTransaction(tx -> {
+            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 3000) i", prefix,
+                    t0.minus(Duration.ofDays(400)));
+            // MEMBER, no qualifying points, evaluated a day ago under the version before: a new
+            // version leaves them exactly as they are.
+            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), 'MEMBER', $2, NULL, $3, $4, NULL FROM generate_series(1, 3000) i",
+                    prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400), v1);
+            // Everything before this test's members is left behind: the pass starts at them.
+            tx.query("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
+                    + " VALUES ('tier-review', now(), $1, false, $2) ON CONFLICT (name) DO UPDATE SET after_member = $1,"
+                    + " finished = false, pass_version = $2, pass_skipped = false, version_done = NULL", prefix, v1 + 1);
+            return null;
+        });
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replace("\"threshold\":1000", "\"threshold\":900"),
+                Instant.now());
+        assertEquals(v1 + 1, tierSets.asOf(Instant.now()).version());
+
+        TierReview.Report cut = review.run(CHUNK, 600_000, 2);
+        assertFalse(cut.finished(), cut.toString());
+        assertEquals(2, cut.chunks(), cut.toString());
+        assertEquals(prefix, cut.resumedAfter(), cut.toString());
+        assertEquals(2L * CHUNK, cut.membersReviewed(), cut.toString());
+        String saved = db.read(tx -> tx.one("SELECT after_member FROM tier_review_checkpoints WHERE name = 'tier-review'",
+                r -> r.getString(0)).orElseThrow());
+        assertEquals(prefix + "2000", saved, "the second chunk's end");
+
+        TierReview.Report rest = review.run(CHUNK, 600_000, Integer.MAX_VALUE);
+        assertEquals(saved, rest.resumedAfter(), rest.toString());
+        assertTrue(rest.membersReviewed() >= 1000, rest.toString()); // this test's third thousand, and what sorts after it
+        assertEquals(3000, count("SELECT count(*) FROM member_tiers WHERE member_id LIKE $1 AND tier_set_version = " + v1,
+                prefix), "none rewritten");
+        assertEquals(0, count("SELECT count(*) FROM member_tier_history WHERE member_id LIKE $1", prefix));
+    }
+
+    /**
      * A new tier set version: the review rewrites only the members it changes. 1,000 members:
      * the odd ones SILVER with 2,000 qualifying points (the new version keeps them SILVER, same
      * review instant: not rewritten, their rows keep the old version), the even ones MEMBER with

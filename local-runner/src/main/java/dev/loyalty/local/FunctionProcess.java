@@ -100,7 +100,7 @@ public final class FunctionProcess implements AutoCloseable {
                            List<String> extraJvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // Small heaps and C1 only: these are short local processes, sized like their Lambda. The
+        // Small heaps and C1 only (but the batch jobs, FULL_JIT): short local processes, sized like their Lambda. The
         // JVM sees the Lambda's memory (MaxRAM), not the machine's, so its ergonomics are the
         // sandbox's: the initial heap is 1/64 of the function's memory and grows as needed, not
         // 1/64 of this machine's RAM (which committed and touched the whole -Xmx from the start).

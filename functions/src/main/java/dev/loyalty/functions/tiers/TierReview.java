@@ -147,41 +147,49 @@ public class TierReview {
                 }
             };
             send(reads, reader, plan, scope, more);
-            while (!reads.isEmpty()) {
-                Read read = await(reads.poll());
-                String position = read.position(chunkMembers);
-                plan.read(read, position);
-                send(reads, reader, plan, scope, more); // the next reads go out before this chunk is decided
-                String mark = position != null ? position
-                        : read.due().isEmpty() ? read.range().after() : read.due().getLast().member();
-                Decided d = decide(read.due(), scope);
-                Chunk c;
-                if (d.writes().isEmpty() && (position == null || System.nanoTime() - savedAt < SAVE_EVERY_NANOS)) {
-                    // Nothing to write: the position is saved with a later chunk, at the latest
-                    // after SAVE_EVERY_NANOS or when the run ends (a crash in between only means
-                    // these members are read again).
-                    c = new Chunk(read.due().size(), mark, read.due().size(), 0, 0, 0);
-                    unsaved = mark;
-                } else {
-                    c = db.inTransaction(tx -> write(tx, d, mark, scope.now()));
-                    unsaved = null;
-                    savedAt = System.nanoTime();
+            try {
+                while (!reads.isEmpty()) {
+                    Read read = await(reads.poll());
+                    String position = read.position(chunkMembers);
+                    plan.read(read, position);
+                    send(reads, reader, plan, scope, more); // the next reads go out before this chunk is decided
+                    String mark = position != null ? position
+                            : read.due().isEmpty() ? read.range().after() : read.due().getLast().member();
+                    Decided d = decide(read.due(), scope);
+                    Chunk c;
+                    if (d.writes().isEmpty() && (position == null || System.nanoTime() - savedAt < SAVE_EVERY_NANOS)) {
+                        // Nothing to write: the position is saved with a later chunk, at the latest
+                        // after SAVE_EVERY_NANOS or when the run ends (a crash in between only means
+                        // these members are read again).
+                        c = new Chunk(read.due().size(), mark, read.due().size(), 0, 0, 0);
+                        unsaved = mark;
+                    } else {
+                        c = db.inTransaction(tx -> write(tx, d, mark, scope.now(), v));
+                        unsaved = null;
+                        savedAt = System.nanoTime();
+                    }
+                    chunks++;
+                    reviewed += c.reviewed();
+                    changed += c.changed();
+                    changes += c.changes();
+                    skipped += c.skipped();
+                    if (position == null) {
+                        finished = true;
+                        break;
+                    }
                 }
-                chunks++;
-                reviewed += c.reviewed();
-                changed += c.changed();
-                changes += c.changes();
-                skipped += c.skipped();
-                if (position == null) {
-                    finished = true;
-                    break;
-                }
+            } catch (RuntimeException e) {
+                // A failed chunk ends the run: the reads still out are cancelled (their waits
+                // interrupted, their connections released), not waited for.
+                reads.forEach(f -> f.cancel(true));
+                reader.shutdownNow();
+                throw e;
             }
         }
         if (unsaved != null && !finished) {
             String position = unsaved;
             db.inTransaction(tx -> tx.query("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2)"
-                    + " WHERE name = $1", JOB, position));
+                    + " WHERE name = $1 AND pass_version = $3", JOB, position, v));
         }
         if (finished) {
             boolean clean = skipped == 0;
@@ -190,7 +198,7 @@ public class TierReview {
             // version leaves the rows it did not need to rewrite behind for good.
             db.inTransaction(tx -> tx.query("UPDATE tier_review_checkpoints SET finished = NOT pass_skipped AND $2,"
                     + " version_done = CASE WHEN NOT pass_skipped AND $2 AND pass_version = $3 THEN $3 ELSE version_done END,"
-                    + " after_member = '' WHERE name = $1", JOB, clean, v));
+                    + " after_member = '' WHERE name = $1 AND pass_version = $3", JOB, clean, v));
         }
         return new Report(JOB, now, v, start.after(), reviewed, changed, changes, skipped, chunks, elapsedMs(startNanos),
                 finished && skipped == 0);
@@ -437,7 +445,7 @@ public class TierReview {
         return new Decided(due.size(), writes, xmins);
     }
 
-    private Chunk write(Tx tx, Decided d, String last, Instant now) {
+    private Chunk write(Tx tx, Decided d, String last, Instant now, long version) {
         List<LedgerWriter.TierWrite> writes = d.writes();
         List<String> xmins = d.xmins();
         // The members to rewrite, locked and guarded, with history and events (one statement).
@@ -457,8 +465,11 @@ public class TierReview {
         }
         int skipped = writes.size() - written.size();
         // The pass's position, COMMIT.
+        // Only into this version's pass: a run that started under the version before must not move
+        // the position of a pass a newer version started meanwhile (nor finish it, below).
         tx.later("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2),"
-                + " pass_skipped = pass_skipped OR $3 WHERE name = $1", r -> null, JOB, last, skipped > 0);
+                + " pass_skipped = pass_skipped OR $3 WHERE name = $1 AND pass_version = $4", r -> null, JOB, last,
+                skipped > 0, version);
         return new Chunk(d.members(), last, d.members() - skipped, changed, changes, skipped);
     }
 
