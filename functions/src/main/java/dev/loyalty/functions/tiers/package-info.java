@@ -16,8 +16,10 @@
  *   <li>{@link dev.loyalty.functions.tiers.TierReview}, the daily job: due rows (review_at passed, or
  *       another tier set version) in member id chunks, account rows locked SKIP LOCKED, a time
  *       budget, a checkpoint to resume from; idempotent (a reviewed row is no longer due). Set-based
- *       per chunk: one statement reads the chunk's records with their qualifying day rows, the core
- *       decides each member, and one statement ({@code LedgerWriter.tiersReviewed}) locks (SKIP
+ *       per chunk: the chunk's records and their qualifying day rows are read (no transaction, no
+ *       lock, the next chunks read ahead on their own connections; two plain range scans matched
+ *       by member id, no join), the core decides each member, and one statement
+ *       ({@code LedgerWriter.tiersReviewed}) locks (SKIP
  *       LOCKED) and rewrites only the members whose record changed, guarded by the row's xmin, with
  *       their history and events; a member a new tier set version leaves as it was is not
  *       rewritten (no longer due once a pass under that version finished clean).</li>
