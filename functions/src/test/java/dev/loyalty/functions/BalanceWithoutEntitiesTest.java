@@ -34,6 +34,16 @@ class BalanceWithoutEntitiesTest {
         }
     }
 
+    @jakarta.inject.Inject
+    dev.loyalty.functions.tiers.TierReview review;
+
+    /** The tier-review too (deployed without entities): its tier set read is plain SQL. */
+    @Test
+    void theTierReviewRunsWithHibernateDeactivated() {
+        dev.loyalty.functions.tiers.TierReview.Report r = review.run(1_000, 60_000, Integer.MAX_VALUE);
+        org.junit.jupiter.api.Assertions.assertTrue(r.tierSetVersion() >= 1 && r.chunks() >= 1, r.toString());
+    }
+
     @Test
     void balanceServesWithHibernateDeactivated() {
         String member = "no-entities-" + UUID.randomUUID();

@@ -25,7 +25,7 @@ public class ConfigEntitiesActivation extends MapBackedConfigSource {
 
     /** Functions that never touch a configuration entity (each a real {@code @Funq} name: a test checks). */
     public static final Set<String> WITHOUT_ENTITIES = Set.of("balance", "earn-queue", "expire-sweep", "reconcile",
-            "outbox-relay", "notices", "migrate");
+            "outbox-relay", "notices", "migrate", "tier-review");
 
     /** Above application.properties (250), below explicit environment variables (300). */
     static final int ORDINAL = 260;

@@ -96,7 +96,12 @@ public class TierReview {
     public Report run(int chunkMembers, long timeBudgetMs, int chunksMax) {
         long startNanos = System.nanoTime();
         Instant now = clock.instant();
-        TierSets.Version set = tierSets.asOf(now);
+        // The tier set in force, read with plain SQL (this function runs without the entity layer).
+        TierSets.Version set = db.read(tx -> {
+            var inForce = tierSets.inForce(tx, now);
+            tx.flush();
+            return inForce.get();
+        });
         long v = set.version();
         Instant recent = set.effectiveFrom().minus(IN_FLIGHT);
         Start start = db.inTransaction(tx -> {
