@@ -74,15 +74,15 @@ public class TierReview {
                          long membersChanged, long changes, long skipped, int chunks, long elapsedMs, boolean finished) {
     }
 
-    private record Chunk(int candidates, String last, int reviewed, int changed, int changes, int skipped) {
+    private record Chunk(int reviewed, int changed, int changes, int skipped) {
     }
 
     public Report run() {
         return run(config.tierReview().chunkMembers(), config.tierReview().timeBudgetMs(), Integer.MAX_VALUE);
     }
 
-    /** Where a run starts: the pass's position, and whether a pass under this version has yet to finish clean. */
-    private record Start(String after, boolean versionPending) {
+    /** Where a run starts: the tier set in force, the pass's position, and whether a pass under this version has yet to finish clean. */
+    private record Start(TierSets.Version set, String after, boolean versionPending) {
     }
 
     /**
@@ -96,23 +96,20 @@ public class TierReview {
     public Report run(int chunkMembers, long timeBudgetMs, int chunksMax) {
         long startNanos = System.nanoTime();
         Instant now = clock.instant();
-        // The tier set in force, read with plain SQL (this function runs without the entity layer).
-        TierSets.Version set = db.read(tx -> {
-            var inForce = tierSets.inForce(tx, now);
-            tx.flush();
-            return inForce.get();
-        });
-        long v = set.version();
-        Instant recent = set.effectiveFrom().minus(IN_FLIGHT);
         Start start = db.inTransaction(tx -> {
+            // The tier set in force, with plain SQL (this function runs without the entity layer),
+            // in the same round trip as the checkpoint.
+            var inForce = tierSets.inForce(tx, now);
             var row = tx.one("SELECT after_member, finished, pass_version, version_done FROM tier_review_checkpoints"
                             + " WHERE name = $1 FOR UPDATE",
                     r -> new Object[]{r.getString("after_member"), r.getBoolean("finished"), r.getLong("pass_version"),
                             r.getLong("version_done")}, JOB);
+            TierSets.Version in = inForce.get();
+            long v = in.version();
             if (row.isEmpty()) {
                 tx.query("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
                         + " VALUES ($1, $2, '', false, $3) ON CONFLICT (name) DO NOTHING", JOB, now, v);
-                return new Start("", true);
+                return new Start(in, "", true);
             }
             Object[] r = row.get();
             boolean pending = r[3] == null || (Long) r[3] != v;
@@ -121,10 +118,13 @@ public class TierReview {
                 // A new pass (the last one finished, or ran under another version).
                 tx.query("UPDATE tier_review_checkpoints SET run_as_of = $2, after_member = '', finished = false,"
                         + " pass_version = $3, pass_skipped = false WHERE name = $1", JOB, now, v);
-                return new Start("", pending);
+                return new Start(in, "", pending);
             }
-            return new Start((String) r[0], pending);
+            return new Start(in, (String) r[0], pending);
         });
+        TierSets.Version set = start.set();
+        long v = set.version();
+        Instant recent = set.effectiveFrom().minus(IN_FLIGHT);
         String cursor = start.after();
         long reviewed = 0;
         long changed = 0;
@@ -166,7 +166,7 @@ public class TierReview {
                         // Nothing to write: the position is saved with a later chunk, at the latest
                         // after SAVE_EVERY_NANOS or when the run ends (a crash in between only means
                         // these members are read again).
-                        c = new Chunk(read.due().size(), mark, read.due().size(), 0, 0, 0);
+                        c = new Chunk(read.due().size(), 0, 0, 0);
                         unsaved = mark;
                     } else {
                         c = db.inTransaction(tx -> write(tx, d, mark, scope.now(), v));
@@ -475,7 +475,7 @@ public class TierReview {
         tx.later("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2),"
                 + " pass_skipped = pass_skipped OR $3 WHERE name = $1 AND pass_version = $4", r -> null, JOB, last,
                 skipped > 0, version);
-        return new Chunk(d.members(), last, d.members() - skipped, changed, changes, skipped);
+        return new Chunk(d.members() - skipped, changed, changes, skipped);
     }
 
     private static long elapsedMs(long startNanos) {
