@@ -93,6 +93,66 @@ public final class QualifyingPoints {
     }
 
     /**
+     * A member's qualifying day rows rebuilt from its ledger, for the days from {@code from} on:
+     * each EARN on its {@code occurredAt} day (program time zone) and type, less what the
+     * REVERSAL and RETURN entries pointing at it took back (never below zero), one row per day
+     * and type that any EARN fell on (net zero included, as the write path leaves it), ordered by
+     * day and type. This is the definition the writes keep incrementally ({@link #apply}); the
+     * rebuild restores it where they did not (earns recorded before qualifying days were kept).
+     * {@code entries} must hold every take-back of the earns it holds.
+     */
+    public static java.util.List<QualifyingDay> rebuild(Collection<QualifyingSource> entries, ZoneId zone, LocalDate from) {
+        Map<java.util.UUID, Long> takenBack = new java.util.HashMap<>();
+        for (QualifyingSource e : entries) {
+            if ((e.kind() == dev.loyalty.core.EntryKind.REVERSAL || e.kind() == dev.loyalty.core.EntryKind.RETURN)
+                    && e.reverses() != null && e.points() < 0) {
+                takenBack.merge(e.reverses(), Math.negateExact(e.points()), Math::addExact);
+            }
+        }
+        Map<LocalDate, Map<String, Long>> byDay = new TreeMap<>();
+        for (QualifyingSource e : entries) {
+            if (e.kind() != dev.loyalty.core.EntryKind.EARN || e.pointType() == null) {
+                continue;
+            }
+            LocalDate d = day(e.occurredAt(), zone);
+            if (d.isBefore(from)) {
+                continue;
+            }
+            long net = Math.max(0, e.points() - takenBack.getOrDefault(e.entryId(), 0L));
+            byDay.computeIfAbsent(d, x -> new TreeMap<>()).merge(e.pointType(), net, Math::addExact);
+        }
+        java.util.List<QualifyingDay> out = new java.util.ArrayList<>();
+        byDay.forEach((d, types) -> types.forEach((type, points) -> out.add(new QualifyingDay(d, type, points))));
+        return out;
+    }
+
+    /**
+     * The changes ({@link #apply}) that take the stored rows of the days from {@code from} on to
+     * the rebuilt ones: per day and type the difference, signed; a stored row no earn accounts for
+     * goes to zero. Empty when they agree.
+     */
+    public static java.util.List<QualifyingDay> corrections(Collection<QualifyingDay> stored,
+                                                            Collection<QualifyingDay> rebuilt, LocalDate from) {
+        Map<LocalDate, Map<String, Long>> diff = new TreeMap<>();
+        for (QualifyingDay r : rebuilt) {
+            diff.computeIfAbsent(r.day(), d -> new TreeMap<>()).merge(r.pointType(), r.points(), Math::addExact);
+        }
+        for (QualifyingDay s : stored) {
+            if (!s.day().isBefore(from)) {
+                diff.computeIfAbsent(s.day(), d -> new TreeMap<>()).merge(s.pointType(), Math.negateExact(s.points()),
+                        Math::addExact);
+            }
+        }
+        java.util.List<QualifyingDay> out = new java.util.ArrayList<>();
+        diff.forEach((d, types) -> types.forEach((type, points) -> {
+            if (points != 0) {
+                out.add(new QualifyingDay(d, type, points));
+            }
+        }));
+        return out;
+    }
+
+    /**
      * The earliest day any read or write on or after {@code evaluatedDay} needs (at most a year
      * before it): reads fetch the rows from here on, a bounded range of one member's days.
      */

@@ -689,12 +689,29 @@ public final class CoreLedger implements LedgerUnderTest {
     @Override
     public TierReading tier(String member, Instant now) {
         Book book = books.get(member);
+        // The rows the writes kept step by step are the ones the ledger rebuilds (what the
+        // tier-review's qualifying rebuild writes for members whose earns predate the rows).
+        List<dev.loyalty.core.tiers.QualifyingSource> sources = book.entries.stream()
+                .map(e -> new dev.loyalty.core.tiers.QualifyingSource(e.entryId(), e.kind(), e.points(), e.pointType(),
+                        e.occurredAt(), book.reversesId.get(e.entryId()))).toList();
+        var rebuilt = nonZero(dev.loyalty.core.tiers.QualifyingPoints.rebuild(sources, ZoneOffset.UTC, java.time.LocalDate.MIN));
+        if (!rebuilt.equals(nonZero(book.qualifying))) {
+            throw new IllegalStateException("qualifying days of " + member + " kept " + nonZero(book.qualifying)
+                    + " but the ledger rebuilds " + rebuilt);
+        }
         dev.loyalty.core.tiers.TierDecision.Outcome o = dev.loyalty.core.tiers.TierDecision.read(tiers, book.tierRecord,
                 book.created, book.qualifying, now, ZoneOffset.UTC);
         List<String> history = new ArrayList<>();
         java.util.stream.Stream.concat(book.tierHistory.stream(), o.changes().stream())
                 .forEach(c -> history.add(TierReading.change(c.from(), c.to(), c.reason().name(), c.at())));
         return new TierReading(o.qualifyingPoints(), o.tier().name(), history);
+    }
+
+    private static java.util.Map<String, Long> nonZero(List<dev.loyalty.core.tiers.QualifyingDay> rows) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        rows.forEach(r -> out.merge(r.day() + " " + r.pointType(), r.points(), Long::sum));
+        out.values().removeIf(v -> v == 0);
+        return out;
     }
 
     private static ReversalContext context(Book book, UUID transactionId) {
