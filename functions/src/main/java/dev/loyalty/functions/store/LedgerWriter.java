@@ -296,6 +296,19 @@ public class LedgerWriter {
      * twice). Every earn's type is kept, qualifying or not (see V15).
      */
     public void qualifyingEarned(Tx tx, Map<MemberId, List<dev.loyalty.core.tiers.QualifyingDay>> earned) {
+        qualifyingRows(tx, earned, "qualifying_days.points + EXCLUDED.points");
+    }
+
+    /**
+     * The qualifying rebuild's rows ({@code tiers.QualifyingRebuild}), in ONE statement: each
+     * (member, day, point type) set to what the member's ledger gives. The caller holds the
+     * members' account locks and read their rows after taking them.
+     */
+    public void qualifyingRebuilt(Tx tx, Map<MemberId, List<dev.loyalty.core.tiers.QualifyingDay>> rows) {
+        qualifyingRows(tx, rows, "EXCLUDED.points");
+    }
+
+    private void qualifyingRows(Tx tx, Map<MemberId, List<dev.loyalty.core.tiers.QualifyingDay>> earned, String onConflict) {
         Map<String, Long> sums = new TreeMap<>();
         earned.forEach((m, days) -> days.forEach(d -> sums.merge(m.value() + "\u0000" + d.day() + "\u0000" + d.pointType(),
                 d.points(), Math::addExact)));
@@ -318,7 +331,7 @@ public class LedgerWriter {
         }
         tx.later("INSERT INTO qualifying_days(member_id, day, point_type, points)"
                 + " SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[])"
-                + " ON CONFLICT (member_id, day, point_type) DO UPDATE SET points = qualifying_days.points + EXCLUDED.points",
+                + " ON CONFLICT (member_id, day, point_type) DO UPDATE SET points = " + onConflict,
                 r -> null, member, day, type, points);
     }
 
@@ -326,7 +339,8 @@ public class LedgerWriter {
      * THE take-back of qualifying points: {@code points} of {@code pointType} earned on
      * {@code originalDay} (the taken-back earn's occurredAt day, program time zone) stop counting.
      * Reversals of earns use it, and so do returns (issue 18). Never below zero: a day holds only
-     * what was counted (earns recorded before V15 have no row, so nothing is taken back of them).
+     * what was counted (earns recorded before V15 have no row until the qualifying rebuild
+     * writes it, net of every take-back so far).
      */
     public void qualifyingTakenBack(Tx tx, MemberId member, java.time.LocalDate originalDay, String pointType, long points) {
         tx.later("UPDATE qualifying_days SET points = GREATEST(0, points - $4)"

@@ -58,9 +58,11 @@ public class TierReview {
     private final MemberTiers tiers;
     private final ScheduleConfig config;
     private final Clock clock;
+    private final QualifyingRebuild rebuild;
 
     public TierReview(Db db, LedgerWriter writer, TierSets tierSets, MemberTiers tiers,
-                      ScheduleConfig config, Clock clock) {
+                      ScheduleConfig config, Clock clock, QualifyingRebuild rebuild) {
+        this.rebuild = rebuild;
         this.db = db;
         this.writer = writer;
         this.tierSets = tierSets;
@@ -71,8 +73,12 @@ public class TierReview {
 
     @RegisterForReflection
     public record Report(String job, Instant asOf, long tierSetVersion, String resumedAfter, long membersReviewed,
-                         long membersChanged, long changes, long skipped, int chunks, long elapsedMs, boolean finished) {
+                         long membersChanged, long changes, long skipped, int chunks, long elapsedMs, boolean finished,
+                         QualifyingRebuild.Report qualifyingRebuild) {
     }
+
+    /** Members per chunk of the qualifying rebuild (each holds its members' account locks while it reads their entries). */
+    static final int REBUILD_CHUNK = 1_000;
 
     private record Chunk(int reviewed, int changed, int changes, int skipped) {
     }
@@ -95,6 +101,17 @@ public class TierReview {
     /** {@code chunksMax}: stop after this many chunks (tests interrupt a run with it). */
     public Report run(int chunkMembers, long timeBudgetMs, int chunksMax) {
         long startNanos = System.nanoTime();
+        // A pending qualifying rebuild (earns recorded before V15) goes first: its rows are what
+        // the review decides with. Until it is done, a run does nothing else.
+        QualifyingRebuild.Report rebuilt = null;
+        var rebuildFrom = rebuild.pending();
+        if (rebuildFrom.isPresent()) {
+            rebuilt = rebuild.run(rebuildFrom.get(), Math.min(chunkMembers, REBUILD_CHUNK),
+                    startNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeBudgetMs));
+            if (!rebuilt.finished()) {
+                return new Report(JOB, clock.instant(), 0, null, 0, 0, 0, 0, 0, elapsedMs(startNanos), false, rebuilt);
+            }
+        }
         Instant now = clock.instant();
         Start start = db.inTransaction(tx -> {
             // The tier set in force, with plain SQL (this function runs without the entity layer),
@@ -206,7 +223,7 @@ public class TierReview {
                     + " after_member = '' WHERE name = $1 AND pass_version = $3", JOB, clean, v));
         }
         return new Report(JOB, now, v, start.after(), reviewed, changed, changes, skipped, chunks, elapsedMs(startNanos),
-                finished && skipped == 0);
+                finished && skipped == 0, rebuilt);
     }
 
     /** What every chunk of one run reads and decides with. */
