@@ -23,6 +23,14 @@
  *       LOCKED) and rewrites only the members whose record changed, guarded by the row's xmin, with
  *       their history and events; a member a new tier set version leaves as it was is not
  *       rewritten (no longer due once a pass under that version finished clean).</li>
+ *   <li>{@link dev.loyalty.functions.tiers.QualifyingRebuild}, once: earns recorded before V15 have
+ *       no qualifying day rows; V23 queues a rebuild when the ledger holds earns, and the tier-review
+ *       runs it before its review until it is done. Chunks of accounts locked FOR UPDATE (in member
+ *       id order), their EARN, REVERSAL and RETURN entries of the last year read, the core's
+ *       {@code QualifyingPoints.rebuild} and {@code corrections}; only members whose rows differ are
+ *       written (the rows set to what the ledger gives, the tier decided as for any write: an
+ *       upgrade is QUALIFIED). Resumable from its own checkpoint row, idempotent, safe twice at
+ *       once.</li>
  *   <li>A grace started by a take-back (a return or a reversal) ends with reason RETURN, one started
  *       by the window (or a new tier set version) with GRACE_ENDED: the core decides it and
  *       {@code member_tiers.below_reason} (V20) keeps it until the grace ends.</li>
