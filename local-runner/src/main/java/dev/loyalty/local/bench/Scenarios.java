@@ -480,7 +480,12 @@ final class Scenarios {
                 rec.seconds() / raw.seconds()).atMost(2));
     }
 
-    /** The bench's tier set: the seeded purchases and bonuses qualify, so members spread over the tiers. */
+    /**
+     * The bench's tier set: the seeded purchases and bonuses qualify. Every seeded member has 70
+     * qualifying points (its BONUS earns of yesterday; its PURCHASE earns are 400 days old), so
+     * all stay MEMBER: the review reads and decides every member and writes none, the same
+     * read-every-member work the raw statement does.
+     */
     static final String BENCH_TIERS = """
             {"qualifying":{"window":"ROLLING_12_MONTHS","pointTypes":["PURCHASE","BONUS"]},
              "tiers":[{"name":"MEMBER","threshold":0},{"name":"SILVER","threshold":500,"earnMultiplierBp":12500},
