@@ -43,8 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The qualifying rebuild on real PostgreSQL: members whose earns were recorded before V15 (their
  * qualifying days and tier record removed as the owner, as they were then) get the rows their
  * ledger gives, net of reversals, and the tier those give, recorded once; a member whose rows
- * already agree is not written. Members sort after every other test's ("zzzz-"), and each test
- * queues the rebuild from just before its own members, so it rebuilds nobody else's.
+ * already agree is not written. Each test queues the rebuild from just before its own members
+ * ("zzzz-r", near the end of the member order), so it rebuilds only members of tests that sort
+ * after them (TierReviewTest's "zzzzz-"), whose tests are over or not begun.
  */
 @QuarkusTest
 @TestProfile(FunctionProfile.Balance.class)
@@ -145,10 +146,12 @@ class QualifyingRebuildTest extends LedgerTestSupport {
         TierReview.Report report = review.run(1_000, 60_000, 1);
         QualifyingRebuild.Report r = report.qualifyingRebuild();
         assertNotNull(r, report.toString());
-        // Members of this class's other test sort after these and are read too: their rows agree.
+        // Members of other tests that sort after these are read too (this class's other test's,
+        // whose rows agree; TierReviewTest's last one seeds rows with no ledger, which get
+        // corrected): at least these three, of which two corrected and one upgraded.
         assertTrue(r.membersRead() >= 3, r.toString());
-        assertEquals(2, r.membersCorrected(), r.toString());
-        assertEquals(1, r.tierChanges(), r.toString());
+        assertTrue(r.membersCorrected() >= 2, r.toString());
+        assertTrue(r.tierChanges() >= 1, r.toString());
         assertTrue(r.finished(), r.toString());
         assertEquals(truth, rows(prefix));
         JsonNode gold = MemberTiersTest.tier(old);
@@ -201,8 +204,10 @@ class QualifyingRebuildTest extends LedgerTestSupport {
                 corrected += r.membersCorrected();
                 changes += r.tierChanges();
             }
-            assertEquals(20, corrected, "each member corrected by one run only");
-            assertEquals(20, changes, "each member's upgrade recorded once");
+            // Members of other tests that sort after these may be corrected too (at least these 20);
+            // that each of these was corrected by one run only is in its events below.
+            assertTrue(corrected >= 20, "corrected " + corrected);
+            assertTrue(changes >= 20, "changes " + changes);
         } finally {
             pool.shutdownNow();
         }

@@ -43,9 +43,24 @@ import java.util.List;
  *   <li>Safe twice at once: a chunk rewrites a member only with its account row locked
  *       {@code FOR UPDATE SKIP LOCKED} (the lock every write takes) and only if its row is still
  *       the one the review read (its {@code xmin}), so two reviews, or a review and a write, never
- *       record one change twice; a member skipped (busy, or changed meanwhile) is reviewed again
- *       in the next pass (a pass that skipped any starts over from the first member, and so does
- *       one resumed under another tier set version), and its reads are right meanwhile.</li>
+ *       record one change twice. A member skipped (busy, or changed meanwhile) goes on the retry
+ *       list ({@code tier_review_retries}, V22) with the pass's version, in the chunk's own write
+ *       transaction; its reads are right meanwhile. Two runs at once converge: a member one run
+ *       wrote and the other skipped sits on the list until a retry finds it no longer due and
+ *       takes it off.</li>
+ *   <li>Retries: once the traversal has read its last member the pass is {@code traversed}, and
+ *       the run (or, out of budget, the next one, straight away) reads the list in member order,
+ *       {@code chunkMembers} at a time, each member at most once per run (a lock that never goes
+ *       away never keeps a run going): their records with the due filter of a pending version
+ *       (a listed member was never reviewed under the pass's version), the same decision and the
+ *       same guarded write, and in that transaction the listed members not skipped again (written,
+ *       no longer due, or left as they were) come off the list.</li>
+ *   <li>Finished: only when the traversal is done and the list holds no member of the pass's
+ *       version; then {@code version_done} is the version. A skipped member no longer makes the
+ *       pass start over (before V22 it did, and on a busy system some member is always locked
+ *       during a long pass, so no pass finished). A new pass (a new version, or the last pass
+ *       finished) starts from the first member, not traversed, and drops the list's members of
+ *       other versions; a pass resumed under another tier set version starts over.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -71,24 +86,36 @@ public class TierReview {
         this.clock = clock;
     }
 
+    /**
+     * A run's report. {@code skipped}: the members this run skipped and did not take off the
+     * retry list itself (each once, however often it was skipped; a run at once may have taken
+     * some off since); {@code retried}: the members it read from the retry list; {@code chunks}
+     * counts the traversal's chunks and the retry rounds; {@code finished}: the pass is finished
+     * (traversed, no retries of its version left, {@code version_done} set).
+     */
     @RegisterForReflection
     public record Report(String job, Instant asOf, long tierSetVersion, String resumedAfter, long membersReviewed,
-                         long membersChanged, long changes, long skipped, int chunks, long elapsedMs, boolean finished,
-                         QualifyingRebuild.Report qualifyingRebuild) {
+                         long membersChanged, long changes, long skipped, long retried, int chunks, long elapsedMs,
+                         boolean finished, QualifyingRebuild.Report qualifyingRebuild) {
     }
 
     /** Members per chunk of the qualifying rebuild (each holds its members' account locks while it reads their entries). */
     static final int REBUILD_CHUNK = 1_000;
 
-    private record Chunk(int reviewed, int changed, int changes, int skipped) {
+    /** A chunk written: counts, the members skipped, and the listed members taken off the retry list. */
+    private record Chunk(int reviewed, int changed, int changes, List<String> skipped, List<String> cleared) {
     }
 
     public Report run() {
         return run(config.tierReview().chunkMembers(), config.tierReview().timeBudgetMs(), Integer.MAX_VALUE);
     }
 
-    /** Where a run starts: the tier set in force, the pass's position, and whether a pass under this version has yet to finish clean. */
-    private record Start(TierSets.Version set, String after, boolean versionPending) {
+    /**
+     * Where a run starts: the tier set in force, the pass's position, whether a pass under this
+     * version has yet to finish clean, and whether the pass's traversal is done (only its retries
+     * are left).
+     */
+    private record Start(TierSets.Version set, String after, boolean versionPending, boolean traversed) {
     }
 
     /**
@@ -109,7 +136,7 @@ public class TierReview {
             rebuilt = rebuild.run(rebuildFrom.get(), Math.min(chunkMembers, REBUILD_CHUNK),
                     startNanos + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeBudgetMs));
             if (!rebuilt.finished()) {
-                return new Report(JOB, clock.instant(), 0, null, 0, 0, 0, 0, 0, elapsedMs(startNanos), false, rebuilt);
+                return new Report(JOB, clock.instant(), 0, null, 0, 0, 0, 0, 0, 0, elapsedMs(startNanos), false, rebuilt);
             }
         }
         Instant now = clock.instant();
@@ -117,27 +144,37 @@ public class TierReview {
             // The tier set in force, with plain SQL (this function runs without the entity layer),
             // in the same round trip as the checkpoint.
             var inForce = tierSets.inForce(tx, now);
-            var row = tx.one("SELECT after_member, finished, pass_version, version_done FROM tier_review_checkpoints"
-                            + " WHERE name = $1 FOR UPDATE",
+            var row = tx.one("SELECT after_member, finished, pass_version, version_done, traversed"
+                            + " FROM tier_review_checkpoints WHERE name = $1 FOR UPDATE",
                     r -> new Object[]{r.getString("after_member"), r.getBoolean("finished"), r.getLong("pass_version"),
-                            r.getLong("version_done")}, JOB);
+                            r.getLong("version_done"), r.getBoolean("traversed")}, JOB);
             TierSets.Version in = inForce.get();
             long v = in.version();
+            // A new pass drops the retries of other versions (what a pass under another version
+            // skipped is due under this one anyway while this one is pending), holding the
+            // checkpoint row like every change to the list (see write).
+            String dropOthers = "DELETE FROM tier_review_retries WHERE pass_version <> $1";
             if (row.isEmpty()) {
-                tx.query("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
-                        + " VALUES ($1, $2, '', false, $3) ON CONFLICT (name) DO NOTHING", JOB, now, v);
-                return new Start(in, "", true);
+                tx.later("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
+                        + " VALUES ($1, $2, '', false, $3) ON CONFLICT (name) DO NOTHING", x -> null, JOB, now, v);
+                tx.later(dropOthers, x -> null, v);
+                return new Start(in, "", true, false);
             }
             Object[] r = row.get();
             boolean pending = r[3] == null || (Long) r[3] != v;
-            boolean samePass = !(Boolean) r[1] && !((String) r[0]).isEmpty() && r[2] != null && (Long) r[2] == v;
+            boolean traversed = (Boolean) r[4];
+            boolean samePass = !(Boolean) r[1] && r[2] != null && (Long) r[2] == v
+                    && (traversed || !((String) r[0]).isEmpty());
             if (!samePass) {
-                // A new pass (the last one finished, or ran under another version).
-                tx.query("UPDATE tier_review_checkpoints SET run_as_of = $2, after_member = '', finished = false,"
-                        + " pass_version = $3, pass_skipped = false WHERE name = $1", JOB, now, v);
-                return new Start(in, "", pending);
+                // A new pass (the last one finished, or ran under another version). pass_skipped is
+                // still kept (reset here, set by the chunks that skip) for whoever reads it; whether
+                // the pass finishes depends on the retry list, not on it.
+                tx.later("UPDATE tier_review_checkpoints SET run_as_of = $2, after_member = '', finished = false,"
+                        + " pass_version = $3, pass_skipped = false, traversed = false WHERE name = $1", x -> null, JOB, now, v);
+                tx.later(dropOthers, x -> null, v);
+                return new Start(in, "", pending, false);
             }
-            return new Start(in, (String) r[0], pending);
+            return new Start(in, (String) r[0], pending, traversed);
         });
         TierSets.Version set = start.set();
         long v = set.version();
@@ -146,89 +183,150 @@ public class TierReview {
         long reviewed = 0;
         long changed = 0;
         long changes = 0;
-        long skipped = 0;
+        long retried = 0;
         int chunks = 0;
-        boolean finished = false;
+        // The members this run skipped and has not taken off the retry list (each counted once).
+        java.util.Set<String> left = new java.util.HashSet<>();
+        boolean traversed = start.traversed();
         Scope scope = new Scope(set, now, recent, chunkMembers, start.versionPending(), tiers.zone());
         Plan plan = new Plan(scope, cursor);
         String unsaved = null;
         long savedAt = System.nanoTime();
+        // Bounded: no read (of the traversal or of the retry list) goes out after chunksMax reads
+        // or the time budget.
+        java.util.function.BooleanSupplier more = new java.util.function.BooleanSupplier() {
+            int sent;
+
+            @Override
+            public boolean getAsBoolean() {
+                return sent++ < chunksMax && elapsedMs(startNanos) < timeBudgetMs;
+            }
+        };
         // Reads run on their own connections, READS_IN_FLIGHT at a time, while chunks are decided
         // and written in member order: PostgreSQL reads the next chunks while the JVM decides this
         // one (a read needs no transaction and no lock: the write's xmin guard makes a stale
-        // decision harmless).
-        try (var reader = java.util.concurrent.Executors.newFixedThreadPool(READS_IN_FLIGHT)) {
-            java.util.ArrayDeque<java.util.concurrent.Future<Read>> reads = new java.util.ArrayDeque<>();
-            // Bounded: no read goes out after chunksMax reads or the time budget.
-            java.util.function.BooleanSupplier more = new java.util.function.BooleanSupplier() {
-                int sent;
-
-                @Override
-                public boolean getAsBoolean() {
-                    return sent++ < chunksMax && elapsedMs(startNanos) < timeBudgetMs;
-                }
-            };
-            send(reads, reader, plan, scope, more);
-            try {
-                while (!reads.isEmpty()) {
-                    Read read = await(reads.poll());
-                    String position = read.position(chunkMembers);
-                    plan.read(read, position);
-                    send(reads, reader, plan, scope, more); // the next reads go out before this chunk is decided
-                    String mark = position != null ? position
-                            : read.due().isEmpty() ? read.range().after() : read.due().getLast().member();
-                    Decided d = decide(read.due(), scope);
-                    Chunk c;
-                    if (d.writes().isEmpty() && (position == null || System.nanoTime() - savedAt < SAVE_EVERY_NANOS)) {
-                        // Nothing to write: the position is saved with a later chunk, at the latest
-                        // after SAVE_EVERY_NANOS or when the run ends (a crash in between only means
-                        // these members are read again).
-                        c = new Chunk(read.due().size(), 0, 0, 0);
-                        unsaved = mark;
-                    } else {
-                        c = db.inTransaction(tx -> write(tx, d, mark, scope.now(), v));
-                        unsaved = null;
-                        savedAt = System.nanoTime();
+        // decision harmless). A pass already traversed has only its retries left.
+        if (!traversed) {
+            try (var reader = java.util.concurrent.Executors.newFixedThreadPool(READS_IN_FLIGHT)) {
+                java.util.ArrayDeque<java.util.concurrent.Future<Read>> reads = new java.util.ArrayDeque<>();
+                send(reads, reader, plan, scope, more);
+                try {
+                    while (!reads.isEmpty()) {
+                        Read read = await(reads.poll());
+                        String position = read.position(chunkMembers);
+                        plan.read(read, position);
+                        send(reads, reader, plan, scope, more); // the next reads go out before this chunk is decided
+                        String mark = position != null ? position
+                                : read.due().isEmpty() ? read.range().after() : read.due().getLast().member();
+                        Decided d = decide(read.due(), scope);
+                        Chunk c;
+                        if (d.writes().isEmpty() && (position == null || System.nanoTime() - savedAt < SAVE_EVERY_NANOS)) {
+                            // Nothing to write: the position is saved with a later chunk, at the latest
+                            // after SAVE_EVERY_NANOS or when the run ends (a crash in between only means
+                            // these members are read again).
+                            c = new Chunk(read.due().size(), 0, 0, List.of(), List.of());
+                            unsaved = mark;
+                        } else {
+                            c = db.inTransaction(tx -> write(tx, d, mark, scope.now(), v, List.of()));
+                            unsaved = null;
+                            savedAt = System.nanoTime();
+                        }
+                        chunks++;
+                        reviewed += c.reviewed();
+                        changed += c.changed();
+                        changes += c.changes();
+                        left.addAll(c.skipped());
+                        if (position == null) {
+                            traversed = true;
+                            break;
+                        }
                     }
-                    chunks++;
-                    reviewed += c.reviewed();
-                    changed += c.changed();
-                    changes += c.changes();
-                    skipped += c.skipped();
-                    if (position == null) {
-                        finished = true;
-                        break;
-                    }
+                } catch (RuntimeException e) {
+                    // A failed chunk ends the run: the reads still out are cancelled (their waits
+                    // interrupted, their connections released), not waited for.
+                    reads.forEach(f -> f.cancel(true));
+                    reader.shutdownNow();
+                    throw e;
                 }
-            } catch (RuntimeException e) {
-                // A failed chunk ends the run: the reads still out are cancelled (their waits
-                // interrupted, their connections released), not waited for.
-                reads.forEach(f -> f.cancel(true));
-                reader.shutdownNow();
-                throw e;
             }
         }
-        if (unsaved != null && !finished) {
+        if (unsaved != null && !traversed) {
             String position = unsaved;
             db.inTransaction(tx -> tx.query("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2)"
                     + " WHERE name = $1 AND pass_version = $3", JOB, position, v));
         }
-        if (finished) {
-            boolean clean = skipped == 0;
-            // A pass that skipped members (locked by a write or another review, or changed after
-            // the review read them) starts over next time; one that finished clean under this
-            // version leaves the rows it did not need to rewrite behind for good.
-            db.inTransaction(tx -> tx.query("UPDATE tier_review_checkpoints SET finished = NOT pass_skipped AND $2,"
-                    + " version_done = CASE WHEN NOT pass_skipped AND $2 AND pass_version = $3 THEN $3 ELSE version_done END,"
-                    + " after_member = '' WHERE name = $1 AND pass_version = $3", JOB, clean, v));
+        boolean finished = false;
+        if (traversed) {
+            if (!start.traversed()) {
+                // The traversal is done: a run that stops before its retries are (the budget) leaves
+                // them to the next one, which goes straight to them.
+                db.inTransaction(tx -> tx.query("UPDATE tier_review_checkpoints SET traversed = true"
+                        + " WHERE name = $1 AND pass_version = $2", JOB, v));
+            }
+            // The retries, in member order, chunkMembers at a time, each listed member at most once
+            // in this run (the position only moves on): a member whose lock never goes away stays
+            // on the list and the run ends. Read as if the version were pending: a listed member
+            // was skipped, so no pass under this version has reviewed it (a member the version
+            // leaves as it was is read, decided as stored, not rewritten, and comes off the list).
+            Scope retrying = new Scope(set, now, recent, chunkMembers, true, tiers.zone());
+            String after = "";
+            while (more.getAsBoolean()) {
+                Retry r = retries(after, retrying);
+                if (r.listed().isEmpty()) {
+                    break;
+                }
+                Decided d = decide(r.due(), retrying);
+                Chunk c = db.inTransaction(tx -> write(tx, d, "", now, v, r.listed()));
+                chunks++;
+                retried += r.listed().size();
+                reviewed += c.reviewed();
+                changed += c.changed();
+                changes += c.changes();
+                c.cleared().forEach(left::remove);
+                left.addAll(c.skipped());
+                if (r.listed().size() < chunkMembers) {
+                    break;
+                }
+                after = r.listed().getLast();
+            }
+            finished = finish(v);
         }
-        return new Report(JOB, now, v, start.after(), reviewed, changed, changes, skipped, chunks, elapsedMs(startNanos),
-                finished && skipped == 0, rebuilt);
+        return new Report(JOB, now, v, start.after(), reviewed, changed, changes, left.size(), retried, chunks,
+                elapsedMs(startNanos), finished, rebuilt);
+    }
+
+    /**
+     * Finishes the pass if its traversal is done and the retry list holds none of its version's
+     * members; from then on the rows this version left as they were are no longer due
+     * ({@code version_done}). A member a run at once skips after this check stays on the list
+     * with this version, and the next pass (same version) cannot finish before a retry has taken
+     * it off. True when the pass is finished (by this run, or by another one at once).
+     */
+    private boolean finish(long v) {
+        Tx.Deferred<java.util.Optional<Boolean>> done = db.inTransaction(tx -> {
+            tx.later("""
+                    UPDATE tier_review_checkpoints SET finished = true, version_done = $2, after_member = '', traversed = false
+                     WHERE name = $1 AND pass_version = $2 AND traversed AND NOT finished
+                       AND NOT EXISTS (SELECT 1 FROM tier_review_retries WHERE pass_version = $2)""", x -> null, JOB, v);
+            return tx.laterOne("SELECT COALESCE(finished AND version_done = $2, false) AS done FROM tier_review_checkpoints"
+                    + " WHERE name = $1 AND pass_version = $2", x -> x.getBoolean("done"), JOB, v);
+        });
+        return done.get().orElse(false);
     }
 
     /** What every chunk of one run reads and decides with. */
     private record Scope(TierSets.Version set, Instant now, Instant recent, int chunkMembers, boolean versionPending,
                          java.time.ZoneId zone) {
+        /** The tier set's qualifying point types. */
+        String[] types() {
+            return set.tierSet().pointTypes().toArray(new String[0]);
+        }
+
+        /** The oldest qualifying day read however recent the evaluations (a year and a bit before today). */
+        java.time.LocalDate floor() {
+            java.time.LocalDate today = QualifyingPoints.day(now, zone);
+            return QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+        }
     }
 
     /** A due member as read: its stored record, review instant, version and row version, and its qualifying days. */
@@ -322,57 +420,104 @@ public class TierReview {
      * evaluation on), as two plain index range scans matched up here (no join, so no plan for
      * the planner to get wrong at the end of its statistics). A range with a known end takes
      * one round trip (both statements at once); an open-ended one reads the records first, then
-     * their days by member.
+     * their days by member ({@link #daysOf}).
      */
     private Read read(Range range, Scope s) {
         return db.read(tx -> {
-            String[] types = s.set().tierSet().pointTypes().toArray(new String[0]);
-            java.time.LocalDate today = QualifyingPoints.day(s.now(), s.zone());
-            java.time.LocalDate floor = QualifyingPoints.firstDayToRead(today, today).minusDays(1);
-            String due = "(t.review_at <= $2 OR (t.tier_set_version <> $3 AND ($4 OR t.evaluated_at >= $5)))";
-            String records = "SELECT t.member_id, t.tier, t.since, t.below_since, t.below_reason, t.evaluated_at,"
-                    + " t.tier_set_version, t.review_at, t.xmin::text AS xmin FROM member_tiers t WHERE t.member_id > $1 AND ";
             List<Row> rows;
             List<Days> days;
             if (range.end() != null) {
-                var r = tx.laterList(records + "t.member_id <= $6 AND " + due + " ORDER BY t.member_id", TierReview::row,
-                        range.after(), s.now(), s.set().version(), s.versionPending(), s.recent(), range.end());
+                var r = tx.laterList(RECORDS + "t.member_id > $1 AND t.member_id <= $6 AND " + DUE + " ORDER BY t.member_id",
+                        TierReview::row, range.after(), s.now(), s.set().version(), s.versionPending(), s.recent(),
+                        range.end());
                 var d = tx.laterList("""
                         SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
                          WHERE q.member_id > $1 AND q.member_id <= $2 AND q.point_type = ANY($3)
                            AND q.day >= LEAST($4::date, (SELECT (min(t.evaluated_at) AT TIME ZONE 'UTC')::date - 368
                                                            FROM member_tiers t WHERE t.member_id > $1 AND t.member_id <= $2))
                          GROUP BY q.member_id ORDER BY q.member_id""", TierReview::days,
-                        range.after(), range.end(), types, floor);
+                        range.after(), range.end(), s.types(), s.floor());
                 tx.flush();
                 rows = r.get();
                 days = d.get();
             } else {
-                rows = tx.list(records + due + " ORDER BY t.member_id LIMIT $6", TierReview::row,
+                rows = tx.list(RECORDS + "t.member_id > $1 AND " + DUE + " ORDER BY t.member_id LIMIT $6", TierReview::row,
                         range.after(), s.now(), s.set().version(), s.versionPending(), s.recent(), s.chunkMembers());
-                java.time.LocalDate from = floor;
-                for (Row r : rows) {
-                    from = min(from, QualifyingPoints.day(r.stored().evaluatedAt(), java.time.ZoneOffset.UTC).minusDays(368));
-                }
-                days = rows.isEmpty() ? List.of() : tx.list("""
-                        SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
-                         WHERE q.member_id = ANY($1) AND q.point_type = ANY($2) AND q.day >= $3
-                         GROUP BY q.member_id ORDER BY q.member_id""", TierReview::days,
-                        rows.stream().map(Row::member).toArray(String[]::new), types, from);
+                days = daysOf(tx, rows, s);
             }
-            // Each record takes its days, if any (matched by member id: the database's collation
-            // orders member ids, not Java's).
-            java.util.Map<String, Days> byMember = java.util.HashMap.newHashMap(days.size());
-            for (Days d : days) {
-                byMember.put(d.member(), d);
+            return new Read(range, matched(rows, days));
+        });
+    }
+
+    /** The columns of a tier record as {@link #row} reads them; the statement goes on with which members. */
+    private static final String RECORDS = "SELECT t.member_id, t.tier, t.since, t.below_since, t.below_reason, t.evaluated_at,"
+            + " t.tier_set_version, t.review_at, t.xmin::text AS xmin FROM member_tiers t WHERE ";
+
+    /**
+     * Due: the review instant passed ($2: now), or another version than the one in force ($3)
+     * while it is pending ($4) or for a row evaluated since {@code recent} ($5: a write in flight).
+     */
+    private static final String DUE = "(t.review_at <= $2 OR (t.tier_set_version <> $3 AND ($4 OR t.evaluated_at >= $5)))";
+
+    /**
+     * The qualifying day rows of {@code rows}' members, by member list (the open-ended chunks and
+     * the retries: members far apart, no range to scan): from a year and a bit before the
+     * oldest evaluation among them, or the floor.
+     */
+    private static List<Days> daysOf(Tx tx, List<Row> rows, Scope s) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        java.time.LocalDate from = s.floor();
+        for (Row r : rows) {
+            from = min(from, QualifyingPoints.day(r.stored().evaluatedAt(), java.time.ZoneOffset.UTC).minusDays(368));
+        }
+        return tx.list("""
+                SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
+                 WHERE q.member_id = ANY($1) AND q.point_type = ANY($2) AND q.day >= $3
+                 GROUP BY q.member_id ORDER BY q.member_id""", TierReview::days,
+                rows.stream().map(Row::member).toArray(String[]::new), s.types(), from);
+    }
+
+    /**
+     * Each record with its days, if any (matched by member id: the database's collation orders
+     * member ids, not Java's).
+     */
+    private static List<Due> matched(List<Row> rows, List<Days> days) {
+        java.util.Map<String, Days> byMember = java.util.HashMap.newHashMap(days.size());
+        for (Days d : days) {
+            byMember.put(d.member(), d);
+        }
+        List<Due> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            Days d = byMember.get(r.member());
+            out.add(new Due(r.member(), r.stored(), r.reviewAt(), r.version(), r.xmin(),
+                    d == null ? null : d.days(), d == null ? null : d.points()));
+        }
+        return out;
+    }
+
+    /** A round of retries: the members listed (in member order), and those of them due, as read. */
+    private record Retry(List<String> listed, List<Due> due) {
+    }
+
+    /**
+     * The next {@code chunkMembers} members on the retry list of the pass's version after
+     * {@code after}, then their tier records with the due filter (a member written meanwhile is
+     * no longer due) and their day rows by member list ({@link #daysOf}): no transaction, no lock,
+     * like a chunk's read.
+     */
+    private Retry retries(String after, Scope s) {
+        return db.read(tx -> {
+            List<String> listed = tx.list("SELECT member_id FROM tier_review_retries WHERE pass_version = $1"
+                            + " AND member_id > $2 ORDER BY member_id LIMIT $3", r -> r.getString("member_id"),
+                    s.set().version(), after, s.chunkMembers());
+            if (listed.isEmpty()) {
+                return new Retry(listed, List.of());
             }
-            List<Due> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                Days d = byMember.get(r.member());
-                out.add(new Due(r.member(), r.stored(), r.reviewAt(), r.version(), r.xmin(),
-                        d == null ? null : d.days(), d == null ? null : d.points()));
-            }
-            return new Read(range, out);
+            List<Row> rows = tx.list(RECORDS + "t.member_id = ANY($1) AND " + DUE + " ORDER BY t.member_id", TierReview::row,
+                    listed.toArray(new String[0]), s.now(), s.set().version(), s.versionPending(), s.recent());
+            return new Retry(listed, matched(rows, daysOf(tx, rows, s)));
         });
     }
 
@@ -427,8 +572,8 @@ public class TierReview {
      * its record forward to the same result. Round trip 1 (with BEGIN) writes the others in ONE
      * statement ({@link LedgerWriter#tiersReviewed}): their account rows locked SKIP LOCKED, each
      * record replaced only if unchanged since the read, with its history and events; the last
-     * round trip moves the pass's position (and marks it skipped if any member was busy) and
-     * commits.
+     * round trip moves the pass's position, puts the members skipped on the retry list, takes
+     * the retried members that were not skipped again off it, and commits.
      */
     /** A chunk decided: the members to rewrite (with the row versions read), out of {@code members}. */
     private record Decided(int members, List<LedgerWriter.TierWrite> writes, List<String> xmins) {
@@ -467,7 +612,12 @@ public class TierReview {
         return new Decided(due.size(), writes, xmins);
     }
 
-    private Chunk write(Tx tx, Decided d, String last, Instant now, long version) {
+    /**
+     * {@code last}: the pass's position once this chunk is written ("" in the retry phase: the
+     * position stays); {@code listed}: the members read from the retry list (empty while
+     * traversing).
+     */
+    private Chunk write(Tx tx, Decided d, String last, Instant now, long version, List<String> listed) {
         List<LedgerWriter.TierWrite> writes = d.writes();
         List<String> xmins = d.xmins();
         // The members to rewrite, locked and guarded, with history and events (one statement).
@@ -479,20 +629,48 @@ public class TierReview {
         }
         int changed = 0;
         int changes = 0;
+        List<String> skipped = new ArrayList<>();
         for (LedgerWriter.TierWrite w : writes) {
-            if (written.contains(w.member().value()) && !w.changes().isEmpty()) {
+            if (!written.contains(w.member().value())) {
+                skipped.add(w.member().value()); // busy (locked), or changed since the read
+            } else if (!w.changes().isEmpty()) {
                 changed++;
                 changes += w.changes().size();
             }
         }
-        int skipped = writes.size() - written.size();
-        // The pass's position, COMMIT.
+        // The pass's position, the retry list, COMMIT.
         // Only into this version's pass: a run that started under the version before must not move
-        // the position of a pass a newer version started meanwhile (nor finish it, below).
+        // the position of a pass a newer version started meanwhile (nor finish it, see finish).
+        // First: every change to the retry list is made holding the checkpoint row, so runs change
+        // it one transaction at a time and never wait on each other's list rows (and the list has
+        // no foreign key, so a skipped member's account row, locked by a write, is never waited for).
+        // pass_skipped is still set for whoever reads it; nothing decides on it any more.
         tx.later("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2),"
                 + " pass_skipped = pass_skipped OR $3 WHERE name = $1 AND pass_version = $4", r -> null, JOB, last,
-                skipped > 0, version);
-        return new Chunk(d.members() - skipped, changed, changes, skipped);
+                !skipped.isEmpty(), version);
+        if (!skipped.isEmpty()) {
+            // Onto the list, while this version's pass is the one in the checkpoint (a run under
+            // the version before must not relabel a member the newer pass listed).
+            tx.later("""
+                    INSERT INTO tier_review_retries(member_id, pass_version)
+                    SELECT m, $2::bigint FROM unnest($1::text[]) m
+                     WHERE EXISTS (SELECT 1 FROM tier_review_checkpoints WHERE name = $3 AND pass_version = $2)
+                     ORDER BY m
+                    ON CONFLICT (member_id) DO UPDATE SET pass_version = EXCLUDED.pass_version
+                     WHERE tier_review_retries.pass_version <> EXCLUDED.pass_version""", r -> null,
+                    skipped.toArray(new String[0]), version, JOB);
+        }
+        List<String> cleared = List.of();
+        if (!listed.isEmpty()) {
+            // Retried: off the list unless skipped again (written, no longer due, or left as it was).
+            java.util.Set<String> again = new java.util.HashSet<>(skipped);
+            cleared = listed.stream().filter(m -> !again.contains(m)).toList();
+            if (!cleared.isEmpty()) {
+                tx.later("DELETE FROM tier_review_retries WHERE member_id = ANY($1) AND pass_version = $2", r -> null,
+                        cleared.toArray(new String[0]), version);
+            }
+        }
+        return new Chunk(d.members() - skipped.size(), changed, changes, skipped, cleared);
     }
 
     private static long elapsedMs(long startNanos) {

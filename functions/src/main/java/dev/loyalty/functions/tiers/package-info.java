@@ -22,7 +22,13 @@
  *       ({@code LedgerWriter.tiersReviewed}) locks (SKIP
  *       LOCKED) and rewrites only the members whose record changed, guarded by the row's xmin, with
  *       their history and events; a member a new tier set version leaves as it was is not
- *       rewritten (no longer due once a pass under that version finished clean).</li>
+ *       rewritten (no longer due once a pass under that version finished clean). A member skipped
+ *       (busy, or changed since the read) goes on the retry list ({@code tier_review_retries}, V22)
+ *       in the chunk's write transaction; once the traversal has reached the last member
+ *       ({@code traversed}) the list is retried with the same read, decision and guarded write, a
+ *       member written, no longer due or left as it was coming off it in that transaction. A pass
+ *       finishes ({@code version_done}) when its traversal is done and no retry of its version is
+ *       left; a skipped member no longer makes it start over.</li>
  *   <li>{@link dev.loyalty.functions.tiers.QualifyingRebuild}, once: earns recorded before V15 have
  *       no qualifying day rows; V23 queues a rebuild when the ledger holds earns, and the tier-review
  *       runs it before its review until it is done. Chunks of accounts locked FOR UPDATE (in member
