@@ -122,6 +122,22 @@ public final class TierDecision {
         return null;
     }
 
+    /**
+     * Whether the record is certainly left as it is by {@code set}, without its qualifying days:
+     * the record is at {@code set}'s lowest tier with no grace running and nothing due
+     * ({@code reviewAt} null), and {@code bound}, its qualifying points when it was evaluated
+     * under a set that counts them as {@code set} does ({@link TierSet#qualifiesAs}), is below
+     * {@code set}'s first threshold. Then {@link #asOf} at any later instant changes nothing and
+     * {@link #reviewAt} is null: with no write since the evaluation (every write that changes the
+     * days evaluates again) the days only leave the window, so the points now are at most
+     * {@code bound}, below every tier but the lowest, whose threshold is 0 (no grace). The
+     * tier-review leaves such rows unread under a new tier set version.
+     */
+    public static boolean settledAtLowest(TierSet set, TierRecord record, Instant reviewAt, long bound) {
+        return reviewAt == null && record.belowSince() == null && record.tier().equals(set.lowest().name())
+                && bound < set.firstThreshold();
+    }
+
     public static Instant downgradeAt(TierSet set, Instant belowSince, ZoneId zone) {
         return belowSince.atZone(zone).plusDays(set.graceDays()).toInstant();
     }
