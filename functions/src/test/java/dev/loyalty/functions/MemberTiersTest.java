@@ -125,6 +125,9 @@ class MemberTiersTest extends LedgerTestSupport {
         assertEquals(1, after.get("history").size());
         assertEquals("QUALIFIED", after.at("/history/0/reason").asText());
         assertEquals(List.of("MEMBER>SILVER:QUALIFIED"), tierEvents(m));
+        // The write keeps the points it evaluated with (V24: what the review's settled check reads).
+        assertEquals(1000L, db.read(tx -> tx.one("SELECT qualifying_points FROM member_tiers WHERE member_id = $1",
+                r -> r.getLong(0), m)).orElseThrow());
         JsonNode balance = body(Lambda.invoke(ApiEvents.balance(m)));
         assertEquals("SILVER", balance.at("/tier/name").asText(), balance.toString());
         assertEquals(1000, balance.at("/tier/qualifyingPoints").asLong());

@@ -156,11 +156,12 @@ class TierReviewTest extends LedgerTestSupport {
             tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
                     + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 3000) i", prefix,
                     t0.minus(Duration.ofDays(400)));
-            // MEMBER, no qualifying points, evaluated a day ago under the version before: a new
-            // version leaves them exactly as they are.
-            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), 'MEMBER', $2, NULL, $3, $4, NULL FROM generate_series(1, 3000) i",
-                    prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400), v1);
+            // MEMBER, evaluated a day ago under the version before with 950 qualifying points that
+            // have left the window since (no day rows): the new version (SILVER at 900) must read
+            // them (950 is not below it), and leaves them exactly as they are.
+            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
+                    + " qualifying_points) SELECT $1 || lpad(i::text, 4, '0'), 'MEMBER', $2, NULL, $3, $4, NULL, 950"
+                    + " FROM generate_series(1, 3000) i", prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400), v1);
             // Everything before this test's members is left behind: the pass starts at them.
             tx.query("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
                     + " VALUES ('tier-review', now(), $1, false, $2) ON CONFLICT (name) DO UPDATE SET after_member = $1,"
@@ -190,6 +191,61 @@ class TierReviewTest extends LedgerTestSupport {
     }
 
     /**
+     * Members settled at the lowest tier ({@code TierDecision.settledAtLowest}: MEMBER, nothing
+     * due, qualifying points when evaluated below the new version's first threshold, under a
+     * version that counts them alike) are not read under a new version. 1,000 members, all
+     * MEMBER, evaluated a day ago: 700 with 100 points (settled under SILVER at 900), 100 with 950
+     * then, 100 now (read: 950 is not below 900; left as they are), 200 written before V24 (no points: read, and rewritten once with
+     * their points). The first chunk (these 1,000 tier rows) reads 300. A version that counts
+     * other point types too reads all of them.
+     */
+    @Test
+    void membersSettledAtTheLowestTierAreNotReadUnderAVersionThatCountsAlike() {
+        Instant t0 = MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        long v1 = tierSets.asOf(t0).version();
+        String prefix = "tw-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String startHere = "INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
+                + " VALUES ('tier-review', now(), $1, false, $2) ON CONFLICT (name) DO UPDATE SET after_member = $1,"
+                + " finished = false, pass_version = $2, pass_skipped = false, traversed = false, version_done = NULL";
+        db.inTransaction(tx -> {
+            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 1000) i", prefix,
+                    t0.minus(Duration.ofDays(400)));
+            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 10, 'PURCHASE',"
+                    + " CASE WHEN i % 10 < 7 THEN 100 WHEN i % 10 < 9 THEN 200 ELSE 100 END FROM generate_series(1, 1000) i",
+                    prefix, t0);
+            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
+                    + " qualifying_points) SELECT $1 || lpad(i::text, 4, '0'), 'MEMBER', $2, NULL, $3, $4, NULL,"
+                    + " CASE WHEN i % 10 < 7 THEN 100 WHEN i % 10 < 9 THEN NULL ELSE 950 END FROM generate_series(1, 1000) i",
+                    prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400), v1);
+            tx.query(startHere, prefix, v1 + 1);
+            return null;
+        });
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replace("\"threshold\":1000", "\"threshold\":900"),
+                Instant.now());
+        long v2 = tierSets.asOf(Instant.now()).version();
+        assertEquals(v1 + 1, v2);
+        TierReview.Report first = review.run(CHUNK, 600_000, 1);
+        assertEquals(1, first.chunks(), first.toString());
+        assertEquals(300, first.membersReviewed(), "the 700 settled ones are not read: " + first);
+        assertEquals(0, first.membersChanged(), first.toString());
+        String byPoints = "SELECT count(*) FROM member_tiers WHERE member_id LIKE $1 AND tier_set_version = ";
+        assertEquals(200, count(byPoints + v2 + " AND qualifying_points = 200", prefix), "rewritten once, with their points");
+        assertEquals(800, count(byPoints + v1, prefix), "the others left as they were");
+        assertEquals(0, count("SELECT count(*) FROM member_tier_history WHERE member_id LIKE $1", prefix));
+
+        // Other point types count too: stored points say nothing about the new count, every row is read.
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replace("\"threshold\":1000", "\"threshold\":900")
+                .replace("[\"PURCHASE\"]", "[\"PURCHASE\",\"BONUS\"]"), Instant.now());
+        long v3 = tierSets.asOf(Instant.now()).version();
+        db.inTransaction(tx -> tx.query(startHere, prefix, v3));
+        TierReview.Report other = review.run(CHUNK, 600_000, 1);
+        assertEquals(1000, other.membersReviewed(), other.toString());
+        assertEquals(0, other.membersChanged(), other.toString());
+    }
+
+    /**
      * A new tier set version: the review rewrites only the members it changes. 1,000 members:
      * the odd ones SILVER with 2,000 qualifying points (the new version keeps them SILVER, same
      * review instant: not rewritten, their rows keep the old version), the even ones MEMBER with
@@ -209,10 +265,11 @@ class TierReviewTest extends LedgerTestSupport {
                     + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 100, 'PURCHASE',"
                     + " CASE WHEN i % 2 = 1 THEN 2000 ELSE 200 END FROM generate_series(1, 1000) i", prefix, t0);
             // SILVER's 2,000 leave the window a year after their day: the review instant the core gives.
-            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)"
+            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
+                    + " qualifying_points)"
                     + " SELECT $1 || lpad(i::text, 4, '0'), CASE WHEN i % 2 = 1 THEN 'SILVER' ELSE 'MEMBER' END, $2, NULL, $3, $4,"
                     + " CASE WHEN i % 2 = 1 THEN ((($5::timestamptz AT TIME ZONE 'UTC')::date - 100 + interval '1 year')::date"
-                    + "   AT TIME ZONE 'UTC') END"
+                    + "   AT TIME ZONE 'UTC') END, CASE WHEN i % 2 = 1 THEN 2000 ELSE 200 END"
                     + " FROM generate_series(1, 1000) i", prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400),
                     v1, t0);
             return null;

@@ -73,6 +73,19 @@ public class TierSets {
         return store.inForceOver(tx, from, to, v -> new Version(v.version(), v.effectiveFrom(), v.document()));
     }
 
+    /** Queues the read of every version, in version order (plain SQL). */
+    public Tx.Deferred<java.util.List<Version>> all(Tx tx) {
+        return store.all(tx, v -> new Version(v.version(), v.effectiveFrom(), v.document()));
+    }
+
+    /**
+     * The versions of {@code all} that count qualifying points as {@code set} does
+     * ({@code TierSet.qualifiesAs}: same window, same point types), {@code set}'s own included.
+     */
+    public static Long[] qualifyingAs(java.util.List<Version> all, dev.loyalty.core.tiers.TierSet set) {
+        return all.stream().filter(v -> v.tierSet().qualifiesAs(set)).map(Version::version).toArray(Long[]::new);
+    }
+
     public Version asOf(Instant at) {
         var v = store.asOf(at);
         return new Version(v.version(), v.effectiveFrom(), v.document());

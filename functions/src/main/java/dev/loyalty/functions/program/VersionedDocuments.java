@@ -115,6 +115,23 @@ public final class VersionedDocuments<E extends VersionedDocument, T> {
     }
 
     /**
+     * Queues the read of every version, in version order, in the caller's transaction (plain SQL,
+     * no entity layer; documents always read, parsed once and cached).
+     */
+    public <V> Tx.Deferred<List<V>> all(Tx tx, Function<Version<T>, V> as) {
+        return tx.later("SELECT version, effective_from, document::text AS document FROM " + kind.table() + " ORDER BY version",
+                rows -> {
+                    List<V> out = new java.util.ArrayList<>();
+                    for (var r : rows) {
+                        long version = r.getLong("version");
+                        out.add(as.apply(new Version<>(version, Tx.instant(r, "effective_from"),
+                                cached(version, r.getString("document")))));
+                    }
+                    return out;
+                });
+    }
+
+    /**
      * The versions in force at some instant of [{@code from}, {@code to}] (a queue batch's
      * occurredAt range): the one in force at {@code from} and every one taking effect after it up
      * to {@code to}, in ONE statement queued in the caller's transaction (documents only if not

@@ -382,12 +382,14 @@ public class LedgerWriter {
         }
         TierColumns c = TierColumns.of(writes, now, false); // its events are tierChanged's
         tx.later("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
-                + " below_reason) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[],"
-                + " $5::timestamptz[], $6::bigint[], $7::timestamptz[], $8::text[]) ON CONFLICT (member_id) DO UPDATE SET"
+                + " below_reason, qualifying_points) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[],"
+                + " $4::timestamptz[], $5::timestamptz[], $6::bigint[], $7::timestamptz[], $8::text[], $9::bigint[])"
+                + " ON CONFLICT (member_id) DO UPDATE SET"
                 + " tier = EXCLUDED.tier, since = EXCLUDED.since, below_since = EXCLUDED.below_since,"
                 + " evaluated_at = EXCLUDED.evaluated_at, tier_set_version = EXCLUDED.tier_set_version,"
-                + " review_at = EXCLUDED.review_at, below_reason = EXCLUDED.below_reason",
-                r -> null, c.member, c.tier, c.since, c.below, c.evaluated, c.version, c.review, c.belowReason);
+                + " review_at = EXCLUDED.review_at, below_reason = EXCLUDED.below_reason,"
+                + " qualifying_points = EXCLUDED.qualifying_points",
+                r -> null, c.member, c.tier, c.since, c.below, c.evaluated, c.version, c.review, c.belowReason, c.points);
         if (c.hMember.length > 0) {
             tx.later("INSERT INTO member_tier_history(member_id, position, from_tier, to_tier, at, reason, recorded_at)"
                     + " SELECT h.member_id, COALESCE((SELECT max(x.position) FROM member_tier_history x"
@@ -416,14 +418,15 @@ public class LedgerWriter {
         return tx.later("""
                 WITH w AS (
                   SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[],
-                                       $6::bigint[], $7::timestamptz[], $19::text[], $20::text[])
-                         AS w(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at, below_reason, xmin)
+                                       $6::bigint[], $7::timestamptz[], $19::text[], $20::text[], $21::bigint[])
+                         AS w(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at, below_reason, xmin,
+                              qualifying_points)
                 ), l AS MATERIALIZED (
                   SELECT a.member_id FROM accounts a WHERE a.member_id = ANY($1) ORDER BY a.member_id FOR UPDATE SKIP LOCKED
                 ), records AS (
                   UPDATE member_tiers t SET tier = w.tier, since = w.since, below_since = w.below_since,
                          evaluated_at = w.evaluated_at, tier_set_version = w.tier_set_version, review_at = w.review_at,
-                         below_reason = w.below_reason
+                         below_reason = w.below_reason, qualifying_points = w.qualifying_points
                     FROM w WHERE t.member_id = ANY(ARRAY(SELECT member_id FROM l)) AND t.member_id = w.member_id
                      AND t.xmin::text = w.xmin
                   RETURNING t.member_id
@@ -459,7 +462,7 @@ public class LedgerWriter {
                     return done == null ? java.util.Set.<String>of() : java.util.Set.of(done);
                 }, c.member, c.tier, c.since, c.below, c.evaluated, c.version, c.review,
                 c.hMember, c.hOrd, c.hFrom, c.hTo, c.hAt, c.hReason, c.hEvent, c.hData, utc(now), !withoutOutbox,
-                EventType.TIER_CHANGED.wireName(), c.belowReason, xmins.toArray(new String[0]));
+                EventType.TIER_CHANGED.wireName(), c.belowReason, xmins.toArray(new String[0]), c.points);
     }
 
     /**
@@ -469,7 +472,7 @@ public class LedgerWriter {
      */
     private record TierColumns(String[] member, String[] tier, OffsetDateTime[] since, OffsetDateTime[] below,
                                OffsetDateTime[] evaluated, Long[] version, OffsetDateTime[] review, String[] belowReason,
-                               String[] hMember, Integer[] hOrd, String[] hFrom, String[] hTo, OffsetDateTime[] hAt,
+                               Long[] points, String[] hMember, Integer[] hOrd, String[] hFrom, String[] hTo, OffsetDateTime[] hAt,
                                String[] hReason, UUID[] hEvent, String[] hData) {
         static TierColumns of(List<TierWrite> writes, Instant now, boolean withEvents) {
             int n = writes.size();
@@ -481,6 +484,7 @@ public class LedgerWriter {
             Long[] version = new Long[n];
             OffsetDateTime[] review = new OffsetDateTime[n];
             String[] belowReason = new String[n];
+            Long[] points = new Long[n];
             List<String> hMember = new ArrayList<>();
             List<Integer> hOrd = new ArrayList<>();
             List<String> hFrom = new ArrayList<>();
@@ -499,6 +503,7 @@ public class LedgerWriter {
                 version[i] = w.tierSetVersion();
                 review[i] = utc(w.reviewAt());
                 belowReason[i] = w.record().belowReason() == null ? null : w.record().belowReason().name();
+                points[i] = w.qualifyingPoints();
                 int k = 0;
                 for (dev.loyalty.core.tiers.TierChange c : w.changes()) {
                     hMember.add(w.member().value());
@@ -514,7 +519,7 @@ public class LedgerWriter {
                     }
                 }
             }
-            return new TierColumns(member, tier, since, below, evaluated, version, review, belowReason,
+            return new TierColumns(member, tier, since, below, evaluated, version, review, belowReason, points,
                     hMember.toArray(new String[0]), hOrd.toArray(new Integer[0]), hFrom.toArray(new String[0]),
                     hTo.toArray(new String[0]), hAt.toArray(new OffsetDateTime[0]), hReason.toArray(new String[0]),
                     hEvent.toArray(new UUID[0]), hData.toArray(new String[0]));

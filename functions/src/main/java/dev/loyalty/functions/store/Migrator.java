@@ -56,7 +56,8 @@ public class Migrator {
             "V20__member_tier_reasons.sql",
             "V21__report_rollup.sql",
             "V22__tier_review_retries.sql",
-            "V23__qualifying_rebuild.sql");
+            "V23__qualifying_rebuild.sql",
+            "V24__member_tier_points.sql");
     /** The row-rights role of V5; the functions' login user is made a member of it. */
     public static final String APP_ROLE = "loyalty_app";
     private static final long ADVISORY_LOCK_KEY = 0x4C4F59414C5459L; // "LOYALTY"

@@ -115,7 +115,7 @@ public class TierReview {
      * version has yet to finish clean, and whether the pass's traversal is done (only its retries
      * are left).
      */
-    private record Start(TierSets.Version set, String after, boolean versionPending, boolean traversed) {
+    private record Start(TierSets.Version set, String after, boolean versionPending, boolean traversed, Long[] alike) {
     }
 
     /**
@@ -144,6 +144,7 @@ public class TierReview {
             // The tier set in force, with plain SQL (this function runs without the entity layer),
             // in the same round trip as the checkpoint.
             var inForce = tierSets.inForce(tx, now);
+            var versions = tierSets.all(tx);
             var row = tx.one("SELECT after_member, finished, pass_version, version_done, traversed"
                             + " FROM tier_review_checkpoints WHERE name = $1 FOR UPDATE",
                     r -> new Object[]{r.getString("after_member"), r.getBoolean("finished"), r.getLong("pass_version"),
@@ -158,7 +159,7 @@ public class TierReview {
                 tx.later("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
                         + " VALUES ($1, $2, '', false, $3) ON CONFLICT (name) DO NOTHING", x -> null, JOB, now, v);
                 tx.later(dropOthers, x -> null, v);
-                return new Start(in, "", true, false);
+                return new Start(in, "", true, false, TierSets.qualifyingAs(versions.get(), in.tierSet()));
             }
             Object[] r = row.get();
             boolean pending = r[3] == null || (Long) r[3] != v;
@@ -172,9 +173,9 @@ public class TierReview {
                 tx.later("UPDATE tier_review_checkpoints SET run_as_of = $2, after_member = '', finished = false,"
                         + " pass_version = $3, pass_skipped = false, traversed = false WHERE name = $1", x -> null, JOB, now, v);
                 tx.later(dropOthers, x -> null, v);
-                return new Start(in, "", pending, false);
+                return new Start(in, "", pending, false, TierSets.qualifyingAs(versions.get(), in.tierSet()));
             }
-            return new Start(in, (String) r[0], pending, traversed);
+            return new Start(in, (String) r[0], pending, traversed, TierSets.qualifyingAs(versions.get(), in.tierSet()));
         });
         TierSets.Version set = start.set();
         long v = set.version();
@@ -188,7 +189,7 @@ public class TierReview {
         // The members this run skipped and has not taken off the retry list (each counted once).
         java.util.Set<String> left = new java.util.HashSet<>();
         boolean traversed = start.traversed();
-        Scope scope = new Scope(set, now, recent, chunkMembers, start.versionPending(), tiers.zone());
+        Scope scope = new Scope(set, now, recent, chunkMembers, start.versionPending(), tiers.zone(), start.alike());
         Plan plan = new Plan(scope, cursor);
         String unsaved = null;
         long savedAt = System.nanoTime();
@@ -268,7 +269,7 @@ public class TierReview {
             // on the list and the run ends. Read as if the version were pending: a listed member
             // was skipped, so no pass under this version has reviewed it (a member the version
             // leaves as it was is read, decided as stored, not rewritten, and comes off the list).
-            Scope retrying = new Scope(set, now, recent, chunkMembers, true, tiers.zone());
+            Scope retrying = new Scope(set, now, recent, chunkMembers, true, tiers.zone(), start.alike());
             String after = "";
             while (more.getAsBoolean()) {
                 Retry r = retries(after, retrying);
@@ -316,7 +317,17 @@ public class TierReview {
 
     /** What every chunk of one run reads and decides with. */
     private record Scope(TierSets.Version set, Instant now, Instant recent, int chunkMembers, boolean versionPending,
-                         java.time.ZoneId zone) {
+                         java.time.ZoneId zone, Long[] alike) {
+        /**
+         * The parameters $2 to $8 of {@link #DUE}: now, the version in force, whether it is
+         * pending, {@code recent}, and what {@code TierDecision.settledAtLowest} asks of a row:
+         * the lowest tier's name, the first threshold, the versions that count alike.
+         */
+        Object[] due() {
+            return new Object[]{now, set.version(), versionPending, recent, set.tierSet().lowest().name(),
+                    set.tierSet().firstThreshold(), alike};
+        }
+
         /** The tier set's qualifying point types. */
         String[] types() {
             return set.tierSet().pointTypes().toArray(new String[0]);
@@ -330,7 +341,7 @@ public class TierReview {
     }
 
     /** A due member as read: its stored record, review instant, version and row version, and its qualifying days. */
-    private record Due(String member, TierRecord stored, Instant reviewAt, long version, String xmin,
+    private record Due(String member, TierRecord stored, Instant reviewAt, long version, Long storedPoints, String xmin,
                        java.time.LocalDate[] days, Long[] points) {
     }
 
@@ -427,9 +438,8 @@ public class TierReview {
             List<Row> rows;
             List<Days> days;
             if (range.end() != null) {
-                var r = tx.laterList(RECORDS + "t.member_id > $1 AND t.member_id <= $6 AND " + DUE + " ORDER BY t.member_id",
-                        TierReview::row, range.after(), s.now(), s.set().version(), s.versionPending(), s.recent(),
-                        range.end());
+                var r = tx.laterList(RECORDS + "t.member_id > $1 AND t.member_id <= $9 AND " + DUE + " ORDER BY t.member_id",
+                        TierReview::row, args(range.after(), s.due(), range.end()));
                 var d = tx.laterList("""
                         SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
                          WHERE q.member_id > $1 AND q.member_id <= $2 AND q.point_type = ANY($3)
@@ -441,8 +451,8 @@ public class TierReview {
                 rows = r.get();
                 days = d.get();
             } else {
-                rows = tx.list(RECORDS + "t.member_id > $1 AND " + DUE + " ORDER BY t.member_id LIMIT $6", TierReview::row,
-                        range.after(), s.now(), s.set().version(), s.versionPending(), s.recent(), s.chunkMembers());
+                rows = tx.list(RECORDS + "t.member_id > $1 AND " + DUE + " ORDER BY t.member_id LIMIT $9", TierReview::row,
+                        args(range.after(), s.due(), s.chunkMembers()));
                 days = daysOf(tx, rows, s);
             }
             return new Read(range, matched(rows, days));
@@ -451,13 +461,30 @@ public class TierReview {
 
     /** The columns of a tier record as {@link #row} reads them; the statement goes on with which members. */
     private static final String RECORDS = "SELECT t.member_id, t.tier, t.since, t.below_since, t.below_reason, t.evaluated_at,"
-            + " t.tier_set_version, t.review_at, t.xmin::text AS xmin FROM member_tiers t WHERE ";
+            + " t.tier_set_version, t.review_at, t.qualifying_points, t.xmin::text AS xmin FROM member_tiers t WHERE ";
 
     /**
      * Due: the review instant passed ($2: now), or another version than the one in force ($3)
-     * while it is pending ($4) or for a row evaluated since {@code recent} ($5: a write in flight).
+     * while it is pending ($4) or for a row evaluated since {@code recent} ($5: a write in flight),
+     * unless the version certainly leaves the row as it is: {@code TierDecision.settledAtLowest}
+     * asked of the stored row (at the lowest tier $6, no grace, nothing due, qualifying points
+     * when evaluated below the first threshold $7, evaluated under a version that counts them alike
+     * $8, and not in flight). A row written before V24 has no points and is read.
      */
-    private static final String DUE = "(t.review_at <= $2 OR (t.tier_set_version <> $3 AND ($4 OR t.evaluated_at >= $5)))";
+    private static final String DUE = "(t.review_at <= $2 OR (t.tier_set_version <> $3 AND ($4 OR t.evaluated_at >= $5)"
+            + " AND NOT (t.tier = $6 AND t.below_since IS NULL AND t.review_at IS NULL AND COALESCE(t.qualifying_points, $7) < $7"
+            + " AND t.tier_set_version = ANY($8) AND t.evaluated_at < $5)))";
+
+    /** A statement's parameters: {@code first}, the due filter's, then {@code last} ($9). */
+    private static Object[] args(Object first, Object[] due, Object last) {
+        Object[] out = new Object[due.length + (last == null ? 1 : 2)];
+        out[0] = first;
+        System.arraycopy(due, 0, out, 1, due.length);
+        if (last != null) {
+            out[out.length - 1] = last;
+        }
+        return out;
+    }
 
     /**
      * The qualifying day rows of {@code rows}' members, by member list (the open-ended chunks and
@@ -491,7 +518,7 @@ public class TierReview {
         List<Due> out = new ArrayList<>(rows.size());
         for (Row r : rows) {
             Days d = byMember.get(r.member());
-            out.add(new Due(r.member(), r.stored(), r.reviewAt(), r.version(), r.xmin(),
+            out.add(new Due(r.member(), r.stored(), r.reviewAt(), r.version(), r.points(), r.xmin(),
                     d == null ? null : d.days(), d == null ? null : d.points()));
         }
         return out;
@@ -516,7 +543,7 @@ public class TierReview {
                 return new Retry(listed, List.of());
             }
             List<Row> rows = tx.list(RECORDS + "t.member_id = ANY($1) AND " + DUE + " ORDER BY t.member_id", TierReview::row,
-                    listed.toArray(new String[0]), s.now(), s.set().version(), s.versionPending(), s.recent());
+                    args(listed.toArray(new String[0]), s.due(), null));
             return new Retry(listed, matched(rows, daysOf(tx, rows, s)));
         });
     }
@@ -526,7 +553,7 @@ public class TierReview {
     }
 
     /** A tier record as read. */
-    private record Row(String member, TierRecord stored, Instant reviewAt, long version, String xmin) {
+    private record Row(String member, TierRecord stored, Instant reviewAt, long version, Long points, String xmin) {
     }
 
     /** A member's qualifying day rows as read (types of one day summed later). */
@@ -537,7 +564,7 @@ public class TierReview {
         return new Row(r.getString("member_id"),
                 LedgerStore.tierRecord(r.getString("tier"), Tx.instant(r, "since"), Tx.instant(r, "below_since"),
                         r.getString("below_reason"), Tx.instant(r, "evaluated_at")),
-                Tx.instant(r, "review_at"), r.getLong("tier_set_version"), r.getString("xmin"));
+                Tx.instant(r, "review_at"), r.getLong("tier_set_version"), r.getLong("qualifying_points"), r.getString("xmin"));
     }
 
     private static Days days(io.vertx.mutiny.sqlclient.Row r) {
@@ -602,7 +629,9 @@ public class TierReview {
                     && java.util.Objects.equals(reviewAt, storedReviewAt)
                     && (storedReviewAt == null || storedReviewAt.isAfter(now))
                     && r.version() != set.version()
-                    && stored.evaluatedAt().isBefore(s.recent());
+                    && stored.evaluatedAt().isBefore(s.recent())
+                    // A row written before V24 is rewritten once, with its qualifying points (see DUE).
+                    && r.storedPoints() != null;
             if (!asStored) {
                 writes.add(new LedgerWriter.TierWrite(new MemberId(r.member()), o.record(), set.version(),
                         reviewAt, o.changes(), o.qualifyingPoints()));

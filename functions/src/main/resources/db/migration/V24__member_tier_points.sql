@@ -1,0 +1,11 @@
+-- Member tiers (issue 17), part five: the qualifying points a tier record was evaluated with.
+--
+-- qualifying_points: the member's qualifying points at evaluated_at, counted as tier_set_version
+-- counts them (its window and point types). Every write that changes a member's qualifying days
+-- evaluates the member again and rewrites this row, so with no write since, the days only leave
+-- the window and the member's qualifying points now are at most this. A record at the lowest tier
+-- with nothing due whose qualifying_points are below a new version's first threshold (the version
+-- counting alike) is left as it is by that version (TierDecision.settledAtLowest): the
+-- tier-review does not read it. NULL: written before V24; the review reads such a row and
+-- rewrites it once, with its points.
+ALTER TABLE member_tiers ADD COLUMN qualifying_points bigint;
