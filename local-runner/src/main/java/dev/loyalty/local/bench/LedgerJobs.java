@@ -167,12 +167,21 @@ final class LedgerJobs {
         }
     }
 
+    /** The tier state seeded: members with a tier record, and those of them whose qualifying points reach SILVER or GOLD. */
+    record TierSeed(long members, long spread) {
+    }
+
     /**
-     * Tier state for the seeded data set, set-based: every EARN's qualifying day rows (its
-     * occurredAt day, UTC) and a tier record per account evaluated a day ago with tier set version
-     * 1, so a newer version makes every member due for the review. Returns the members due.
+     * Tier state for the seeded data set, set-based, as the app would have left it under the
+     * bench's tier set (the version in force, SILVER at 500): every EARN's qualifying day rows (its
+     * occurredAt day, UTC), which give every seeded member 70 points; a spread over the tiers,
+     * three in ten seeded members with purchases 30 days ago (730 more points, SILVER, for two;
+     * 2,430 more, GOLD, for the third); a tier record per account, evaluated a day ago. The members
+     * below SILVER are recorded MEMBER under the bench's version with the qualifying points they
+     * were evaluated with (V24); the others MEMBER under version 1 with none, for a first review
+     * to upgrade (and give the review instant the core computes).
      */
-    static long seedTiers(LocalSystem system) throws SQLException {
+    static TierSeed seedTiers(LocalSystem system) throws SQLException {
         try (Connection c = system.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     INSERT INTO qualifying_days(member_id, day, point_type, points)
@@ -180,14 +189,34 @@ final class LedgerJobs {
                       FROM ledger_entries WHERE kind = 'EARN' GROUP BY 1, 2, 3
                     ON CONFLICT (member_id, day, point_type) DO NOTHING""");
             s.execute("""
-                    INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at)
-                    SELECT member_id, 'MEMBER', created_at, NULL, now() - interval '1 day', 1, NULL FROM accounts
-                    ON CONFLICT (member_id) DO UPDATE SET tier_set_version = 1, evaluated_at = now() - interval '1 day'""");
+                    INSERT INTO qualifying_days(member_id, day, point_type, points)
+                    SELECT member_id, current_date - 30, 'PURCHASE', CASE WHEN n % 10 < 2 THEN 730 ELSE 2430 END
+                      FROM (SELECT member_id, substr(member_id, 6)::bigint AS n FROM accounts WHERE member_id LIKE 'seed-%') a
+                     WHERE n % 10 < 3
+                    ON CONFLICT (member_id, day, point_type) DO UPDATE SET points = qualifying_days.points + EXCLUDED.points""");
+            long version;
+            try (ResultSet r = s.executeQuery("SELECT max(version) FROM tier_sets")) {
+                r.next();
+                version = r.getLong(1);
+            }
+            s.execute("""
+                    INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,
+                                             qualifying_points)
+                    SELECT a.member_id, 'MEMBER', a.created_at, NULL, now() - interval '1 day',
+                           CASE WHEN COALESCE(q.points, 0) >= 500 THEN 1 ELSE %1$d END, NULL,
+                           CASE WHEN COALESCE(q.points, 0) >= 500 THEN NULL ELSE COALESCE(q.points, 0) END
+                      FROM accounts a LEFT JOIN (SELECT member_id, SUM(points) AS points FROM qualifying_days
+                                                  WHERE day >= current_date - 367 AND point_type IN ('PURCHASE', 'BONUS')
+                                                  GROUP BY member_id) q ON q.member_id = a.member_id
+                    ON CONFLICT (member_id) DO UPDATE SET tier = EXCLUDED.tier, since = EXCLUDED.since, below_since = NULL,
+                           below_reason = NULL, evaluated_at = EXCLUDED.evaluated_at,
+                           tier_set_version = EXCLUDED.tier_set_version, review_at = NULL,
+                           qualifying_points = EXCLUDED.qualifying_points""".formatted(version));
             s.execute("VACUUM ANALYZE qualifying_days");
             s.execute("VACUUM ANALYZE member_tiers");
-            try (ResultSet r = s.executeQuery("SELECT count(*) FROM member_tiers")) {
+            try (ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE tier_set_version = 1) FROM member_tiers")) {
                 r.next();
-                return r.getLong(1);
+                return new TierSeed(r.getLong(1), r.getLong(2));
             }
         }
     }
