@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ import java.util.List;
  * entries summed and compared with the account balance).
  */
 final class LedgerJobs {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
     /** Sweep invocations at most (each has a 20 s budget): bounds a sweep that never finishes. */
     static final int SWEEP_INVOCATIONS_MAX = 500;
 
@@ -167,21 +168,21 @@ final class LedgerJobs {
         }
     }
 
-    /** The tier state seeded: members with a tier record, and those of them whose qualifying points reach SILVER or GOLD. */
+    /** The tier state seeded: members with a tier record, and those of them at SILVER or GOLD. */
     record TierSeed(long members, long spread) {
     }
 
     /**
-     * Tier state for the seeded data set, set-based, as the app would have left it under the
-     * bench's tier set (the version in force, SILVER at 500): every EARN's qualifying day rows (its
-     * occurredAt day, UTC), which give every seeded member 70 points; a spread over the tiers,
-     * three in ten seeded members with purchases 30 days ago (730 more points, SILVER, for two;
-     * 2,430 more, GOLD, for the third); a tier record per account, evaluated a day ago. The members
-     * below SILVER are recorded MEMBER under the bench's version with the qualifying points they
-     * were evaluated with (V24); the others MEMBER under version 1 with none, for a first review
-     * to upgrade (and give the review instant the core computes).
+     * Tier state for the seeded data set, set-based, as the app would have left it after
+     * evaluating every member a day ago under the bench's tier set (the version in force;
+     * {@code tiers}, the same set, gives the review instant the core computes): every EARN's
+     * qualifying day rows (its occurredAt day, UTC), which give every seeded member 70 points; a
+     * spread over the tiers, three in ten seeded members with purchases 30 days ago (730 more
+     * points, SILVER, for two; 2,430 more, GOLD, for the third); a tier record per account with
+     * the qualifying points it was evaluated with (V24), and for SILVER and GOLD the instant those
+     * purchases leave the window (when their points fall below SILVER's threshold).
      */
-    static TierSeed seedTiers(LocalSystem system) throws SQLException {
+    static TierSeed seedTiers(LocalSystem system, dev.loyalty.core.tiers.TierSet tiers) throws SQLException {
         try (Connection c = system.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     INSERT INTO qualifying_days(member_id, day, point_type, points)
@@ -195,26 +196,48 @@ final class LedgerJobs {
                      WHERE n % 10 < 3
                     ON CONFLICT (member_id, day, point_type) DO UPDATE SET points = qualifying_days.points + EXCLUDED.points""");
             long version;
-            try (ResultSet r = s.executeQuery("SELECT max(version) FROM tier_sets")) {
+            java.time.LocalDate today;
+            try (ResultSet r = s.executeQuery("SELECT (SELECT max(version) FROM tier_sets), current_date")) {
                 r.next();
                 version = r.getLong(1);
+                today = r.getObject(2, java.time.LocalDate.class);
             }
-            s.execute("""
+            // A SILVER member's record and days as the seed leaves them: the core's review instant.
+            Instant evaluated = Instant.now().minus(java.time.Duration.ofDays(1));
+            java.util.NavigableMap<java.time.LocalDate, Long> days = new java.util.TreeMap<>(java.util.Map.of(
+                    today.minusDays(30), 730L, today.minusDays(1), 70L));
+            Instant reviewAt = dev.loyalty.core.tiers.TierDecision.reviewAt(tiers,
+                    new dev.loyalty.core.tiers.TierRecord("SILVER", evaluated, null, null, evaluated), days, ZoneOffset.UTC);
+            long silver = tiers.tiers().get(1).threshold();
+            long gold = tiers.tiers().get(2).threshold();
+            try (var insert = c.prepareStatement("""
                     INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,
                                              qualifying_points)
-                    SELECT a.member_id, 'MEMBER', a.created_at, NULL, now() - interval '1 day',
-                           CASE WHEN COALESCE(q.points, 0) >= 500 THEN 1 ELSE %1$d END, NULL,
-                           CASE WHEN COALESCE(q.points, 0) >= 500 THEN NULL ELSE COALESCE(q.points, 0) END
-                      FROM accounts a LEFT JOIN (SELECT member_id, SUM(points) AS points FROM qualifying_days
-                                                  WHERE day >= current_date - 367 AND point_type IN ('PURCHASE', 'BONUS')
-                                                  GROUP BY member_id) q ON q.member_id = a.member_id
+                    SELECT a.member_id, CASE WHEN q.points >= ? THEN 'GOLD' WHEN q.points >= ? THEN 'SILVER' ELSE 'MEMBER' END,
+                           CASE WHEN q.points >= ? THEN ? ELSE a.created_at END, NULL, ?, ?,
+                           CASE WHEN q.points >= ? THEN ? END, q.points
+                      FROM accounts a CROSS JOIN LATERAL (SELECT COALESCE(SUM(d.points), 0) AS points FROM qualifying_days d
+                                                           WHERE d.member_id = a.member_id AND d.day >= ? - 367
+                                                             AND d.point_type IN ('PURCHASE', 'BONUS')) q
                     ON CONFLICT (member_id) DO UPDATE SET tier = EXCLUDED.tier, since = EXCLUDED.since, below_since = NULL,
                            below_reason = NULL, evaluated_at = EXCLUDED.evaluated_at,
-                           tier_set_version = EXCLUDED.tier_set_version, review_at = NULL,
-                           qualifying_points = EXCLUDED.qualifying_points""".formatted(version));
+                           tier_set_version = EXCLUDED.tier_set_version, review_at = EXCLUDED.review_at,
+                           qualifying_points = EXCLUDED.qualifying_points""")) {
+                java.sql.Timestamp at = java.sql.Timestamp.from(evaluated);
+                insert.setLong(1, gold);
+                insert.setLong(2, silver);
+                insert.setLong(3, silver);
+                insert.setTimestamp(4, at);
+                insert.setTimestamp(5, at);
+                insert.setLong(6, version);
+                insert.setLong(7, silver);
+                insert.setTimestamp(8, java.sql.Timestamp.from(reviewAt));
+                insert.setObject(9, today);
+                insert.executeUpdate();
+            }
             s.execute("VACUUM ANALYZE qualifying_days");
             s.execute("VACUUM ANALYZE member_tiers");
-            try (ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE tier_set_version = 1) FROM member_tiers")) {
+            try (ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE tier <> 'MEMBER') FROM member_tiers")) {
                 r.next();
                 return new TierSeed(r.getLong(1), r.getLong(2));
             }

@@ -496,11 +496,10 @@ final class Scenarios {
      * Target: at least 0.5x the raw rate, over all members.
      *
      * <ol>
-     *   <li>Prepared, not timed: the tier seed, then a review under the bench's tier set that
-     *       upgrades the 30% above MEMBER (and records their points and review instants), then a
-     *       fresh tier-review JVM.</li>
-     *   <li>Timed, the JVM's first run: a version that raises GOLD to 2,001 (counting points
-     *       alike). The 70% at MEMBER whose points were below SILVER's 500 are settled
+     *   <li>Seeded, not timed: tier records as the app leaves them after evaluating every member
+     *       under the bench's tier set a day ago (70% MEMBER, 20% SILVER, 10% GOLD).</li>
+     *   <li>Timed, the function JVM's first run: a version that raises GOLD to 2,001 (counting
+     *       points alike). The 70% at MEMBER whose points were below SILVER's 500 are settled
      *       ({@code TierDecision.settledAtLowest}) and not read; the others are read and decided;
      *       nobody changes. Then a second run must review nobody.</li>
      *   <li>Shown, not judged, in the same JVM: the same once more (GOLD 2,002); then a version
@@ -510,13 +509,12 @@ final class Scenarios {
      */
     private void tierReview() throws Exception {
         ApiScenarios.expect(api.put("/program/tiers", BENCH_TIERS), 201, "publish the bench's tier set");
-        LedgerJobs.TierSeed seed = LedgerJobs.seedTiers(system);
-        LedgerJobs.Timed prep = LedgerJobs.tierReview(system, root);
-        if (prep.count() < seed.spread()) {
-            throw new IllegalStateException("the preparing tier-review reviewed " + prep.count() + " of " + seed.spread()
-                    + " members above MEMBER");
-        }
-        system.restartFunction("tier-review", java.util.Map.of(), "measured");
+        var tiers = switch (dev.loyalty.core.tiers.TierSetParser.parse(LedgerJobs.JSON.readValue(BENCH_TIERS, java.util.Map.class),
+                java.util.Set.of("PURCHASE", "BONUS"))) {
+            case dev.loyalty.core.tiers.TierSetParser.Result.Parsed p -> p.tierSet();
+            case dev.loyalty.core.tiers.TierSetParser.Result.Invalid i -> throw new IllegalStateException(i.toString());
+        };
+        LedgerJobs.TierSeed seed = LedgerJobs.seedTiers(system, tiers);
         ApiScenarios.expect(api.put("/program/tiers", BENCH_TIERS.replace("\"threshold\":2000", "\"threshold\":2001")), 201,
                 "publish a version raising GOLD");
         LedgerJobs.Timed before = LedgerJobs.rawQualifying(system, List.of("PURCHASE", "BONUS"));
