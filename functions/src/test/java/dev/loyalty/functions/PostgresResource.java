@@ -40,6 +40,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 postgres = EmbeddedPostgres.builder()
                         .setServerConfig("fsync", "off") // test speed only; durability is not under test here
                         .setServerConfig("max_connections", "200")
+                        .setServerConfig("random_page_cost", "1.1") // as deployed (infra-terraform/database.tf)
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

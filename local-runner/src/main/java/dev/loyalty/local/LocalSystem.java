@@ -112,7 +112,9 @@ public final class LocalSystem implements AutoCloseable {
      * {@code synchronous_commit=off}; these settings come after those and win.
      */
     public static final Map<String, String> DURABLE_POSTGRES = Map.of(
-            "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on");
+            "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on",
+            // The planner as Terraform's cluster parameter group sets it (SSD storage: see database.tf).
+            "random_page_cost", "1.1");
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<String, FunctionPool> functions = java.util.Collections.synchronizedMap(new LinkedHashMap<>());

@@ -429,27 +429,30 @@ public class TierReview {
      * records in member order, and the qualifying day rows of the chunk's members (the tier
      * set's qualifying types, as arrays per member, from a year and a bit before the oldest
      * evaluation on), as two plain index range scans matched up here (no join, so no plan for
-     * the planner to get wrong at the end of its statistics). A range with a known end takes
-     * one round trip (both statements at once); an open-ended one reads the records first, then
-     * their days by member ({@link #daysOf}).
+     * the planner to get wrong at the end of its statistics). The records come first; when at
+     * most half the range is due (the rest settled at the lowest tier, or not due), the days are
+     * read by member list ({@link #daysOf}) instead of for the whole range, and so they are for
+     * an open-ended chunk.
      */
     private Read read(Range range, Scope s) {
         return db.read(tx -> {
             List<Row> rows;
             List<Days> days;
             if (range.end() != null) {
-                var r = tx.laterList(RECORDS + "t.member_id > $1 AND t.member_id <= $9 AND " + DUE + " ORDER BY t.member_id",
+                rows = tx.list(RECORDS + "t.member_id > $1 AND t.member_id <= $9 AND " + DUE + " ORDER BY t.member_id",
                         TierReview::row, args(range.after(), s.due(), range.end()));
-                var d = tx.laterList("""
+                if (rows.size() * 2 <= s.chunkMembers()) {
+                    // Few due in the range (the rest settled at the lowest tier, or not due): their
+                    // days by member list, not the whole range's.
+                    return new Read(range, matched(rows, daysOf(tx, rows, s)));
+                }
+                days = tx.list("""
                         SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
                          WHERE q.member_id > $1 AND q.member_id <= $2 AND q.point_type = ANY($3)
                            AND q.day >= LEAST($4::date, (SELECT (min(t.evaluated_at) AT TIME ZONE 'UTC')::date - 368
                                                            FROM member_tiers t WHERE t.member_id > $1 AND t.member_id <= $2))
                          GROUP BY q.member_id ORDER BY q.member_id""", TierReview::days,
                         range.after(), range.end(), s.types(), s.floor());
-                tx.flush();
-                rows = r.get();
-                days = d.get();
             } else {
                 rows = tx.list(RECORDS + "t.member_id > $1 AND " + DUE + " ORDER BY t.member_id LIMIT $9", TierReview::row,
                         args(range.after(), s.due(), s.chunkMembers()));

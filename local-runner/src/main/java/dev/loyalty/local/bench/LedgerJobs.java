@@ -213,11 +213,12 @@ final class LedgerJobs {
             try (var insert = c.prepareStatement("""
                     INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,
                                              qualifying_points)
-                    SELECT a.member_id, CASE WHEN q.points >= ? THEN 'GOLD' WHEN q.points >= ? THEN 'SILVER' ELSE 'MEMBER' END,
-                           CASE WHEN q.points >= ? THEN ? ELSE a.created_at END, NULL, ?, ?,
-                           CASE WHEN q.points >= ? THEN ? END, q.points
+                    SELECT a.member_id,
+                           CASE WHEN q.points >= ?::bigint THEN 'GOLD' WHEN q.points >= ?::bigint THEN 'SILVER' ELSE 'MEMBER' END,
+                           CASE WHEN q.points >= ?::bigint THEN ?::timestamptz ELSE a.created_at END, NULL, ?::timestamptz,
+                           ?::bigint, CASE WHEN q.points >= ?::bigint THEN ?::timestamptz END, q.points
                       FROM accounts a CROSS JOIN LATERAL (SELECT COALESCE(SUM(d.points), 0) AS points FROM qualifying_days d
-                                                           WHERE d.member_id = a.member_id AND d.day >= ? - 367
+                                                           WHERE d.member_id = a.member_id AND d.day >= ?::date - 367
                                                              AND d.point_type IN ('PURCHASE', 'BONUS')) q
                     ON CONFLICT (member_id) DO UPDATE SET tier = EXCLUDED.tier, since = EXCLUDED.since, below_since = NULL,
                            below_reason = NULL, evaluated_at = EXCLUDED.evaluated_at,
