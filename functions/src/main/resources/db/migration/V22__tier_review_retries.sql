@@ -29,3 +29,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON tier_review_retries TO loyalty_app;
 -- that starts with a checkpoint of the same pass version, traversed and not finished, goes
 -- straight to the retry list. Reset by a new pass and when the pass finishes.
 ALTER TABLE tier_review_checkpoints ADD COLUMN traversed boolean NOT NULL DEFAULT false;
+
+-- A pass unfinished when this migration runs may have skipped members before there was a list to
+-- keep them on (pass_skipped): it starts over, or it could finish without them.
+UPDATE tier_review_checkpoints SET after_member = '' WHERE name = 'tier-review' AND NOT finished AND pass_skipped;

@@ -246,6 +246,27 @@ class TierReviewTest extends LedgerTestSupport {
     }
 
     /**
+     * The review reads every version to know which count points alike; a version that no longer
+     * parses (here a point type the catalog does not have) is left out of that, not a failure.
+     */
+    @Test
+    void aVersionThatNoLongerParsesDoesNotStopTheReview() {
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        Db owner = PostgresResource.owner();
+        long bad = owner.read(tx -> tx.one("SELECT max(version) + 1 FROM tier_sets", r -> r.getLong(0)).orElseThrow());
+        owner.inTransaction(tx -> tx.query("INSERT INTO tier_sets(version, effective_from, document, published_at, published_by)"
+                + " VALUES ($1, '2000-01-02T00:00:00Z', $2::jsonb, now(), 'test')", bad,
+                "{\"qualifying\":{\"window\":\"ROLLING_12_MONTHS\",\"pointTypes\":[\"GONE\"]},"
+                        + "\"tiers\":[{\"name\":\"MEMBER\",\"threshold\":0}],\"downgrade\":{\"graceDays\":0}}"));
+        try {
+            TierReview.Report r = review.run(CHUNK, 600_000, 1);
+            assertTrue(r.tierSetVersion() > 0, r.toString());
+        } finally {
+            owner.inTransaction(tx -> tx.query("DELETE FROM tier_sets WHERE version = $1", bad));
+        }
+    }
+
+    /**
      * A new tier set version: the review rewrites only the members it changes. 1,000 members:
      * the odd ones SILVER with 2,000 qualifying points (the new version keeps them SILVER, same
      * review instant: not rewritten, their rows keep the old version), the even ones MEMBER with

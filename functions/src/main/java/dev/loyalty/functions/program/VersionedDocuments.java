@@ -115,8 +115,11 @@ public final class VersionedDocuments<E extends VersionedDocument, T> {
     }
 
     /**
-     * Queues the read of every version, in version order, in the caller's transaction (plain SQL,
-     * no entity layer; documents always read, parsed once and cached).
+     * Queues the read of every version that still parses, in version order, in the caller's
+     * transaction (plain SQL, no entity layer; documents always read). A cached version is taken
+     * from the cache; the others are parsed here and not cached (a read of every version must
+     * not push the ones in use out of the cache), and a version that no longer parses (e.g. a
+     * point type since removed from the catalog) is left out, not a failure.
      */
     public <V> Tx.Deferred<List<V>> all(Tx tx, Function<Version<T>, V> as) {
         return tx.later("SELECT version, effective_from, document::text AS document FROM " + kind.table() + " ORDER BY version",
@@ -124,8 +127,15 @@ public final class VersionedDocuments<E extends VersionedDocument, T> {
                     List<V> out = new java.util.ArrayList<>();
                     for (var r : rows) {
                         long version = r.getLong("version");
-                        out.add(as.apply(new Version<>(version, Tx.instant(r, "effective_from"),
-                                cached(version, r.getString("document")))));
+                        T document = cache.get(version);
+                        if (document == null) {
+                            try {
+                                document = kind.parseStored().apply(new JsonObject(r.getString("document")).getMap());
+                            } catch (RuntimeException e) {
+                                continue;
+                            }
+                        }
+                        out.add(as.apply(new Version<>(version, Tx.instant(r, "effective_from"), document)));
                     }
                     return out;
                 });

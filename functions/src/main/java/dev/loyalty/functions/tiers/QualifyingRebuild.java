@@ -30,11 +30,13 @@ import java.util.TreeMap;
  * held earns; the tier-review runs it before its review, until it is finished.
  *
  * <ul>
- *   <li>The core decides: {@link QualifyingPoints#rebuild} gives the rows of the days from a year
- *       and two days back on (all any read or the review uses) from the member's EARN, REVERSAL
- *       and RETURN entries; {@link QualifyingPoints#corrections} what differs from the stored
+ *   <li>The core decides: {@link QualifyingPoints#rebuild} gives the rows of the days any read or
+ *       the review uses (from the earlier of a year and two days back and a year and three days
+ *       before the record's evaluation) from the member's EARN, REVERSAL and RETURN entries; {@link QualifyingPoints#corrections} what differs from the stored
  *       rows; {@link TierDecision#onWrite} the tier after them, as for any write (an upgrade is
- *       QUALIFIED, recorded with its history and {@code tier.changed}).</li>
+ *       QUALIFIED, recorded with its history and {@code tier.changed}; a correction down, which
+ *       only stored rows the ledger does not account for can cause, starts a grace that ends
+ *       with reason RETURN, as a take-back's does).</li>
  *   <li>Exact under writes: a chunk locks its members' account rows {@code FOR UPDATE} (the lock
  *       every write takes, in member id order like every multi-member lock) before it reads
  *       their entries and rows, so no write lands between the read and the rows it sets.</li>
@@ -43,7 +45,8 @@ import java.util.TreeMap;
  *       nothing to correct.</li>
  *   <li>Bounded and resumable: chunks of {@code chunkMembers} accounts in member id order, three
  *       round trips each, no new chunk after the time budget; the position moves with each
- *       chunk, and the next run resumes after it.</li>
+ *       chunk, and the next run resumes after it. A chunk that fails is tried again a tenth of
+ *       the size, down to one member.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -82,9 +85,23 @@ public class QualifyingRebuild {
         long read = 0;
         long corrected = 0;
         long changes = 0;
+        int size = chunkMembers;
         while (System.nanoTime() < deadlineNanos) {
             String from = cursor;
-            Chunk c = db.inTransaction(tx -> chunk(tx, from, chunkMembers, clock.instant()));
+            int n = size;
+            Chunk c;
+            try {
+                c = db.inTransaction(tx -> chunk(tx, from, n, clock.instant()));
+            } catch (RuntimeException e) {
+                // A chunk too heavy for the statement timeout (members with long histories) is
+                // tried again a tenth of the size, down to one member, for the rest of the run;
+                // one member that still fails ends it (and the next run starts at full size).
+                if (size == 1) {
+                    throw e;
+                }
+                size = Math.max(1, size / 10);
+                continue;
+            }
             read += c.read();
             corrected += c.corrected();
             changes += c.changes();
@@ -106,19 +123,23 @@ public class QualifyingRebuild {
             return new Chunk(0, 0, 0, null);
         }
         List<MemberId> members = ids.stream().map(MemberId::new).toList();
-        // Round trip 2: their tier state (record, rows) and tier set, and the ledger entries that
-        // can touch the days rebuilt: recorded since a day before the first of them (an earn is
-        // recorded at most minutes before it occurs; a take-back after what it takes back).
+        // Round trip 2: their tier state (record, rows: from the earlier of a year and two days
+        // ago and a year and three days before the record's evaluation, what every read and the
+        // review use) and tier set, and the ledger entries that can touch those days: recorded
+        // since a day before the first of them (an earn is recorded at most minutes before it
+        // occurs; a take-back after what it takes back).
         LocalDate today = QualifyingPoints.day(now, tiers.zone());
-        LocalDate from = QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+        LocalDate floor = QualifyingPoints.firstDayToRead(today, today).minusDays(1);
         MemberTiers.Reads reads = tiers.read(tx, members, now);
         var entries = tx.laterList("""
                 SELECT member_id, entry_id, kind, points, point_type, occurred_at, reverses_entry_id FROM ledger_entries
-                 WHERE member_id = ANY($1) AND recorded_at >= $2 AND kind IN ('EARN', 'REVERSAL', 'RETURN')""",
+                 WHERE member_id = ANY($1) AND kind IN ('EARN', 'REVERSAL', 'RETURN')
+                   AND recorded_at >= LEAST($2, (SELECT min(t.evaluated_at) - interval '370 days' FROM member_tiers t
+                                                  WHERE t.member_id = ANY($1)))""",
                 r -> Map.entry(r.getString("member_id"), new QualifyingSource(r.getUUID("entry_id"),
                         EntryKind.valueOf(r.getString("kind")), r.getLong("points"), r.getString("point_type"),
                         Tx.instant(r, "occurred_at"), r.getUUID("reverses_entry_id"))),
-                ids.toArray(String[]::new), from.minusDays(1).atStartOfDay(tiers.zone()).toInstant());
+                ids.toArray(String[]::new), floor.minusDays(1).atStartOfDay(tiers.zone()).toInstant());
         tx.flush();
         Map<String, List<QualifyingSource>> byMember = new HashMap<>();
         for (var e : entries.get()) {
@@ -129,6 +150,11 @@ public class QualifyingRebuild {
         List<LedgerWriter.TierWrite> writes = new ArrayList<>();
         int changes = 0;
         for (MemberId m : members) {
+            // The days this member's reads use: what LedgerStore.tierStates reads (the UTC date of
+            // the evaluation less 368 days, when earlier than the floor).
+            var record = reads.state(m, now).record();
+            LocalDate from = record == null ? floor
+                    : min(floor, QualifyingPoints.day(record.evaluatedAt(), java.time.ZoneOffset.UTC).minusDays(368));
             List<QualifyingDay> rebuilt = QualifyingPoints.rebuild(byMember.getOrDefault(m.value(), List.of()),
                     tiers.zone(), from);
             List<QualifyingDay> stored = reads.state(m, now).rows();
@@ -155,5 +181,9 @@ public class QualifyingRebuild {
         tx.later("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2) WHERE name = $1 AND NOT finished",
                 r -> null, JOB, last);
         return new Chunk(ids.size(), writes.size(), changes, last);
+    }
+
+    private static LocalDate min(LocalDate a, LocalDate b) {
+        return a.isBefore(b) ? a : b;
     }
 }
