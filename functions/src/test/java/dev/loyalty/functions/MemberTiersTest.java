@@ -93,11 +93,7 @@ class MemberTiersTest extends LedgerTestSupport {
     }
 
     List<String> tierEvents(String member) {
-        return db.read(tx -> tx.list("SELECT data::text AS d FROM outbox WHERE member_id = $1 AND type = 'tier.changed'"
-                + " ORDER BY sequence", r -> {
-                    JsonObject d = new JsonObject(r.getString("d"));
-                    return d.getString("from") + ">" + d.getString("to") + ":" + d.getString("reason");
-                }, member));
+        return MemberTiersTestSupport.tierEvents(db, member);
     }
 
     @Test

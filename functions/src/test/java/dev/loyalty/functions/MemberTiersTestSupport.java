@@ -34,4 +34,13 @@ final class MemberTiersTestSupport {
         assertInstanceOf(TierSets.Published.Created.class, tierSets.publish(set, from, from, "test"));
         return from;
     }
+
+    /** The member's {@code tier.changed} events in the outbox, oldest first, as "FROM>TO:REASON". */
+    static java.util.List<String> tierEvents(dev.loyalty.functions.store.Db db, String member) {
+        return db.read(tx -> tx.list("SELECT data::text AS d FROM outbox WHERE member_id = $1 AND type = 'tier.changed'"
+                + " ORDER BY sequence", r -> {
+                    JsonObject d = new JsonObject(r.getString("d"));
+                    return d.getString("from") + ">" + d.getString("to") + ":" + d.getString("reason");
+                }, member));
+    }
 }

@@ -14,7 +14,6 @@ import dev.loyalty.functions.tiers.QualifyingRebuild;
 import dev.loyalty.functions.tiers.TierReview;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,11 +88,7 @@ class QualifyingRebuildTest extends LedgerTestSupport {
     }
 
     List<String> tierEvents(String member) {
-        return db.read(tx -> tx.list("SELECT data::text AS d FROM outbox WHERE member_id = $1 AND type = 'tier.changed'"
-                + " ORDER BY sequence", r -> {
-                    JsonObject d = new JsonObject(r.getString("d"));
-                    return d.getString("from") + ">" + d.getString("to") + ":" + d.getString("reason");
-                }, member));
+        return MemberTiersTestSupport.tierEvents(db, member);
     }
 
     /** What V23 does when the ledger holds earns, from just before {@code after}'s members. */
