@@ -47,6 +47,15 @@ class TierReviewTest extends LedgerTestSupport {
         MemberTiersTestSupport.publish(tierSets, MemberTiersTest.DEFAULT, Instant.now());
     }
 
+    /** A pass under {@code version}, unfinished, that has reached {@code after}: the next run starts there. */
+    static Object startPassAt(dev.loyalty.functions.store.Tx tx, String after, long version) {
+        tx.query("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
+                + " VALUES ('tier-review', now(), $1, false, $2) ON CONFLICT (name) DO UPDATE SET after_member = $1,"
+                + " finished = false, pass_version = $2, pass_skipped = false, traversed = false, version_done = NULL",
+                after, version);
+        return null;
+    }
+
     long count(String sql, String prefix) {
         return db.read(tx -> tx.query(sql, prefix + "%").iterator().next().getLong(0));
     }
@@ -163,10 +172,7 @@ class TierReviewTest extends LedgerTestSupport {
                     + " qualifying_points) SELECT $1 || lpad(i::text, 4, '0'), 'MEMBER', $2, NULL, $3, $4, NULL, 950"
                     + " FROM generate_series(1, 3000) i", prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400), v1);
             // Everything before this test's members is left behind: the pass starts at them.
-            tx.query("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
-                    + " VALUES ('tier-review', now(), $1, false, $2) ON CONFLICT (name) DO UPDATE SET after_member = $1,"
-                    + " finished = false, pass_version = $2, pass_skipped = false, traversed = false, version_done = NULL",
-                    prefix, v1 + 1);
+            startPassAt(tx, prefix, v1 + 1);
             return null;
         });
         MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replace("\"threshold\":1000", "\"threshold\":900"),
@@ -204,9 +210,6 @@ class TierReviewTest extends LedgerTestSupport {
         Instant t0 = MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
         long v1 = tierSets.asOf(t0).version();
         String prefix = "tw-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        String startHere = "INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
-                + " VALUES ('tier-review', now(), $1, false, $2) ON CONFLICT (name) DO UPDATE SET after_member = $1,"
-                + " finished = false, pass_version = $2, pass_skipped = false, traversed = false, version_done = NULL";
         db.inTransaction(tx -> {
             tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
                     + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 1000) i", prefix,
@@ -219,7 +222,7 @@ class TierReviewTest extends LedgerTestSupport {
                     + " qualifying_points) SELECT $1 || lpad(i::text, 4, '0'), 'MEMBER', $2, NULL, $3, $4, NULL,"
                     + " CASE WHEN i % 10 < 7 THEN 100 WHEN i % 10 < 9 THEN NULL ELSE 950 END FROM generate_series(1, 1000) i",
                     prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400), v1);
-            tx.query(startHere, prefix, v1 + 1);
+            startPassAt(tx, prefix, v1 + 1);
             return null;
         });
         MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replace("\"threshold\":1000", "\"threshold\":900"),
@@ -239,7 +242,7 @@ class TierReviewTest extends LedgerTestSupport {
         MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replace("\"threshold\":1000", "\"threshold\":900")
                 .replace("[\"PURCHASE\"]", "[\"PURCHASE\",\"BONUS\"]"), Instant.now());
         long v3 = tierSets.asOf(Instant.now()).version();
-        db.inTransaction(tx -> tx.query(startHere, prefix, v3));
+        db.inTransaction(tx -> startPassAt(tx, prefix, v3));
         TierReview.Report other = review.run(CHUNK, 600_000, 1);
         assertEquals(1000, other.membersReviewed(), other.toString());
         assertEquals(0, other.membersChanged(), other.toString());
@@ -350,10 +353,7 @@ class TierReviewTest extends LedgerTestSupport {
                     + " FROM generate_series(1, $6) i", prefix, t0.minus(Duration.ofDays(300)), below, t0.minusSeconds(86_400),
                     v, members);
             // A pass under this version that has reached these members; no pass under it finished yet.
-            tx.query("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
-                    + " VALUES ('tier-review', now(), $1, false, $2) ON CONFLICT (name) DO UPDATE SET after_member = $1,"
-                    + " finished = false, pass_version = $2, pass_skipped = false, traversed = false, version_done = NULL",
-                    prefix, v);
+            startPassAt(tx, prefix, v);
             return null;
         });
         String busy = prefix + "3";

@@ -302,7 +302,9 @@ public class LedgerWriter {
     /**
      * The qualifying rebuild's rows ({@code tiers.QualifyingRebuild}), in ONE statement: each
      * (member, day, point type) set to what the member's ledger gives. The caller holds the
-     * members' account locks and read their rows after taking them.
+     * members' account locks and read their rows after taking them. Values, not signed changes
+     * through {@link #qualifyingEarned}: PostgreSQL checks {@code points >= 0} on the row an
+     * INSERT ... ON CONFLICT proposes, so a negative change fails even where the row exists.
      */
     public void qualifyingRebuilt(Tx tx, Map<MemberId, List<dev.loyalty.core.tiers.QualifyingDay>> rows) {
         qualifyingRows(tx, rows, "EXCLUDED.points");

@@ -7,6 +7,7 @@ import dev.loyalty.core.tiers.QualifyingPoints;
 import dev.loyalty.core.tiers.QualifyingSource;
 import dev.loyalty.core.tiers.TierDecision;
 import dev.loyalty.functions.store.Db;
+import dev.loyalty.functions.store.LedgerStore;
 import dev.loyalty.functions.store.LedgerWriter;
 import dev.loyalty.functions.store.Tx;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -146,19 +147,18 @@ public class QualifyingRebuild {
             byMember.computeIfAbsent(e.getKey(), m -> new ArrayList<>()).add(e.getValue());
         }
         // The core decides, member by member.
-        Map<MemberId, List<QualifyingDay>> rows = new TreeMap<>(java.util.Comparator.comparing(MemberId::value));
+        Map<MemberId, List<QualifyingDay>> corrected = new TreeMap<>(java.util.Comparator.comparing(MemberId::value));
         List<LedgerWriter.TierWrite> writes = new ArrayList<>();
         int changes = 0;
         for (MemberId m : members) {
+            LedgerStore.TierState state = reads.state(m, now);
             // The days this member's reads use: what LedgerStore.tierStates reads (the UTC date of
             // the evaluation less 368 days, when earlier than the floor).
-            var record = reads.state(m, now).record();
-            LocalDate from = record == null ? floor
-                    : min(floor, QualifyingPoints.day(record.evaluatedAt(), java.time.ZoneOffset.UTC).minusDays(368));
+            LocalDate from = state.record() == null ? floor
+                    : min(floor, QualifyingPoints.day(state.record().evaluatedAt(), java.time.ZoneOffset.UTC).minusDays(368));
             List<QualifyingDay> rebuilt = QualifyingPoints.rebuild(byMember.getOrDefault(m.value(), List.of()),
                     tiers.zone(), from);
-            List<QualifyingDay> stored = reads.state(m, now).rows();
-            List<QualifyingDay> corrections = QualifyingPoints.corrections(stored, rebuilt, from);
+            List<QualifyingDay> corrections = QualifyingPoints.corrections(state.rows(), rebuilt, from);
             if (corrections.isEmpty()) {
                 continue;
             }
@@ -166,16 +166,13 @@ public class QualifyingRebuild {
             writes.add(MemberTiers.write(m, reads.set(), w));
             changes += w.changes().size();
             // Each corrected (day, type) set to what the ledger gives (zero where no earn is left).
-            List<QualifyingDay> set = new ArrayList<>();
-            for (QualifyingDay c : corrections) {
-                long points = rebuilt.stream().filter(r -> r.day().equals(c.day()) && r.pointType().equals(c.pointType()))
-                        .mapToLong(QualifyingDay::points).sum();
-                set.add(new QualifyingDay(c.day(), c.pointType(), points));
-            }
-            rows.put(m, set);
+            Map<String, Long> want = new HashMap<>();
+            rebuilt.forEach(r -> want.put(r.day() + " " + r.pointType(), r.points()));
+            corrected.put(m, corrections.stream().map(c -> new QualifyingDay(c.day(), c.pointType(),
+                    want.getOrDefault(c.day() + " " + c.pointType(), 0L))).toList());
         }
         // Round trip 3: the rows, the tiers (history, events), the position; COMMIT.
-        writer.qualifyingRebuilt(tx, rows);
+        writer.qualifyingRebuilt(tx, corrected);
         writer.tiersEvaluated(tx, writes, now);
         String last = ids.getLast();
         tx.later("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2) WHERE name = $1 AND NOT finished",
