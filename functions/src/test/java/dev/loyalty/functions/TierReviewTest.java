@@ -197,7 +197,7 @@ class TierReviewTest extends LedgerTestSupport {
     }
 
     /**
-     * Members settled at the lowest tier ({@code TierDecision.settledAtLowest}: MEMBER, nothing
+     * Members settled at the lowest tier ({@code TierDecision.settled}: MEMBER, nothing
      * due, qualifying points when evaluated below the new version's first threshold, under a
      * version that counts them alike) are not read under a new version. 1,000 members, all
      * MEMBER, evaluated a day ago: 700 with 100 points (settled under SILVER at 900), 100 with 950
@@ -246,6 +246,65 @@ class TierReviewTest extends LedgerTestSupport {
         TierReview.Report other = review.run(CHUNK, 600_000, 1);
         assertEquals(1000, other.membersReviewed(), other.toString());
         assertEquals(0, other.membersChanged(), other.toString());
+    }
+
+    /**
+     * Settled above the lowest tier ({@code TierDecision.settled}): a version raising GOLD leaves
+     * SILVER members whose stored points are below the new GOLD threshold as they are, unread;
+     * GOLD members (their threshold changed) and a SILVER member in grace are read. 1,000 members
+     * evaluated a day ago: 600 SILVER with 1,500 points (review instant in 200 days), 200 GOLD with
+     * 6,000, 100 SILVER in grace (read), 100 MEMBER with 100. GOLD raised to 6,000 reads 300 (and
+     * rewrites them: the GOLD ones get their review instant, the grace ends). Then SILVER moved to
+     * 900 reads the 700 SILVER; the GOLD ones, now evaluated under a version with GOLD at 6,000 too,
+     * are settled at the top; the MEMBER ones stay settled, asked against the version they were
+     * evaluated under (the first).
+     */
+    @Test
+    void membersSettledAboveTheLowestTierAreNotReadUnderAVersionKeepingTheirThreshold() {
+        Instant t0 = MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        long v1 = tierSets.asOf(t0).version();
+        String prefix = "tx-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        db.inTransaction(tx -> {
+            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 1000) i", prefix,
+                    t0.minus(Duration.ofDays(400)));
+            String points = "CASE WHEN i % 10 < 6 THEN 1500 WHEN i % 10 < 8 THEN 6000 WHEN i % 10 = 8 THEN 1500 ELSE 100 END";
+            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 100, 'PURCHASE', "
+                    + points + " FROM generate_series(1, 1000) i", prefix, t0);
+            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, below_reason, evaluated_at, tier_set_version,"
+                    + " review_at, qualifying_points) SELECT $1 || lpad(i::text, 4, '0'),"
+                    + " CASE WHEN i % 10 < 6 THEN 'SILVER' WHEN i % 10 < 8 THEN 'GOLD' WHEN i % 10 = 8 THEN 'SILVER' ELSE 'MEMBER' END,"
+                    + " $2, CASE WHEN i % 10 = 8 THEN $3::timestamptz END, CASE WHEN i % 10 = 8 THEN 'RETURN' END, $3, $4,"
+                    + " CASE WHEN i % 10 < 9 THEN $5::timestamptz END, " + points + " FROM generate_series(1, 1000) i",
+                    prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400), v1, t0.plus(Duration.ofDays(200)));
+            startPassAt(tx, prefix, v1 + 1);
+            return null;
+        });
+        String goldRaised = MemberTiersTest.ROLLING.replace("\"threshold\":5000", "\"threshold\":6000");
+        MemberTiersTestSupport.publish(tierSets, goldRaised, Instant.now());
+        long v2 = tierSets.asOf(Instant.now()).version();
+        assertEquals(v1 + 1, v2);
+        TierReview.Report first = review.run(CHUNK, 600_000, 1);
+        assertEquals(1, first.chunks(), first.toString());
+        assertEquals(300, first.membersReviewed(), "GOLD and the SILVER in grace read, the settled SILVER and MEMBER not: " + first);
+        assertEquals(0, first.membersChanged(), first.toString());
+        assertEquals(700, count("SELECT count(*) FROM member_tiers WHERE member_id LIKE $1 AND tier_set_version = " + v1
+                + " AND tier IN ('SILVER', 'MEMBER') AND below_since IS NULL", prefix), "the settled ones left as they were");
+
+        // As if that run had been an hour ago (a row evaluated within IN_FLIGHT of a version's
+        // start is always read).
+        db.inTransaction(tx -> tx.query("UPDATE member_tiers SET evaluated_at = evaluated_at - interval '1 hour'"
+                + " WHERE member_id LIKE $1 AND tier_set_version = $2", prefix + "%", v2));
+        MemberTiersTestSupport.publish(tierSets, goldRaised.replace("\"threshold\":1000", "\"threshold\":900"), Instant.now());
+        long v3 = tierSets.asOf(Instant.now()).version();
+        db.inTransaction(tx -> startPassAt(tx, prefix, v3));
+        TierReview.Report silverMoved = review.run(CHUNK, 600_000, 1);
+        assertEquals(700, silverMoved.membersReviewed(), silverMoved.toString());
+        assertEquals(200, count("SELECT count(*) FROM member_tiers WHERE member_id LIKE $1 AND tier = 'GOLD' AND tier_set_version = "
+                + v2, prefix), "GOLD settled at the top");
+        assertEquals(0, silverMoved.membersChanged(), silverMoved.toString());
+        assertEquals(0, count("SELECT count(*) FROM member_tier_history WHERE member_id LIKE $1", prefix));
     }
 
     /**

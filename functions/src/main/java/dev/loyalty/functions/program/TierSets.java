@@ -79,11 +79,26 @@ public class TierSets {
     }
 
     /**
-     * The versions of {@code all} that count qualifying points as {@code set} does
-     * ({@code TierSet.qualifiesAs}: same window, same point types), {@code set}'s own included.
+     * What the tier-review's due filter asks of a stored row under {@code set}
+     * ({@code TierDecision.settled}), as three arrays: the versions of {@code all} that count
+     * qualifying points as {@code set} does ({@code TierSet.qualifiesAs}; under the others no row
+     * is settled), {@code set}'s tier names, and row-major per (version, tier)
+     * {@code TierSet.settledBelow}: a row at that tier evaluated under that version with fewer
+     * stored points (and no grace, nothing due) is left as it is (0: never).
      */
-    public static Long[] qualifyingAs(java.util.List<Version> all, dev.loyalty.core.tiers.TierSet set) {
-        return all.stream().filter(v -> v.tierSet().qualifiesAs(set)).map(Version::version).toArray(Long[]::new);
+    public record Settled(Long[] versions, String[] tiers, Long[] bounds) {
+    }
+
+    public static Settled settled(java.util.List<Version> all, TierSet set) {
+        var alike = all.stream().filter(v -> v.tierSet().qualifiesAs(set)).toList();
+        String[] tiers = set.tiers().stream().map(dev.loyalty.core.tiers.TierLevel::name).toArray(String[]::new);
+        Long[] bounds = new Long[alike.size() * tiers.length];
+        for (int i = 0; i < alike.size(); i++) {
+            for (int j = 0; j < tiers.length; j++) {
+                bounds[i * tiers.length + j] = set.settledBelow(alike.get(i).tierSet(), tiers[j]);
+            }
+        }
+        return new Settled(alike.stream().map(Version::version).toArray(Long[]::new), tiers, bounds);
     }
 
     public Version asOf(Instant at) {

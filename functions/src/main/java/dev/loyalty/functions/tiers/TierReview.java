@@ -115,7 +115,8 @@ public class TierReview {
      * version has yet to finish clean, and whether the pass's traversal is done (only its retries
      * are left).
      */
-    private record Start(TierSets.Version set, String after, boolean versionPending, boolean traversed, Long[] alike) {
+    private record Start(TierSets.Version set, String after, boolean versionPending, boolean traversed,
+                         TierSets.Settled settled) {
     }
 
     /**
@@ -159,7 +160,7 @@ public class TierReview {
                 tx.later("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
                         + " VALUES ($1, $2, '', false, $3) ON CONFLICT (name) DO NOTHING", x -> null, JOB, now, v);
                 tx.later(dropOthers, x -> null, v);
-                return new Start(in, "", true, false, TierSets.qualifyingAs(versions.get(), in.tierSet()));
+                return new Start(in, "", true, false, TierSets.settled(versions.get(), in.tierSet()));
             }
             Object[] r = row.get();
             boolean pending = r[3] == null || (Long) r[3] != v;
@@ -173,9 +174,9 @@ public class TierReview {
                 tx.later("UPDATE tier_review_checkpoints SET run_as_of = $2, after_member = '', finished = false,"
                         + " pass_version = $3, pass_skipped = false, traversed = false WHERE name = $1", x -> null, JOB, now, v);
                 tx.later(dropOthers, x -> null, v);
-                return new Start(in, "", pending, false, TierSets.qualifyingAs(versions.get(), in.tierSet()));
+                return new Start(in, "", pending, false, TierSets.settled(versions.get(), in.tierSet()));
             }
-            return new Start(in, (String) r[0], pending, traversed, TierSets.qualifyingAs(versions.get(), in.tierSet()));
+            return new Start(in, (String) r[0], pending, traversed, TierSets.settled(versions.get(), in.tierSet()));
         });
         TierSets.Version set = start.set();
         long v = set.version();
@@ -189,7 +190,7 @@ public class TierReview {
         // The members this run skipped and has not taken off the retry list (each counted once).
         java.util.Set<String> left = new java.util.HashSet<>();
         boolean traversed = start.traversed();
-        Scope scope = new Scope(set, now, recent, chunkMembers, start.versionPending(), tiers.zone(), start.alike());
+        Scope scope = new Scope(set, now, recent, chunkMembers, start.versionPending(), tiers.zone(), start.settled());
         Plan plan = new Plan(scope, cursor);
         String unsaved = null;
         long savedAt = System.nanoTime();
@@ -269,7 +270,7 @@ public class TierReview {
             // on the list and the run ends. Read as if the version were pending: a listed member
             // was skipped, so no pass under this version has reviewed it (a member the version
             // leaves as it was is read, decided as stored, not rewritten, and comes off the list).
-            Scope retrying = new Scope(set, now, recent, chunkMembers, true, tiers.zone(), start.alike());
+            Scope retrying = new Scope(set, now, recent, chunkMembers, true, tiers.zone(), start.settled());
             String after = "";
             while (more.getAsBoolean()) {
                 Retry r = retries(after, retrying);
@@ -317,15 +318,15 @@ public class TierReview {
 
     /** What every chunk of one run reads and decides with. */
     private record Scope(TierSets.Version set, Instant now, Instant recent, int chunkMembers, boolean versionPending,
-                         java.time.ZoneId zone, Long[] alike) {
+                         java.time.ZoneId zone, TierSets.Settled settled) {
         /**
          * The parameters $2 to $8 of {@link #DUE}: now, the version in force, whether it is
-         * pending, {@code recent}, and what {@code TierDecision.settledAtLowest} asks of a row:
-         * the lowest tier's name, the first threshold, the versions that count alike.
+         * pending, {@code recent}, and what {@code TierDecision.settled} asks of a row
+         * ({@link TierSets.Settled}): the versions that count alike, the tier names, the bounds.
          */
         Object[] due() {
-            return new Object[]{now, set.version(), versionPending, recent, set.tierSet().lowest().name(),
-                    set.tierSet().firstThreshold(), alike};
+            return new Object[]{now, set.version(), versionPending, recent, settled.versions(), settled.tiers(),
+                    settled.bounds()};
         }
 
         /** The tier set's qualifying point types. */
@@ -469,14 +470,17 @@ public class TierReview {
     /**
      * Due: the review instant passed ($2: now), or another version than the one in force ($3)
      * while it is pending ($4) or for a row evaluated since {@code recent} ($5: a write in flight),
-     * unless the version certainly leaves the row as it is: {@code TierDecision.settledAtLowest}
-     * asked of the stored row (at the lowest tier $6, no grace, nothing due, qualifying points
-     * when evaluated below the first threshold $7, evaluated under a version that counts them alike
-     * $8, and not in flight). A row written before V24 has no points and is read.
+     * unless the version certainly leaves the row as it is: {@code TierDecision.settled} asked of
+     * the stored row (no grace, nothing due: the review instant is later than now, or there is
+     * none; not in flight; and qualifying points when evaluated below the bound for its tier and
+     * version, looked up by position in $6, the versions that count alike, and $7, the tier names,
+     * in $8, the bounds, row-major; a version or tier not there gives no bound). A row written
+     * before V24 has no points and is read.
      */
     private static final String DUE = "(t.review_at <= $2 OR (t.tier_set_version <> $3 AND ($4 OR t.evaluated_at >= $5)"
-            + " AND NOT (t.tier = $6 AND t.below_since IS NULL AND t.review_at IS NULL AND COALESCE(t.qualifying_points, $7) < $7"
-            + " AND t.tier_set_version = ANY($8) AND t.evaluated_at < $5)))";
+            + " AND NOT (t.below_since IS NULL AND t.evaluated_at < $5"
+            + " AND COALESCE(t.qualifying_points, 9223372036854775807) < COALESCE(($8::bigint[])[(array_position($6::bigint[],"
+            + " t.tier_set_version) - 1) * cardinality($7::text[]) + array_position($7::text[], t.tier)], 0))))";
 
     /** A statement's parameters: {@code first}, the due filter's, then {@code last} ($9). */
     private static Object[] args(Object first, Object[] due, Object last) {

@@ -28,10 +28,12 @@
  *       ({@code traversed}) the list is retried with the same read, decision and guarded write, a
  *       member written, no longer due or left as it was coming off it in that transaction. A pass
  *       finishes ({@code version_done}) when its traversal is done and no retry of its version is
- *       left; a skipped member no longer makes it start over. A row the core calls settled at the
- *       lowest tier ({@code TierDecision.settledAtLowest}, asked of the stored row and its
- *       {@code qualifying_points}, V24, under a version that counts alike) is not read under a new
- *       version: the version leaves it as it is.</li>
+ *       left; a skipped member no longer makes it start over. A row the core calls settled
+ *       ({@code TierDecision.settled}, asked of the stored row and its {@code qualifying_points},
+ *       V24: no grace, nothing due, evaluated under a version that counts alike and has its tier at
+ *       the same threshold, points below the next tier's) is not read under a new version: the
+ *       version leaves it as it is (V24's comment names the predicate's first form,
+ *       {@code settledAtLowest}, for the lowest tier only).</li>
  *   <li>{@link dev.loyalty.functions.tiers.QualifyingRebuild}, once: earns recorded before V15 have
  *       no qualifying day rows; V23 queues a rebuild when the ledger holds earns, and the tier-review
  *       runs it before its review until it is done. Chunks of accounts locked FOR UPDATE (in member

@@ -168,8 +168,8 @@ final class LedgerJobs {
         }
     }
 
-    /** The tier state seeded: members with a tier record, and those of them at SILVER or GOLD. */
-    record TierSeed(long members, long spread) {
+    /** The tier state seeded: members with a tier record, those of them at SILVER or GOLD, and at GOLD. */
+    record TierSeed(long members, long spread, long gold) {
     }
 
     /**
@@ -238,9 +238,10 @@ final class LedgerJobs {
             }
             s.execute("VACUUM ANALYZE qualifying_days");
             s.execute("VACUUM ANALYZE member_tiers");
-            try (ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE tier <> 'MEMBER') FROM member_tiers")) {
+            try (ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE tier <> 'MEMBER'),"
+                    + " count(*) FILTER (WHERE tier = 'GOLD') FROM member_tiers")) {
                 r.next();
-                return new TierSeed(r.getLong(1), r.getLong(2));
+                return new TierSeed(r.getLong(1), r.getLong(2), r.getLong(3));
             }
         }
     }

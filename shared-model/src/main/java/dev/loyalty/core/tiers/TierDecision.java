@@ -123,19 +123,24 @@ public final class TierDecision {
     }
 
     /**
-     * Whether the record is certainly left as it is by {@code set}, without its qualifying days:
-     * the record is at {@code set}'s lowest tier with no grace running and nothing due
-     * ({@code reviewAt} null), and {@code bound}, its qualifying points when it was evaluated
-     * under a set that counts them as {@code set} does ({@link TierSet#qualifiesAs}), is below
-     * {@code set}'s first threshold. Then {@link #asOf} at any later instant changes nothing and
-     * {@link #reviewAt} is null: with no write since the evaluation (every write that changes the
-     * days evaluates again) the days only leave the window, so the points now are at most
-     * {@code bound}, below every tier but the lowest, whose threshold is 0 (no grace). The
-     * tier-review leaves such rows unread under a new tier set version.
+     * Whether the record, last evaluated under {@code evaluatedUnder} with {@code bound} qualifying
+     * points, is certainly left as it is by {@code set} at {@code now}, without its qualifying
+     * days: no grace runs, nothing is due by {@code now} ({@code reviewAt}, the stored review
+     * instant, is null or later), and {@code bound} is below {@link TierSet#settledBelow} (the two
+     * sets count points alike and put the record's tier at the same threshold; the bound is the
+     * threshold of the tier above it under {@code set}). Then {@link #asOf} changes nothing and
+     * {@link #reviewAt} under {@code set} is {@code reviewAt}: with no write since the evaluation
+     * (every write that changes the days evaluates again) the days only leave the window, so the
+     * points now are at most {@code bound}, below the next tier's threshold (no upgrade), and not
+     * yet below the tier's own (no grace: that starts at {@code reviewAt}, computed with the same
+     * threshold and the same days). The tier-review leaves such rows unread under a new tier set
+     * version; the common new version (a multiplier, or one tier's threshold changed) settles most
+     * members.
      */
-    public static boolean settledAtLowest(TierSet set, TierRecord record, Instant reviewAt, long bound) {
-        return reviewAt == null && record.belowSince() == null && record.tier().equals(set.lowest().name())
-                && bound < set.firstThreshold();
+    public static boolean settled(TierSet set, TierSet evaluatedUnder, TierRecord record, Instant reviewAt, long bound,
+                                  Instant now) {
+        return record.belowSince() == null && (reviewAt == null || reviewAt.isAfter(now))
+                && bound < set.settledBelow(evaluatedUnder, record.tier());
     }
 
     public static Instant downgradeAt(TierSet set, Instant belowSince, ZoneId zone) {

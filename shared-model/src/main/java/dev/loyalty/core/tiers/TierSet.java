@@ -49,6 +49,24 @@ public record TierSet(QualifyingWindow window, Set<String> pointTypes, List<Tier
         return window == other.window && pointTypes.equals(other.pointTypes);
     }
 
+    /**
+     * The qualifying points below which a record at {@code tier}, last evaluated under
+     * {@code evaluatedUnder}, with no grace running and nothing due, is certainly left as it is
+     * by this set ({@link TierDecision#settled}): the threshold of the tier above it here
+     * ({@link Long#MAX_VALUE} at the top); 0 (no record is settled) unless the two sets count
+     * qualifying points alike ({@link #qualifiesAs}) and both have the tier at the same threshold
+     * (then the review instant, when points fall below it, is the same under both).
+     */
+    public long settledBelow(TierSet evaluatedUnder, String tier) {
+        int r = rank(tier);
+        int was = evaluatedUnder.rank(tier);
+        if (r < 0 || was < 0 || !qualifiesAs(evaluatedUnder)
+                || tiers.get(r).threshold() != evaluatedUnder.tiers().get(was).threshold()) {
+            return 0;
+        }
+        return r + 1 < tiers.size() ? tiers.get(r + 1).threshold() : Long.MAX_VALUE;
+    }
+
     /** The highest tier whose threshold the points reach. */
     public TierLevel tierFor(long qualifyingPoints) {
         TierLevel t = tiers.getFirst();
