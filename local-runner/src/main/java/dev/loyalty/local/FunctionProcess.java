@@ -75,13 +75,14 @@ public final class FunctionProcess implements AutoCloseable {
             Map.entry("report-rollup", 512));
 
     /**
-     * The batch jobs, deployed with {@code JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=4}
-     * ({@code full_jit} in infra-terraform/locals.tf): C2 compiles their loops, where Lambda's
-     * java21 default stops at C1 (right for short requests, slow for a minute of decoding and
-     * deciding). The rest run C1 only, as deployed.
+     * The batch jobs that work for minutes, deployed with
+     * {@code JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=4} ({@code full_jit} in
+     * infra-terraform/locals.tf): C2 compiles their loops, where Lambda's java21 default stops at
+     * C1 (right for short requests, slow for a minute of decoding and deciding). The rest run C1
+     * only, as deployed; so does the tier-review, whose daily runs are nearly all its JVM's first
+     * (see locals.tf).
      */
-    static final java.util.Set<String> FULL_JIT = java.util.Set.of("expire-sweep", "reconcile", "tier-review",
-            "report-rollup");
+    static final java.util.Set<String> FULL_JIT = java.util.Set.of("expire-sweep", "reconcile", "report-rollup");
 
     static int memoryMb(String function) {
         return MEMORY_MB.getOrDefault(function, 512);

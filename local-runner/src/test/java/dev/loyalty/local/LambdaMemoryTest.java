@@ -46,7 +46,7 @@ class LambdaMemoryTest {
                 deployed.add(name.trim().replace("\"", ""));
             }
         }
-        assertEquals(4, deployed.size(), "full_jit: " + deployed);
+        assertEquals(3, deployed.size(), "full_jit: " + deployed);
         assertEquals(deployed, new java.util.TreeSet<>(FunctionProcess.FULL_JIT));
         org.junit.jupiter.api.Assertions.assertTrue(FunctionProcess.MEMORY_MB.keySet().containsAll(deployed), deployed.toString());
         String lambda = Files.readString(Path.of("..", "infra-terraform", "lambda.tf"));

@@ -57,7 +57,8 @@ public class Migrator {
             "V21__report_rollup.sql",
             "V22__tier_review_retries.sql",
             "V23__qualifying_rebuild.sql",
-            "V24__member_tier_points.sql");
+            "V24__member_tier_points.sql",
+            "V25__qualifying_days_points_in_key.sql");
     /** The row-rights role of V5; the functions' login user is made a member of it. */
     public static final String APP_ROLE = "loyalty_app";
     private static final long ADVISORY_LOCK_KEY = 0x4C4F59414C5459L; // "LOYALTY"
