@@ -34,7 +34,8 @@ resource "aws_lambda_function" "function" {
   environment {
     variables = {
       QUARKUS_FUNQY_EXPORT        = each.value.export
-      # The batch jobs (full_jit) run C2; the rest C1 only, as java21's default, said outright.
+      # The minute-long batch jobs (full_jit) run C2; the rest (the tier-review too) C1 only, as
+      # java21's default, said outright.
       JAVA_TOOL_OPTIONS           = contains(local.full_jit, each.key) ? "-XX:TieredStopAtLevel=4" : "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
       LOYALTY_DB_URL              = "postgresql://${aws_db_proxy.ledger.endpoint}:5432/loyalty?sslmode=require"
       # Reports (and reconcile's daily issued-points check) read the replica; the rest: empty.

@@ -11,8 +11,9 @@
 -- One index, as before; the cost is that an update of a day's points is no longer a heap-only
 -- update (rarely possible anyway at the default fillfactor, pages being full once written).
 --
--- Built in this transaction, so writes to qualifying_days (earns, take-backs) wait for the
--- build: about 2 s per million members here.
-CREATE UNIQUE INDEX qualifying_days_pk_points ON qualifying_days (member_id, day, point_type) INCLUDE (points);
+-- One statement, one lock: ACCESS EXCLUSIVE on qualifying_days while the new index builds (about
+-- 2 s per million members here), so tier reads and writes of that table wait for it; taking a
+-- weaker lock first (CREATE INDEX) and upgrading it (ALTER TABLE) would deadlock with an earn
+-- that had read the table before the build and inserts into it after.
 ALTER TABLE qualifying_days DROP CONSTRAINT qualifying_days_pk,
-    ADD CONSTRAINT qualifying_days_pk PRIMARY KEY USING INDEX qualifying_days_pk_points;
+    ADD CONSTRAINT qualifying_days_pk PRIMARY KEY (member_id, day, point_type) INCLUDE (points);

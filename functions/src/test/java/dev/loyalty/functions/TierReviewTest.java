@@ -308,6 +308,61 @@ class TierReviewTest extends LedgerTestSupport {
     }
 
     /**
+     * The edges of the settled lookup in the due filter. 300 members evaluated a day ago: 100
+     * GOLD written before V24 (no stored points: read, never settled, even at the top), 100 GOLD
+     * with 6,000 points (settled at the top), 100 SILVER evaluated under a version the review does
+     * not know (no bound: read). A version changing only GOLD's multiplier reads 200 (and rewrites
+     * them with their review instant, under that version); then one without GOLD reads every GOLD
+     * member (its tier gone: no bound) and moves them to SILVER (CONFIG_CHANGED), while the SILVER
+     * ones, now evaluated under a known version with SILVER at the same threshold, are settled at
+     * the new top.
+     */
+    @Test
+    void theSettledLookupReadsRowsWithoutPointsUnknownVersionsAndTiersTheVersionDropped() {
+        Instant t0 = MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        long v1 = tierSets.asOf(t0).version();
+        String prefix = "ty-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        db.inTransaction(tx -> {
+            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 300) i", prefix,
+                    t0.minus(Duration.ofDays(400)));
+            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
+                    + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 100, 'PURCHASE',"
+                    + " CASE WHEN i <= 200 THEN 6000 ELSE 1500 END FROM generate_series(1, 300) i", prefix, t0);
+            tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
+                    + " qualifying_points) SELECT $1 || lpad(i::text, 4, '0'), CASE WHEN i <= 200 THEN 'GOLD' ELSE 'SILVER' END,"
+                    + " $2, NULL, $3, CASE WHEN i <= 200 THEN $4 ELSE 999999 END, $5,"
+                    + " CASE WHEN i <= 100 THEN NULL WHEN i <= 200 THEN 6000 ELSE 1500 END FROM generate_series(1, 300) i",
+                    prefix, t0.minus(Duration.ofDays(300)), t0.minusSeconds(86_400), v1, t0.plus(Duration.ofDays(200)));
+            startPassAt(tx, prefix, v1 + 1);
+            return null;
+        });
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replace("15000", "16000"), Instant.now());
+        long v2 = tierSets.asOf(Instant.now()).version();
+        assertEquals(v1 + 1, v2);
+        TierReview.Report multiplier = review.run(CHUNK, 600_000, 1);
+        assertEquals(200, multiplier.membersReviewed(), "no points, or an unknown version: read; " + multiplier);
+        assertEquals(0, multiplier.membersChanged(), multiplier.toString());
+        assertEquals(100, count("SELECT count(*) FROM member_tiers WHERE member_id LIKE $1 AND tier = 'GOLD'"
+                + " AND tier_set_version = " + v1 + " AND qualifying_points = 6000", prefix), "settled at the top, left as it was");
+
+        db.inTransaction(tx -> tx.query("UPDATE member_tiers SET evaluated_at = evaluated_at - interval '1 hour'"
+                + " WHERE member_id LIKE $1 AND tier_set_version = $2", prefix + "%", v2));
+        MemberTiersTestSupport.publish(tierSets, MemberTiersTest.ROLLING.replaceAll(
+                ",\\s*\\{\"name\":\"GOLD\"[^}]*}", ""), Instant.now());
+        long v3 = tierSets.asOf(Instant.now()).version();
+        assertEquals(2, tierSets.asOf(Instant.now()).tierSet().tiers().size(), "GOLD dropped");
+        db.inTransaction(tx -> startPassAt(tx, prefix, v3));
+        TierReview.Report dropped = review.run(CHUNK, 600_000, 1);
+        assertEquals(100, count("SELECT count(*) FROM member_tiers WHERE member_id LIKE $1 AND tier = 'SILVER'"
+                + " AND tier_set_version = " + v2, prefix), "the unknown version's rows, rewritten under the multiplier's");
+        assertEquals(200, dropped.membersReviewed(), dropped.toString());
+        assertEquals(200, dropped.membersChanged(), dropped.toString());
+        assertEquals(200, count("SELECT count(*) FROM member_tier_history WHERE member_id LIKE $1"
+                + " AND from_tier = 'GOLD' AND to_tier = 'SILVER' AND reason = 'CONFIG_CHANGED'", prefix));
+    }
+
+    /**
      * The review reads every version to know which count points alike; a version that no longer
      * parses (here a point type the catalog does not have) is left out of that, not a failure.
      */

@@ -138,7 +138,8 @@ class TerraformConsistencyTest {
         assertEquals("local.handler", expr(lambda.get("handler")));
         JsonNode env = at(lambda, "environment", 0, "variables");
         assertEquals("each.value.export", expr(env.get("QUARKUS_FUNQY_EXPORT")));
-        // Every function's JIT said outright: C2 for the batch jobs, java21's C1-only default for the rest.
+        // Every function's JIT said outright: C2 for the minute-long batch jobs (full_jit), java21's C1-only
+        // default for the rest (the tier-review included).
         assertEquals("contains(local.full_jit,each.key)?\"-XX:TieredStopAtLevel=4\":\"-XX:+TieredCompilation-XX:TieredStopAtLevel=1\"",
                 expr(env.get("JAVA_TOOL_OPTIONS")).replace(" ", ""));
         assertEquals("tostring(each.value.timeout_s*1000)", expr(env.get("LOYALTY_LAMBDA_TIMEOUT_MS")),

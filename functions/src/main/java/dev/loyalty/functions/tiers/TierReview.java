@@ -431,7 +431,7 @@ public class TierReview {
      * set's qualifying types, as arrays per member, from a year and a bit before the oldest
      * evaluation on), as two plain index range scans matched up here (no join, so no plan for
      * the planner to get wrong at the end of its statistics). The records come first; when at
-     * most half the range is due (the rest settled at the lowest tier, or not due), the days are
+     * most half the range is due (the rest settled, or not due), the days are
      * read by member list ({@link #daysOf}) instead of for the whole range, and so they are for
      * an open-ended chunk.
      */
@@ -443,7 +443,7 @@ public class TierReview {
                 rows = tx.list(RECORDS + "t.member_id > $1 AND t.member_id <= $9 AND " + DUE + " ORDER BY t.member_id",
                         TierReview::row, args(range.after(), s.due(), range.end()));
                 if (rows.size() * 2 <= s.chunkMembers()) {
-                    // Few due in the range (the rest settled at the lowest tier, or not due): their
+                    // Few due in the range (the rest settled, or not due): their
                     // days by member list, not the whole range's.
                     return new Read(range, matched(rows, daysOf(tx, rows, s)));
                 }

@@ -134,8 +134,9 @@ public final class TierDecision {
      * points now are at most {@code bound}, below the next tier's threshold (no upgrade), and not
      * yet below the tier's own (no grace: that starts at {@code reviewAt}, computed with the same
      * threshold and the same days). The tier-review leaves such rows unread under a new tier set
-     * version; the common new version (a multiplier, or one tier's threshold changed) settles most
-     * members.
+     * version (its due filter also asks that the row was not evaluated in flight across the
+     * version's start, and that it has stored points: rows written before V24 have none); the
+     * common new version (a multiplier, or one tier's threshold changed) settles most members.
      */
     public static boolean settled(TierSet set, TierSet evaluatedUnder, TierRecord record, Instant reviewAt, long bound,
                                   Instant now) {

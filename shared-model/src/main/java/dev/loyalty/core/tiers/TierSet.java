@@ -39,11 +39,6 @@ public record TierSet(QualifyingWindow window, Set<String> pointTypes, List<Tier
         return tiers.getFirst();
     }
 
-    /** The lowest threshold above 0 (the first tier above the lowest), or none with one tier. */
-    public long firstThreshold() {
-        return tiers.size() > 1 ? tiers.get(1).threshold() : Long.MAX_VALUE;
-    }
-
     /** Whether {@code other} counts qualifying points as this set does (same window, same point types). */
     public boolean qualifiesAs(TierSet other) {
         return window == other.window && pointTypes.equals(other.pointTypes);
