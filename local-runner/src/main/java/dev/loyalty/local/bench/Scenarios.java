@@ -498,12 +498,16 @@ final class Scenarios {
      * <ol>
      *   <li>Seeded, not timed: tier records as the app leaves them after evaluating every member
      *       under the bench's tier set a day ago (70% MEMBER, 20% SILVER, 10% GOLD).</li>
-     *   <li>Timed, the function JVM's first run: a version that raises GOLD to 2,001 (counting
-     *       points alike). The 70% at MEMBER (points below SILVER's 500) and the 20% at SILVER
-     *       (below GOLD's new 2,001, SILVER's threshold unchanged) are settled
+     *   <li>Timed, the first run of a tier-review JVM: a version that raises GOLD to 2,001
+     *       (counting points alike). The 70% at MEMBER (points below SILVER's 500) and the 20% at
+     *       SILVER (below GOLD's new 2,001, SILVER's threshold unchanged) are settled
      *       ({@code TierDecision.settled}) and not read; the 10% at GOLD are read and decided;
-     *       nobody changes. Then a second run must review nobody.</li>
-     *   <li>Shown, not judged, in the same JVM: the same once more (GOLD 2,002); then a version
+     *       nobody changes. Then a second run must review nobody. The same again with GOLD at
+     *       2,002 in a fresh JVM (the GOLD records, left as they were, are read again): the
+     *       judged figure is the better of the two first runs, as the raw statement's is the
+     *       better of its two runs (daily runs are nearly all a JVM's first, and one first run on
+     *       2 shared cores varied from 2.5 s to 3.7 s here).</li>
+     *   <li>Shown, not judged, in the second JVM: the same once more (GOLD 2,003); then a version
      *       that counts only purchases, where stored points say nothing and every member is read
      *       and decided.</li>
      * </ol>
@@ -516,31 +520,25 @@ final class Scenarios {
             case dev.loyalty.core.tiers.TierSetParser.Result.Invalid i -> throw new IllegalStateException(i.toString());
         };
         LedgerJobs.TierSeed seed = LedgerJobs.seedTiers(system, tiers);
-        ApiScenarios.expect(api.put("/program/tiers", BENCH_TIERS.replace("\"threshold\":2000", "\"threshold\":2001")), 201,
-                "publish a version raising GOLD");
         LedgerJobs.Timed before = LedgerJobs.rawQualifying(system, List.of("PURCHASE", "BONUS"));
-        LedgerJobs.Timed review = LedgerJobs.tierReview(system, root);
+        LedgerJobs.Timed first = goldRaisedTo(2001, seed);
+        system.restartFunction("tier-review", java.util.Map.of(), "fresh");
+        LedgerJobs.Timed second = goldRaisedTo(2002, seed);
         LedgerJobs.Timed after = LedgerJobs.rawQualifying(system, List.of("PURCHASE", "BONUS"));
         LedgerJobs.Timed raw = before.seconds() <= after.seconds() ? before : after;
-        if (review.count() < seed.gold()) {
-            throw new IllegalStateException("tier-review read " + review.count() + " of the " + seed.gold()
-                    + " members at GOLD");
-        }
-        LedgerJobs.Timed again = LedgerJobs.tierReview(system, root);
-        if (again.count() != 0) {
-            throw new IllegalStateException("a second tier-review reviewed " + again.count() + " members, expected none");
-        }
+        LedgerJobs.Timed review = first.seconds() <= second.seconds() ? first : second;
         double members = seed.members();
-        rows.add(Row.ratio(f("tier-review, first run of its JVM, a version raising GOLD: %,d members (%,d read and decided,"
-                        + " the rest settled at MEMBER and SILVER by their stored points)", seed.members(), review.count()),
+        rows.add(Row.ratio(f("tier-review, first run of a fresh JVM, best of 2 (%.1f s, %.1f s), a version raising GOLD:"
+                        + " %,d members (%,d read and decided, the rest settled at MEMBER and SILVER by their stored points)",
+                        first.seconds(), second.seconds(), seed.members(), review.count()),
                 f("%,.0f members/s (%.1f s)", members / review.seconds(), review.seconds()),
                 f("one set-based statement, every member's qualifying points, best of 2: %,.0f members/s (%.2f s)",
                         raw.perSecond(), raw.seconds()),
                 (members / review.seconds()) / raw.perSecond()).atLeast(0.5));
-        ApiScenarios.expect(api.put("/program/tiers", BENCH_TIERS.replace("\"threshold\":2000", "\"threshold\":2002")), 201,
+        ApiScenarios.expect(api.put("/program/tiers", BENCH_TIERS.replace("\"threshold\":2000", "\"threshold\":2003")), 201,
                 "publish one more version");
         LedgerJobs.Timed warm = LedgerJobs.tierReview(system, root);
-        rows.add(Row.info(f("tier-review once more, same JVM, GOLD at 2,002 (%,d read)", warm.count()),
+        rows.add(Row.info(f("tier-review once more, same JVM, GOLD at 2,003 (%,d read)", warm.count()),
                 f("%,.0f members/s (%.1f s)", members / warm.seconds(), warm.seconds()),
                 f("%.2fx the raw statement above", (members / warm.seconds()) / raw.perSecond())));
         ApiScenarios.expect(api.put("/program/tiers", BENCH_TIERS.replace("[\"PURCHASE\",\"BONUS\"]", "[\"PURCHASE\"]")), 201,
@@ -550,6 +548,25 @@ final class Scenarios {
                         every.count()),
                 f("%,.0f members/s (%.1f s)", members / every.seconds(), every.seconds()),
                 f("%.2fx the raw statement above", (members / every.seconds()) / raw.perSecond())));
+    }
+
+    /**
+     * Publishes the bench's tier set with GOLD at {@code gold} and times the tier-review until it
+     * finishes; it must read at least the GOLD members, and a second run must review nobody.
+     */
+    private LedgerJobs.Timed goldRaisedTo(int gold, LedgerJobs.TierSeed seed) throws Exception {
+        ApiScenarios.expect(api.put("/program/tiers", BENCH_TIERS.replace("\"threshold\":2000", "\"threshold\":" + gold)),
+                201, "publish a version raising GOLD to " + gold);
+        LedgerJobs.Timed review = LedgerJobs.tierReview(system, root);
+        if (review.count() < seed.gold()) {
+            throw new IllegalStateException("tier-review read " + review.count() + " of the " + seed.gold()
+                    + " members at GOLD");
+        }
+        LedgerJobs.Timed again = LedgerJobs.tierReview(system, root);
+        if (again.count() != 0) {
+            throw new IllegalStateException("a second tier-review reviewed " + again.count() + " members, expected none");
+        }
+        return review;
     }
 
     private void peakRss() {
