@@ -56,6 +56,23 @@ class TierReviewTest extends LedgerTestSupport {
         return null;
     }
 
+    /** {@code n} accounts, {@code prefix} and 0001, 0002, ..., created 400 days before {@code t0}. */
+    static void accounts(dev.loyalty.functions.store.Tx tx, String prefix, int n, Instant t0) {
+        tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
+                + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, $3) i", prefix,
+                t0.minus(Duration.ofDays(400)), n);
+    }
+
+    /**
+     * One PURCHASE day row for each of those accounts, {@code daysBack} days before {@code t0}'s
+     * UTC day, of {@code points} (an SQL expression of the member's number {@code i}).
+     */
+    static void purchaseDays(dev.loyalty.functions.store.Tx tx, String prefix, int n, Instant t0, int daysBack, String points) {
+        tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
+                + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - $3::int, 'PURCHASE', " + points
+                + " FROM generate_series(1, $4::int) i", prefix, t0, daysBack, n);
+    }
+
     long count(String sql, String prefix) {
         return db.read(tx -> tx.query(sql, prefix + "%").iterator().next().getLong(0));
     }
@@ -162,9 +179,7 @@ class TierReviewTest extends LedgerTestSupport {
         // "tz-": after the other tests' members, so the 100,000-member test's first chunks never meet these.
         String prefix = "tz-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         db.inTransaction(tx -> {
-            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 3000) i", prefix,
-                    t0.minus(Duration.ofDays(400)));
+            accounts(tx, prefix, 3000, t0);
             // MEMBER, evaluated a day ago under the version before with 950 qualifying points that
             // have left the window since (no day rows): the new version (SILVER at 900) must read
             // them (950 is not below it), and leaves them exactly as they are.
@@ -211,13 +226,8 @@ class TierReviewTest extends LedgerTestSupport {
         long v1 = tierSets.asOf(t0).version();
         String prefix = "tw-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         db.inTransaction(tx -> {
-            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 1000) i", prefix,
-                    t0.minus(Duration.ofDays(400)));
-            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 10, 'PURCHASE',"
-                    + " CASE WHEN i % 10 < 7 THEN 100 WHEN i % 10 < 9 THEN 200 ELSE 100 END FROM generate_series(1, 1000) i",
-                    prefix, t0);
+            accounts(tx, prefix, 1000, t0);
+            purchaseDays(tx, prefix, 1000, t0, 10, "CASE WHEN i % 10 < 7 THEN 100 WHEN i % 10 < 9 THEN 200 ELSE 100 END");
             tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
                     + " qualifying_points) SELECT $1 || lpad(i::text, 4, '0'), 'MEMBER', $2, NULL, $3, $4, NULL,"
                     + " CASE WHEN i % 10 < 7 THEN 100 WHEN i % 10 < 9 THEN NULL ELSE 950 END FROM generate_series(1, 1000) i",
@@ -265,13 +275,9 @@ class TierReviewTest extends LedgerTestSupport {
         long v1 = tierSets.asOf(t0).version();
         String prefix = "tx-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         db.inTransaction(tx -> {
-            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 1000) i", prefix,
-                    t0.minus(Duration.ofDays(400)));
+            accounts(tx, prefix, 1000, t0);
             String points = "CASE WHEN i % 10 < 6 THEN 1500 WHEN i % 10 < 8 THEN 6000 WHEN i % 10 = 8 THEN 1500 ELSE 100 END";
-            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 100, 'PURCHASE', "
-                    + points + " FROM generate_series(1, 1000) i", prefix, t0);
+            purchaseDays(tx, prefix, 1000, t0, 100, points);
             tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, below_reason, evaluated_at, tier_set_version,"
                     + " review_at, qualifying_points) SELECT $1 || lpad(i::text, 4, '0'),"
                     + " CASE WHEN i % 10 < 6 THEN 'SILVER' WHEN i % 10 < 8 THEN 'GOLD' WHEN i % 10 = 8 THEN 'SILVER' ELSE 'MEMBER' END,"
@@ -323,12 +329,8 @@ class TierReviewTest extends LedgerTestSupport {
         long v1 = tierSets.asOf(t0).version();
         String prefix = "ty-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         db.inTransaction(tx -> {
-            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 300) i", prefix,
-                    t0.minus(Duration.ofDays(400)));
-            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 100, 'PURCHASE',"
-                    + " CASE WHEN i <= 200 THEN 6000 ELSE 1500 END FROM generate_series(1, 300) i", prefix, t0);
+            accounts(tx, prefix, 300, t0);
+            purchaseDays(tx, prefix, 300, t0, 100, "CASE WHEN i <= 200 THEN 6000 ELSE 1500 END");
             tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
                     + " qualifying_points) SELECT $1 || lpad(i::text, 4, '0'), CASE WHEN i <= 200 THEN 'GOLD' ELSE 'SILVER' END,"
                     + " $2, NULL, $3, CASE WHEN i <= 200 THEN $4 ELSE 999999 END, $5,"
@@ -396,12 +398,8 @@ class TierReviewTest extends LedgerTestSupport {
         long v1 = tierSets.asOf(t0).version();
         String prefix = "tv-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         db.inTransaction(tx -> {
-            tx.query("INSERT INTO accounts(member_id, balance, version, created_at, updated_at)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), 0, 0, $2, $2 FROM generate_series(1, 1000) i", prefix,
-                    t0.minus(Duration.ofDays(400)));
-            tx.query("INSERT INTO qualifying_days(member_id, day, point_type, points)"
-                    + " SELECT $1 || lpad(i::text, 4, '0'), ($2::timestamptz AT TIME ZONE 'UTC')::date - 100, 'PURCHASE',"
-                    + " CASE WHEN i % 2 = 1 THEN 2000 ELSE 200 END FROM generate_series(1, 1000) i", prefix, t0);
+            accounts(tx, prefix, 1000, t0);
+            purchaseDays(tx, prefix, 1000, t0, 100, "CASE WHEN i % 2 = 1 THEN 2000 ELSE 200 END");
             // SILVER's 2,000 leave the window a year after their day: the review instant the core gives.
             tx.query("INSERT INTO member_tiers(member_id, tier, since, below_since, evaluated_at, tier_set_version, review_at,"
                     + " qualifying_points)"
