@@ -8,7 +8,9 @@
  *       no extra round trip. EARN entries add on their occurredAt day (program time zone); a
  *       reversal of an earn takes back on the original earn's day
  *       ({@code LedgerWriter.qualifyingTakenBack}, which returns call too); spending and expiry never
- *       touch qualification.</li>
+ *       touch qualification. Day rows are read from the key's index alone where the visibility
+ *       map allows ({@code qualifying_days_pk} INCLUDEs the points, V25): the heap lies in time
+ *       order, the index in member order.</li>
  *   <li>An event's awards earn with the member's tier before the event, at that tier's multiplier
  *       in the tier set in force at the event's occurredAt.</li>
  *   <li>Reads roll the record forward to now without writing: a grace that ended shows the lower

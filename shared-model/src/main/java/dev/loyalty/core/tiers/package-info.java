@@ -7,6 +7,10 @@
  * ({@code QualifyingPoints.apply}: an EARN adds on its day, a reversal or return takes back on
  * the original earn's day, never below zero) and are, by definition, what the member's ledger
  * rebuilds ({@code QualifyingPoints.rebuild}: the simulation checks the two agree after every
- * step). Plain Java, no framework imports.
+ * step). A record is settled under a new tier set version ({@code TierDecision.settled}, bound
+ * {@code TierSet.settledBelow}) when the version certainly leaves it as it is without its days:
+ * no grace, nothing due, its tier at the same threshold under a version counting points alike,
+ * and the points it was evaluated with (which bound its points now: with no write since, days
+ * only leave the window) below the next tier's threshold. Plain Java, no framework imports.
  */
 package dev.loyalty.core.tiers;
