@@ -24,7 +24,7 @@ locals {
   # The batch jobs that work for minutes run with C2 (JAVA_TOOL_OPTIONS=-XX:TieredStopAtLevel=4):
   # Lambda's java21 runtime stops at C1 by default, right for short requests and slow for a minute
   # of decoding and deciding. Not the tier-review: it runs once a day, so nearly every run is its
-  # JVM's first, and there C2's compiling costs more than it saves (bench, 1M members, a version
+  # JVM's first, and there C2's compiling costs more than it saves (measured locally, 1M members, a version
   # raising GOLD: first run 2.6 s with C1, 3.2 s with C2, twice the JVM CPU; only a pass reading
   # every member gains, 5.7 s against 6.4 s, and such a pass is rare). The local runner mirrors
   # this list (FunctionProcess.FULL_JIT; a test holds the two together).

@@ -472,7 +472,8 @@ public class LedgerStore {
      */
     public Tx.Deferred<Map<MemberId, TierState>> tierStates(Tx tx, Collection<MemberId> members, java.time.LocalDate today) {
         String[] ids = members.stream().map(MemberId::value).distinct().sorted().toArray(String[]::new);
-        java.time.LocalDate floor = dev.loyalty.core.tiers.QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+        // The first day read: QualifyingPoints.firstDayRead, in SQL ($2: its floor).
+        java.time.LocalDate floor = dev.loyalty.core.tiers.QualifyingPoints.readFloor(today);
         // One member (every write and read): member_id = $1; a batch: = ANY($1).
         String match = ids.length == 1 ? "= $1" : "= ANY($1)";
         return tx.later("""

@@ -130,7 +130,7 @@ public class QualifyingRebuild {
         // since a day before the first of them (an earn is recorded at most minutes before it
         // occurs; a take-back after what it takes back).
         LocalDate today = QualifyingPoints.day(now, tiers.zone());
-        LocalDate floor = QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+        LocalDate floor = QualifyingPoints.readFloor(today);
         MemberTiers.Reads reads = tiers.read(tx, members, now);
         var entries = tx.laterList("""
                 SELECT member_id, entry_id, kind, points, point_type, occurred_at, reverses_entry_id FROM ledger_entries
@@ -152,10 +152,9 @@ public class QualifyingRebuild {
         int changes = 0;
         for (MemberId m : members) {
             LedgerStore.TierState state = reads.state(m, now);
-            // The days this member's reads use: what LedgerStore.tierStates reads (the UTC date of
-            // the evaluation less 368 days, when earlier than the floor).
-            LocalDate from = state.record() == null ? floor
-                    : min(floor, QualifyingPoints.day(state.record().evaluatedAt(), java.time.ZoneOffset.UTC).minusDays(368));
+            // The days this member's reads use (what LedgerStore.tierStates read).
+            LocalDate from = QualifyingPoints.firstDayRead(today,
+                    state.record() == null ? null : state.record().evaluatedAt());
             List<QualifyingDay> rebuilt = QualifyingPoints.rebuild(byMember.getOrDefault(m.value(), List.of()),
                     tiers.zone(), from);
             List<QualifyingDay> corrections = QualifyingPoints.corrections(state.rows(), rebuilt, from);
@@ -166,10 +165,10 @@ public class QualifyingRebuild {
             writes.add(MemberTiers.write(m, reads.set(), w));
             changes += w.changes().size();
             // Each corrected (day, type) set to what the ledger gives (zero where no earn is left).
-            Map<String, Long> want = new HashMap<>();
-            rebuilt.forEach(r -> want.put(r.day() + " " + r.pointType(), r.points()));
+            Map<Map.Entry<LocalDate, String>, Long> want = new HashMap<>();
+            rebuilt.forEach(r -> want.put(Map.entry(r.day(), r.pointType()), r.points()));
             corrected.put(m, corrections.stream().map(c -> new QualifyingDay(c.day(), c.pointType(),
-                    want.getOrDefault(c.day() + " " + c.pointType(), 0L))).toList());
+                    want.getOrDefault(Map.entry(c.day(), c.pointType()), 0L))).toList());
         }
         // Round trip 3: the rows, the tiers (history, events), the position; COMMIT.
         writer.qualifyingRebuilt(tx, corrected);
@@ -178,9 +177,5 @@ public class QualifyingRebuild {
         tx.later("UPDATE tier_review_checkpoints SET after_member = GREATEST(after_member, $2) WHERE name = $1 AND NOT finished",
                 r -> null, JOB, last);
         return new Chunk(ids.size(), writes.size(), changes, last);
-    }
-
-    private static LocalDate min(LocalDate a, LocalDate b) {
-        return a.isBefore(b) ? a : b;
     }
 }

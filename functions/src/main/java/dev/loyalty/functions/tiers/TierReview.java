@@ -152,6 +152,7 @@ public class TierReview {
                             r.getLong("version_done"), r.getBoolean("traversed")}, JOB);
             TierSets.Version in = inForce.get();
             long v = in.version();
+            TierSets.Settled settled = TierSets.settled(versions.get(), in.tierSet());
             // A new pass drops the retries of other versions (what a pass under another version
             // skipped is due under this one anyway while this one is pending), holding the
             // checkpoint row like every change to the list (see write).
@@ -160,7 +161,7 @@ public class TierReview {
                 tx.later("INSERT INTO tier_review_checkpoints(name, run_as_of, after_member, finished, pass_version)"
                         + " VALUES ($1, $2, '', false, $3) ON CONFLICT (name) DO NOTHING", x -> null, JOB, now, v);
                 tx.later(dropOthers, x -> null, v);
-                return new Start(in, "", true, false, TierSets.settled(versions.get(), in.tierSet()));
+                return new Start(in, "", true, false, settled);
             }
             Object[] r = row.get();
             boolean pending = r[3] == null || (Long) r[3] != v;
@@ -174,9 +175,9 @@ public class TierReview {
                 tx.later("UPDATE tier_review_checkpoints SET run_as_of = $2, after_member = '', finished = false,"
                         + " pass_version = $3, pass_skipped = false, traversed = false WHERE name = $1", x -> null, JOB, now, v);
                 tx.later(dropOthers, x -> null, v);
-                return new Start(in, "", pending, false, TierSets.settled(versions.get(), in.tierSet()));
+                return new Start(in, "", pending, false, settled);
             }
-            return new Start(in, (String) r[0], pending, traversed, TierSets.settled(versions.get(), in.tierSet()));
+            return new Start(in, (String) r[0], pending, traversed, settled);
         });
         TierSets.Version set = start.set();
         long v = set.version();
@@ -336,8 +337,11 @@ public class TierReview {
 
         /** The oldest qualifying day read however recent the evaluations (a year and a bit before today). */
         java.time.LocalDate floor() {
-            java.time.LocalDate today = QualifyingPoints.day(now, zone);
-            return QualifyingPoints.firstDayToRead(today, today).minusDays(1);
+            return QualifyingPoints.readFloor(today());
+        }
+
+        java.time.LocalDate today() {
+            return QualifyingPoints.day(now, zone);
         }
     }
 
@@ -502,9 +506,11 @@ public class TierReview {
         if (rows.isEmpty()) {
             return List.of();
         }
+        java.time.LocalDate today = s.today();
         java.time.LocalDate from = s.floor();
         for (Row r : rows) {
-            from = min(from, QualifyingPoints.day(r.stored().evaluatedAt(), java.time.ZoneOffset.UTC).minusDays(368));
+            java.time.LocalDate first = QualifyingPoints.firstDayRead(today, r.stored().evaluatedAt());
+            from = first.isBefore(from) ? first : from;
         }
         return tx.list("""
                 SELECT q.member_id, array_agg(q.day) AS days, array_agg(q.points) AS points FROM qualifying_days q
@@ -553,10 +559,6 @@ public class TierReview {
                     args(listed.toArray(new String[0]), s.due(), null));
             return new Retry(listed, matched(rows, daysOf(tx, rows, s)));
         });
-    }
-
-    private static java.time.LocalDate min(java.time.LocalDate a, java.time.LocalDate b) {
-        return a.isBefore(b) ? a : b;
     }
 
     /** A tier record as read. */

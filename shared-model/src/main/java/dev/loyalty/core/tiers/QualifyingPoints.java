@@ -161,6 +161,30 @@ public final class QualifyingPoints {
         return from.minusDays(366);
     }
 
+    /**
+     * The oldest day whose rows every read on {@code today} fetches, however recent the record's
+     * evaluation: a day before {@link #firstDayToRead}{@code (today, today)}.
+     */
+    public static LocalDate readFloor(LocalDate today) {
+        return firstDayToRead(today, today).minusDays(1);
+    }
+
+    /**
+     * The first day of the rows every read on {@code today} fetches for a record evaluated at
+     * {@code evaluatedAt} (null: no record): the {@link #readFloor}, or the evaluation's UTC date
+     * less 368 days when that is earlier (the UTC date covers any program time zone's).
+     * {@code LedgerStore.tierStates} reads from this day in SQL; the tier-review's reads and the
+     * qualifying rebuild ask it here.
+     */
+    public static LocalDate firstDayRead(LocalDate today, java.time.Instant evaluatedAt) {
+        LocalDate floor = readFloor(today);
+        if (evaluatedAt == null) {
+            return floor;
+        }
+        LocalDate evaluated = day(evaluatedAt, java.time.ZoneOffset.UTC).minusDays(368);
+        return evaluated.isBefore(floor) ? evaluated : floor;
+    }
+
     /** The first day a read or write on {@code from} onwards needs. */
     public static LocalDate firstDayNeeded(TierSet set, LocalDate from) {
         return set.window().start(from);

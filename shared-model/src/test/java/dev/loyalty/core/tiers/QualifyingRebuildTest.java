@@ -125,4 +125,20 @@ class QualifyingRebuildTest {
             assertEquals(List.of(), QualifyingPoints.corrections(kept, rebuilt, LocalDate.MIN), "run " + run);
         }
     }
+
+    /**
+     * The days the reads (and so the rebuild) cover: with no record the floor, else 368 days before
+     * the evaluation's UTC date when that is earlier (it is, for any evaluation up to today).
+     */
+    @Test
+    void theFirstDayReadIsTheFloorOrAYearAndThreeDaysBeforeTheEvaluation() {
+        LocalDate today = LocalDate.parse("2026-12-02");
+        assertEquals(LocalDate.parse("2025-11-30"), QualifyingPoints.readFloor(today));
+        assertEquals(QualifyingPoints.readFloor(today), QualifyingPoints.firstDayRead(today, null));
+        assertEquals(LocalDate.parse("2025-11-28"), QualifyingPoints.firstDayRead(today, Instant.parse("2026-12-01T23:00:00Z")));
+        assertEquals(QualifyingPoints.readFloor(today), QualifyingPoints.firstDayRead(today, Instant.parse("2026-12-05T00:00:00Z")),
+                "an evaluation after today (clock skew) gives the floor");
+        assertEquals(LocalDate.parse("2026-01-01").minusDays(368),
+                QualifyingPoints.firstDayRead(today, Instant.parse("2026-01-01T12:00:00Z")));
+    }
 }
